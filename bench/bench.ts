@@ -1,0 +1,52 @@
+/**
+ * `deno task bench`: records benchmark figures to bench/results/latest.json.
+ *
+ * Numbers, not pass/fail: targets live in the issues and the README. Each
+ * section returns plain figures; this file adds machine facts and writes one
+ * JSON document. Compare runs on one machine by ratio, not absolute time.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { defaultThreads } from "../lib/pool.ts";
+import { benchCore } from "./core_bench.ts";
+import { peakRssMiB, round } from "./_report.ts";
+
+const HELP = `Usage: deno task bench [--threads N] [--out FILE]
+
+Runs the benchmarks and writes bench/results/latest.json (or FILE).
+`;
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    threads: { type: "string" },
+    out: { type: "string", default: "bench/results/latest.json" },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  Deno.exit(0);
+}
+const threads = values.threads ? Number(values.threads) : defaultThreads();
+
+const started = new Date();
+console.log(`Benchmarking with ${threads} thread(s)…`);
+const core = await benchCore(threads);
+console.log("core:", core);
+
+const result = {
+  date: started.toISOString(),
+  deno: Deno.version.deno,
+  v8: Deno.version.v8,
+  os: Deno.build.os,
+  arch: Deno.build.arch,
+  cores: navigator.hardwareConcurrency,
+  sections: { core },
+  peak_rss_mib: round(peakRssMiB() ?? NaN, 1),
+};
+await Deno.mkdir(new URL(".", `file://${Deno.cwd()}/${values.out}`), { recursive: true });
+await Deno.writeTextFile(values.out, JSON.stringify(result, null, 2) + "\n");
+console.log(`Wrote ${values.out}`);

@@ -1,0 +1,188 @@
+//! Vector kernels over f32 rows: dot product and axpy.
+//!
+//! `simd` (wasm32 only) and `scalar` hold twins of the same name that perform
+//! the same floating-point operations in the same order, so they agree bit
+//! for bit: the dot product keeps two 4-lane accumulators over blocks of 8,
+//! folds one more block of 4 into the first, adds the accumulators lane-wise,
+//! reduces the lanes as `(l0 + l1) + (l2 + l3)` and adds the remaining
+//! elements one by one. No fused multiply-add is used on either path.
+
+/// Scalar twins, used natively and compared with the SIMD path.
+pub mod scalar {
+    /// Dot product of the first `min(a.len(), b.len())` elements.
+    pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+        let n = a.len().min(b.len());
+        let (a, b) = (&a[..n], &b[..n]);
+        let mut acc0 = [0.0f32; 4];
+        let mut acc1 = [0.0f32; 4];
+        let mut i = 0;
+        while i + 8 <= n {
+            for j in 0..4 {
+                acc0[j] += a[i + j] * b[i + j];
+                acc1[j] += a[i + 4 + j] * b[i + 4 + j];
+            }
+            i += 8;
+        }
+        if i + 4 <= n {
+            for j in 0..4 {
+                acc0[j] += a[i + j] * b[i + j];
+            }
+            i += 4;
+        }
+        let s = [
+            acc0[0] + acc1[0],
+            acc0[1] + acc1[1],
+            acc0[2] + acc1[2],
+            acc0[3] + acc1[3],
+        ];
+        let mut h = (s[0] + s[1]) + (s[2] + s[3]);
+        while i < n {
+            h += a[i] * b[i];
+            i += 1;
+        }
+        h
+    }
+
+    /// `y[i] += alpha * x[i]` for the first `min(x.len(), y.len())` elements.
+    pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
+        for (yi, xi) in y.iter_mut().zip(x.iter()) {
+            *yi += alpha * *xi;
+        }
+    }
+}
+
+/// SIMD twins (wasm32 `simd128`), with the arithmetic order of [`scalar`].
+#[cfg(target_arch = "wasm32")]
+pub mod simd {
+    use core::arch::wasm32::{
+        f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, v128, v128_load, v128_store,
+    };
+
+    /// Dot product of the first `min(a.len(), b.len())` elements.
+    #[inline]
+    pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+        let n = a.len().min(b.len());
+        let pa = a.as_ptr();
+        let pb = b.as_ptr();
+        // SAFETY: every load reads indices below `n`, within both slices;
+        // v128_load has no alignment requirement.
+        unsafe {
+            let mut acc0 = f32x4_splat(0.0);
+            let mut acc1 = f32x4_splat(0.0);
+            let mut i = 0;
+            while i + 8 <= n {
+                let x0 = v128_load(pa.add(i) as *const v128);
+                let y0 = v128_load(pb.add(i) as *const v128);
+                let x1 = v128_load(pa.add(i + 4) as *const v128);
+                let y1 = v128_load(pb.add(i + 4) as *const v128);
+                acc0 = f32x4_add(acc0, f32x4_mul(x0, y0));
+                acc1 = f32x4_add(acc1, f32x4_mul(x1, y1));
+                i += 8;
+            }
+            if i + 4 <= n {
+                let x0 = v128_load(pa.add(i) as *const v128);
+                let y0 = v128_load(pb.add(i) as *const v128);
+                acc0 = f32x4_add(acc0, f32x4_mul(x0, y0));
+                i += 4;
+            }
+            let s = f32x4_add(acc0, acc1);
+            let mut h = (f32x4_extract_lane::<0>(s) + f32x4_extract_lane::<1>(s))
+                + (f32x4_extract_lane::<2>(s) + f32x4_extract_lane::<3>(s));
+            while i < n {
+                h += *pa.add(i) * *pb.add(i);
+                i += 1;
+            }
+            h
+        }
+    }
+
+    /// `y[i] += alpha * x[i]` for the first `min(x.len(), y.len())` elements.
+    #[inline]
+    pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
+        let n = x.len().min(y.len());
+        let px = x.as_ptr();
+        let py = y.as_mut_ptr();
+        // SAFETY: indices stay below `n`, within both slices.
+        unsafe {
+            let va = f32x4_splat(alpha);
+            let mut i = 0;
+            while i + 4 <= n {
+                let xv = v128_load(px.add(i) as *const v128);
+                let yv = v128_load(py.add(i) as *const v128);
+                v128_store(py.add(i) as *mut v128, f32x4_add(yv, f32x4_mul(va, xv)));
+                i += 4;
+            }
+            while i < n {
+                *py.add(i) += alpha * *px.add(i);
+                i += 1;
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use simd::{axpy, dot};
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use scalar::{axpy, dot};
+
+#[cfg(test)]
+mod tests {
+    use super::scalar;
+
+    fn sample(n: usize, seed: u32) -> Vec<f32> {
+        let mut s = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+        (0..n)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 17;
+                s ^= s << 5;
+                (s as f32 / u32::MAX as f32) * 2.0 - 1.0
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dot_matches_f64_reference_for_every_length_up_to_70() {
+        for n in 0..=70 {
+            let a = sample(n, 1 + n as u32);
+            let b = sample(n, 1000 + n as u32);
+            let reference: f64 = a.iter().zip(&b).map(|(x, y)| *x as f64 * *y as f64).sum();
+            let got = scalar::dot(&a, &b) as f64;
+            assert!((got - reference).abs() < 1e-5 * (1.0 + reference.abs()), "n={n}");
+        }
+    }
+
+    #[test]
+    fn dot_uses_the_shorter_length() {
+        assert_eq!(scalar::dot(&[1.0, 2.0, 3.0], &[4.0, 5.0]), 14.0);
+        assert_eq!(scalar::dot(&[], &[1.0]), 0.0);
+    }
+
+    #[test]
+    fn dot_follows_the_documented_lane_order() {
+        // 13 elements: one block of 8, one of 4, one tail element.
+        let a: Vec<f32> = (0..13).map(|i| 1.0 + i as f32 * 1e-3).collect();
+        let b: Vec<f32> = (0..13).map(|i| 3.0 - i as f32 * 7e-4).collect();
+        let mut acc0 = [0.0f32; 4];
+        let mut acc1 = [0.0f32; 4];
+        for j in 0..4 {
+            acc0[j] += a[j] * b[j];
+            acc1[j] += a[4 + j] * b[4 + j];
+        }
+        for j in 0..4 {
+            acc0[j] += a[8 + j] * b[8 + j];
+        }
+        let s: Vec<f32> = (0..4).map(|j| acc0[j] + acc1[j]).collect();
+        let expected = ((s[0] + s[1]) + (s[2] + s[3])) + a[12] * b[12];
+        assert_eq!(scalar::dot(&a, &b).to_bits(), expected.to_bits());
+    }
+
+    #[test]
+    fn axpy_adds_scaled_vector() {
+        let x = [1.0f32, 2.0, 3.0, 4.0, 5.0];
+        let mut y = [10.0f32, 10.0, 10.0, 10.0, 10.0];
+        scalar::axpy(0.5, &x, &mut y);
+        assert_eq!(y, [10.5, 11.0, 11.5, 12.0, 12.5]);
+    }
+}

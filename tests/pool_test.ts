@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { WorkerPool } from "../lib/pool.ts";
+import { scoreArgs, WasmCore } from "../lib/wasm.ts";
+import { DENO, ROOT, seededFloats } from "./_helpers.ts";
+
+/** An ML-20M-sized scoring workload: 26,744 movies, k = 64. */
+async function workload() {
+  const core = await WasmCore.create();
+  const n = 26_744, k = 64;
+  const user = core.allocArray(Float32Array, k);
+  const factors = core.allocArray(Float32Array, n * k);
+  const bias = core.allocArray(Float32Array, n);
+  user.view.set(seededFloats(k, 1));
+  factors.view.set(seededFloats(n * k, 2));
+  bias.view.set(seededFloats(n, 3));
+  const base = { user: user.ptr, factors: factors.ptr, stride: k, k, bias: bias.ptr, offset: 3.5 };
+  return { core, n, base };
+}
+
+Deno.test("WorkerPool gives the same scores on 2 Workers as on 1 thread", async () => {
+  const { core, n, base } = await workload();
+  using single = core.allocArray(Float32Array, n);
+  using parallel = core.allocArray(Float32Array, n);
+  core.scoreMovies({ ...base, first: 0, count: n, out: single.ptr });
+
+  await using pool = await WorkerPool.create(core, { threads: 2 });
+  assert.equal(pool.size, 2);
+  const half = Math.ceil(n / 2);
+  await pool.runAll([
+    { kernel: "scoreMovies", args: scoreArgs({ ...base, first: 0, count: half, out: parallel.ptr }) },
+    { kernel: "scoreMovies", args: scoreArgs({ ...base, first: half, count: n - half, out: parallel.ptr }) },
+  ]);
+  assert.deepEqual(parallel.view, single.view);
+  assert.ok(single.view.every(Number.isFinite));
+});
+
+Deno.test("WorkerPool runs each Worker's tasks in the order given, both queues at once", async () => {
+  const { core, n, base } = await workload();
+  using out = core.allocArray(Float32Array, n);
+  await using pool = await WorkerPool.create(core, { threads: 2 });
+  // Worker w scores its half three times with offsets 0, 1, 2 into the same
+  // range: only in-order execution leaves the offset-2 scores.
+  const half = Math.ceil(n / 2);
+  const ranges = [{ first: 0, count: half }, { first: half, count: n - half }];
+  await Promise.all(ranges.flatMap((range, w) =>
+    [0, 1, 2].map((offset) =>
+      pool.run(w, {
+        kernel: "scoreMovies",
+        args: scoreArgs({ ...base, ...range, offset: base.offset + offset, out: out.ptr }),
+      })
+    )
+  ));
+  using check = core.allocArray(Float32Array, n);
+  core.scoreMovies({ ...base, offset: base.offset + 2, first: 0, count: n, out: check.ptr });
+  assert.deepEqual(out.view, check.view);
+});
+
+Deno.test("WorkerPool reports a kernel failure in a Worker as an error, and keeps working", async () => {
+  const core = await WasmCore.create();
+  await using pool = await WorkerPool.create(core, { threads: 1 });
+  await assert.rejects(
+    pool.run(0, { kernel: "dot", args: [0, 16, 4, 16] }),
+    /pmf_dot.*pointer is null/,
+  );
+  using a = core.allocArray(Float32Array, 4);
+  using out = core.allocArray(Float32Array, 4);
+  a.view.set([1, 2, 3, 4]);
+  await pool.run(0, { kernel: "dot", args: [a.ptr, a.ptr, 4, out.ptr] });
+  assert.equal(out.view[0], 30);
+});
+
+Deno.test("WorkerPool.close() frees the stacks and refuses later work", async () => {
+  const core = await WasmCore.create();
+  const before = core.bytesInUse;
+  const pool = await WorkerPool.create(core, { threads: 2 });
+  assert.ok(core.bytesInUse >= before + 2 * (1 << 20));
+  await pool.close();
+  await pool.close();
+  assert.equal(core.bytesInUse, before);
+  await assert.rejects(pool.run(0, { kernel: "dot", args: [0, 0, 0, 0] }), /pool is closed/);
+});
+
+Deno.test("WorkerPool.create() validates its options", async () => {
+  const core = await WasmCore.create();
+  await assert.rejects(WorkerPool.create(core, { threads: 0 }), /expected an integer in 1–256/);
+  await assert.rejects(WorkerPool.create(core, { stackBytes: 1000 }), /at least 64 KiB/);
+  assert.equal(core.bytesInUse, 64);
+});
+
+Deno.test("A process that used the pool exits on its own: no Worker is left hanging", async () => {
+  const script = `
+    import { WasmCore, WorkerPool } from ${JSON.stringify(new URL("mod.ts", ROOT).href)};
+    const core = await WasmCore.create();
+    const pool = await WorkerPool.create(core, { threads: 2 });
+    using a = core.allocArray(Float32Array, 8);
+    a.view.fill(1);
+    await pool.runAll([0, 1].map(() => ({ kernel: "axpy", args: [1, a.ptr, a.ptr, 8] })));
+    await pool.close();
+    console.log("closed");
+  `;
+  const child = new Deno.Command(DENO, {
+    args: ["run", "--allow-read", "--no-lock", "-"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(script));
+  await writer.close();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  const { code, stdout, stderr } = await child.output();
+  clearTimeout(timer);
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  assert.equal(new TextDecoder().decode(stdout).trim(), "closed");
+});

@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import { WasmCore, WasmCoreError } from "../lib/wasm.ts";
+import { seededFloats } from "./_helpers.ts";
+
+/** The dot product in the lane order documented in core-wasm/src/vector.rs, in f32. */
+function laneOrderDot(a: Float32Array, b: Float32Array): number {
+  const f = Math.fround;
+  const n = a.length;
+  const acc0 = [0, 0, 0, 0];
+  const acc1 = [0, 0, 0, 0];
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (let j = 0; j < 4; j++) {
+      acc0[j] = f(acc0[j] + f(a[i + j] * b[i + j]));
+      acc1[j] = f(acc1[j] + f(a[i + 4 + j] * b[i + 4 + j]));
+    }
+  }
+  if (i + 4 <= n) {
+    for (let j = 0; j < 4; j++) acc0[j] = f(acc0[j] + f(a[i + j] * b[i + j]));
+    i += 4;
+  }
+  const s = acc0.map((v, j) => f(v + acc1[j]));
+  let h = f(f(s[0] + s[1]) + f(s[2] + s[3]));
+  for (; i < n; i++) h = f(h + f(a[i] * b[i]));
+  return h;
+}
+
+Deno.test("WasmCore.dot() agrees bit for bit with its scalar twin and the documented lane order", async () => {
+  const core = await WasmCore.create();
+  for (let n = 0; n <= 70; n++) {
+    const a = seededFloats(n, n + 1);
+    const b = seededFloats(n, n + 500);
+    using pa = core.allocArray(Float32Array, n);
+    using pb = core.allocArray(Float32Array, n);
+    pa.view.set(a);
+    pb.view.set(b);
+    const simd = core.dot(pa.ptr, pb.ptr, n);
+    assert.equal(simd, core.dot(pa.ptr, pb.ptr, n, true), `n=${n}`);
+    assert.equal(simd, laneOrderDot(a, b), `n=${n}`);
+  }
+  assert.equal(core.bytesInUse, 64);
+});
+
+Deno.test("WasmCore.axpy() adds a scaled vector in place", async () => {
+  const core = await WasmCore.create();
+  using x = core.allocArray(Float32Array, 7);
+  using y = core.allocArray(Float32Array, 7);
+  x.view.set([1, 2, 3, 4, 5, 6, 7]);
+  y.view.fill(1);
+  core.axpy(0.5, x.ptr, y.ptr, 7);
+  assert.deepEqual(Array.from(y.view), [1.5, 2, 2.5, 3, 3.5, 4, 4.5]);
+});
+
+Deno.test("WasmCore.scoreMovies() matches its scalar twin and a reference, with bias and offset", async () => {
+  const core = await WasmCore.create();
+  const n = 257, k = 13, stride = 16;
+  using user = core.allocArray(Float32Array, k);
+  using factors = core.allocArray(Float32Array, n * stride);
+  using bias = core.allocArray(Float32Array, n);
+  using simd = core.allocArray(Float32Array, n);
+  using scalar = core.allocArray(Float32Array, n);
+  user.view.set(seededFloats(k, 7));
+  factors.view.set(seededFloats(n * stride, 8));
+  bias.view.set(seededFloats(n, 9));
+  const args = {
+    user: user.ptr,
+    factors: factors.ptr,
+    stride,
+    k,
+    bias: bias.ptr,
+    offset: 3.5,
+    first: 0,
+    count: n,
+  };
+  core.scoreMovies({ ...args, out: simd.ptr });
+  core.scoreMovies({ ...args, out: scalar.ptr }, true);
+  assert.deepEqual(simd.view, scalar.view);
+  const u = user.view, f = factors.view, b = bias.view;
+  for (const i of [0, 1, 100, n - 1]) {
+    const row = f.subarray(i * stride, i * stride + k);
+    assert.equal(simd.view[i], Math.fround(Math.fround(3.5 + b[i]) + laneOrderDot(u, row)));
+  }
+});
+
+Deno.test("WasmCore.scoreMovies() fills only the requested range", async () => {
+  const core = await WasmCore.create();
+  using user = core.allocArray(Float32Array, 4);
+  using factors = core.allocArray(Float32Array, 40);
+  using out = core.allocArray(Float32Array, 10);
+  user.view.fill(1);
+  factors.view.fill(1);
+  out.view.fill(-9);
+  core.scoreMovies({
+    user: user.ptr,
+    factors: factors.ptr,
+    stride: 4,
+    k: 4,
+    bias: 0,
+    offset: 0,
+    first: 3,
+    count: 4,
+    out: out.ptr,
+  });
+  assert.deepEqual(Array.from(out.view), [-9, -9, -9, 4, 4, 4, 4, -9, -9, -9]);
+});
+
+Deno.test("WasmCore kernels return a status, not a trap, for bad buffers", async () => {
+  const core = await WasmCore.create();
+  using a = core.allocArray(Float32Array, 4);
+  const end = core.memoryBytes;
+  assert.throws(() => core.dot(a.ptr, end - 8, 4), (e: unknown) => {
+    assert.ok(e instanceof WasmCoreError);
+    assert.equal(e.status, 3);
+    assert.match(e.message, /pmf_dot.*past the end of WebAssembly memory/);
+    return true;
+  });
+  assert.throws(() => core.dot(0, a.ptr, 4), /pointer is null/);
+  assert.throws(() => core.dot(a.ptr + 2, a.ptr, 1), /not aligned/);
+  const score = { user: a.ptr, factors: a.ptr, bias: 0, offset: 0, first: 0, count: 1, out: a.ptr };
+  assert.throws(() => core.scoreMovies({ ...score, stride: 2, k: 4 }), /dimension is invalid/);
+  assert.throws(
+    () => core.scoreMovies({ ...score, stride: 4, k: 4, first: 0xffffffff, count: 2 }),
+    /overflowed/,
+  );
+  assert.throws(() => core.call("dot", [1, 2]), /expected 4 arguments/);
+});
+
+Deno.test("WasmCore memory grows on demand and fresh views see the new size", async () => {
+  const core = await WasmCore.create({ initialMiB: 2 });
+  const before = core.memoryBytes;
+  using big = core.allocArray(Float32Array, 4 * 1024 * 1024); // 16 MiB
+  assert.ok(core.memoryBytes > before);
+  assert.ok(core.memoryBytes >= big.ptr + 16 * 1024 * 1024);
+  big.view.fill(2);
+  using small = core.allocArray(Float32Array, 4);
+  small.view.fill(3);
+  assert.equal(core.dot(big.ptr + (big.length - 4) * 4, small.ptr, 4), 24);
+});
+
+Deno.test("CoreArray refuses use after free and frees once", async () => {
+  const core = await WasmCore.create();
+  const arr = core.allocArray(Int32Array, 3);
+  arr.free();
+  arr.free();
+  assert.throws(() => arr.view, /freed/);
+  assert.equal(core.bytesInUse, 64);
+});
