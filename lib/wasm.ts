@@ -14,7 +14,7 @@
 import { RegionAllocator } from "./_allocator.ts";
 
 /** The C-ABI version this binding was written for (`pmf_abi_version`). */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 /** Where the compiled core lives, relative to this module. */
 export const WASM_URL: URL = new URL("../core-wasm/pmf_core.wasm", import.meta.url);
@@ -31,6 +31,7 @@ const STATUS_TEXT: Record<number, string> = {
   3: "a buffer reaches past the end of WebAssembly memory",
   4: "a dimension is invalid (k must be positive and stride at least k)",
   5: "a size computation overflowed",
+  6: "an input value is outside what the kernel accepts",
 };
 
 /** A kernel returned a non-zero status: a host-side bug, the inputs having been validated first. */
@@ -50,35 +51,38 @@ export class WasmCoreError extends Error {
   }
 }
 
+/** Every C-ABI export of `pmf_core.wasm` (see `core-wasm/README.md`). */
+export type CoreSymbol =
+  | "pmf_dot"
+  | "pmf_dot_scalar"
+  | "pmf_axpy"
+  | "pmf_score_movies"
+  | "pmf_score_movies_scalar"
+  | "pmf_parse_ratings"
+  | "pmf_ids_mark"
+  | "pmf_ids_assign"
+  | "pmf_ids_list"
+  | "pmf_ids_remap"
+  | "pmf_is_sorted"
+  | "pmf_counting_order"
+  | "pmf_gather32"
+  | "pmf_dedupe"
+  | "pmf_user_offsets"
+  | "pmf_checksum"
+  | "pmf_checksum_scalar";
+
 /** Raw exports of `pmf_core.wasm`; only this module sees them. */
-interface RawExports {
+type RawExports = { [S in CoreSymbol]: (...args: number[]) => number } & {
   __stack_pointer: WebAssembly.Global;
   __heap_base: WebAssembly.Global;
   pmf_abi_version(): number;
-  pmf_dot(a: number, b: number, n: number, out: number): number;
-  pmf_dot_scalar(a: number, b: number, n: number, out: number): number;
-  pmf_axpy(alpha: number, x: number, y: number, n: number): number;
-  pmf_score_movies(...args: ScoreArgs): number;
-  pmf_score_movies_scalar(...args: ScoreArgs): number;
-}
-
-type ScoreArgs = [
-  user: number,
-  factors: number,
-  stride: number,
-  k: number,
-  bias: number,
-  offset: number,
-  first: number,
-  count: number,
-  out: number,
-];
+};
 
 /** Name of a kernel that {@link WasmCore.call} and the Worker pool can run. */
 export type KernelName = "dot" | "dotScalar" | "axpy" | "scoreMovies" | "scoreMoviesScalar";
 
 /** Kernels a Worker may be asked to run, by name: export symbol and arity. */
-const KERNELS: Record<KernelName, { symbol: keyof RawExports; arity: number }> = {
+const KERNELS: Record<KernelName, { symbol: CoreSymbol; arity: number }> = {
   dot: { symbol: "pmf_dot", arity: 4 },
   dotScalar: { symbol: "pmf_dot_scalar", arity: 4 },
   axpy: { symbol: "pmf_axpy", arity: 4 },
@@ -267,9 +271,21 @@ export class WasmCore {
         `Cannot run kernel "${kernel}": expected ${spec.arity} arguments, got ${args.length}`,
       );
     }
-    const fn = this.#exports[spec.symbol] as (...a: number[]) => number;
-    const status = fn(...args);
-    if (status !== 0) throw new WasmCoreError(spec.symbol, status);
+    this.invoke(spec.symbol, args);
+  }
+
+  /**
+   * Calls any export with raw C-ABI arguments; throws {@link WasmCoreError}
+   * on a non-zero status. For the typed kernel wrappers in `lib/`.
+   */
+  invoke(symbol: CoreSymbol, args: readonly number[]): void {
+    const status = this.#exports[symbol](...args);
+    if (status !== 0) throw new WasmCoreError(symbol, status);
+  }
+
+  /** Byte offset of this instance's 64-byte scratch area for small kernel outputs. */
+  get scratch(): number {
+    return this.#scratch;
   }
 
   /** Dot product of `n` f32 values at `a` and `b` (SIMD; `scalar` picks the scalar twin). */

@@ -5,8 +5,9 @@
 //! returns a status code from [`crate::status`]. Results go to out-pointers.
 //! Names share the prefix `pmf_`.
 
+use crate::ratings_csv::{Columns, ParseResult};
 use crate::status::{
-    ABI_VERSION, BAD_DIMENSION, MISALIGNED, NULL_POINTER, OK, OUT_OF_BOUNDS, OVERFLOW,
+    ABI_VERSION, BAD_DIMENSION, INVALID_INPUT, MISALIGNED, NULL_POINTER, OK, OUT_OF_BOUNDS, OVERFLOW,
 };
 use core::slice;
 
@@ -45,6 +46,22 @@ fn status(result: Result<(), i32>) -> i32 {
         Ok(()) => OK,
         Err(code) => code,
     }
+}
+
+/// A checked shared slice of `len` elements at `ptr`.
+///
+/// SAFETY (of the callers): the host guarantees that no other thread writes
+/// the region during the call; `check` guarantees it lies within memory.
+fn slice<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], i32> {
+    check(ptr, len)?;
+    Ok(unsafe { slice::from_raw_parts(ptr, len) })
+}
+
+/// A checked mutable slice; see [`slice`]. Regions passed to one call must
+/// not overlap, which the host guarantees.
+fn slice_mut<'a, T>(ptr: *mut T, len: usize) -> Result<&'a mut [T], i32> {
+    check(ptr as *const T, len)?;
+    Ok(unsafe { slice::from_raw_parts_mut(ptr, len) })
 }
 
 /// Returns the ABI version; the host checks it before anything else.
@@ -170,6 +187,182 @@ pub extern "C" fn pmf_score_movies_scalar(
     out: *mut f32,
 ) -> i32 {
     score_export(crate::score::score_movies_scalar, user, factors, stride, k, bias, offset, first, count, out)
+}
+
+/// Parses whole lines of a ratings CSV (no header) into columns of
+/// `capacity` rows, writing from row `start`; see `ratings_csv::parse`.
+/// `times` may be null when `has_time` is 0. `result` is a `ParseResult`
+/// (eight u32) whose `max_user`/`max_movie` are carried in and out.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn pmf_parse_ratings(
+    input: *const u8,
+    len: u32,
+    has_time: u32,
+    users: *mut u32,
+    movies: *mut u32,
+    ratings: *mut f32,
+    times: *mut u32,
+    start: u32,
+    capacity: u32,
+    result: *mut ParseResult,
+) -> i32 {
+    let (len, cap, start) = (len as usize, capacity as usize, start as usize);
+    let has_time = has_time != 0;
+    status((|| {
+        if start > cap {
+            return Err(BAD_DIMENSION);
+        }
+        let input = slice(input, len)?;
+        let result = &mut slice_mut(result, 1)?[0];
+        let mut out = Columns {
+            users: slice_mut(users, cap)?,
+            movies: slice_mut(movies, cap)?,
+            ratings: slice_mut(ratings, cap)?,
+            times: if has_time { slice_mut(times, cap)? } else { &mut [] },
+        };
+        crate::ratings_csv::parse(input, has_time, &mut out, start, result);
+        Ok(())
+    })())
+}
+
+/// Marks `n` raw ids in a lookup table of `table_len` i32 (see `ids`).
+#[no_mangle]
+pub extern "C" fn pmf_ids_mark(ids: *const u32, n: u32, table: *mut i32, table_len: u32) -> i32 {
+    status((|| {
+        let ok = crate::ids::mark(slice(ids, n as usize)?, slice_mut(table, table_len as usize)?);
+        if ok { Ok(()) } else { Err(INVALID_INPUT) }
+    })())
+}
+
+/// Turns marks into dense ranks; writes the number of distinct ids to `count`.
+#[no_mangle]
+pub extern "C" fn pmf_ids_assign(table: *mut i32, table_len: u32, count: *mut u32) -> i32 {
+    status((|| {
+        let table = slice_mut(table, table_len as usize)?;
+        slice_mut(count, 1)?[0] = crate::ids::assign(table);
+        Ok(())
+    })())
+}
+
+/// Writes the raw id of each of `n_out` dense indices to `out`.
+#[no_mangle]
+pub extern "C" fn pmf_ids_list(table: *const i32, table_len: u32, out: *mut u32, n_out: u32) -> i32 {
+    status((|| {
+        crate::ids::list(slice(table, table_len as usize)?, slice_mut(out, n_out as usize)?);
+        Ok(())
+    })())
+}
+
+/// Replaces `n` raw ids in place by their dense indices.
+#[no_mangle]
+pub extern "C" fn pmf_ids_remap(ids: *mut u32, n: u32, table: *const i32, table_len: u32) -> i32 {
+    status((|| {
+        let ok = crate::ids::remap(slice_mut(ids, n as usize)?, slice(table, table_len as usize)?);
+        if ok { Ok(()) } else { Err(INVALID_INPUT) }
+    })())
+}
+
+/// Writes 1 to `out` if the `n` rows are in (user, movie) order, else 0.
+#[no_mangle]
+pub extern "C" fn pmf_is_sorted(users: *const u32, movies: *const u32, n: u32, out: *mut u32) -> i32 {
+    status((|| {
+        let sorted = crate::order::is_sorted(slice(users, n as usize)?, slice(movies, n as usize)?);
+        slice_mut(out, 1)?[0] = sorted as u32;
+        Ok(())
+    })())
+}
+
+/// Stable counting sort of row numbers by key; `perm_in` may be null (0..n).
+/// `counts` has `n_keys + 1` u32 of scratch.
+#[no_mangle]
+pub extern "C" fn pmf_counting_order(
+    keys: *const u32,
+    n: u32,
+    n_keys: u32,
+    counts: *mut u32,
+    perm_in: *const u32,
+    perm_out: *mut u32,
+) -> i32 {
+    let (n, n_keys) = (n as usize, n_keys as usize);
+    status((|| {
+        let keys = slice(keys, n)?;
+        let counts = slice_mut(counts, n_keys.checked_add(1).ok_or(OVERFLOW)?)?;
+        let perm_in = if perm_in.is_null() { None } else { Some(slice(perm_in, n)?) };
+        if let Some(p) = perm_in {
+            if p.iter().any(|&row| row as usize >= n) {
+                return Err(INVALID_INPUT);
+            }
+        }
+        let ok = crate::order::counting_order(keys, n_keys, counts, perm_in, slice_mut(perm_out, n)?);
+        if ok { Ok(()) } else { Err(INVALID_INPUT) }
+    })())
+}
+
+/// `dst[i] = src[perm[i]]` for `n` 4-byte elements; every `perm[i] < n`.
+#[no_mangle]
+pub extern "C" fn pmf_gather32(src: *const u32, perm: *const u32, n: u32, dst: *mut u32) -> i32 {
+    let n = n as usize;
+    status((|| {
+        let perm = slice(perm, n)?;
+        if perm.iter().any(|&p| p as usize >= n) {
+            return Err(INVALID_INPUT);
+        }
+        crate::order::gather(slice(src, n)?, perm, slice_mut(dst, n)?);
+        Ok(())
+    })())
+}
+
+/// Drops duplicate (user, movie) rows from sorted columns, keeping the last;
+/// writes the number kept to `kept`. `times` may be null.
+#[no_mangle]
+pub extern "C" fn pmf_dedupe(
+    users: *mut u32,
+    movies: *mut u32,
+    ratings: *mut f32,
+    times: *mut u32,
+    n: u32,
+    kept: *mut u32,
+) -> i32 {
+    let n = n as usize;
+    status((|| {
+        let times = if times.is_null() { None } else { Some(slice_mut(times, n)?) };
+        let k = crate::order::dedupe(slice_mut(users, n)?, slice_mut(movies, n)?, slice_mut(ratings, n)?, times);
+        slice_mut(kept, 1)?[0] = k as u32;
+        Ok(())
+    })())
+}
+
+/// Per-user offsets (`n_users + 1` u32) of user-sorted rows.
+#[no_mangle]
+pub extern "C" fn pmf_user_offsets(users: *const u32, n: u32, n_users: u32, offsets: *mut u32) -> i32 {
+    let n_users = n_users as usize;
+    status((|| {
+        let out = slice_mut(offsets, n_users.checked_add(1).ok_or(OVERFLOW)?)?;
+        if crate::order::offsets(slice(users, n as usize)?, n_users, out) { Ok(()) } else { Err(INVALID_INPUT) }
+    })())
+}
+
+fn checksum_export(f: fn(&[u32]) -> u64, words: *const u32, n: u32, out: *mut u32) -> i32 {
+    status((|| {
+        let h = f(slice(words, n as usize)?);
+        let out = slice_mut(out, 2)?;
+        out[0] = h as u32;
+        out[1] = (h >> 32) as u32;
+        Ok(())
+    })())
+}
+
+/// 64-bit checksum of `n` words, written as (low, high) u32 to `out` (SIMD).
+#[no_mangle]
+pub extern "C" fn pmf_checksum(words: *const u32, n: u32, out: *mut u32) -> i32 {
+    checksum_export(crate::checksum::checksum, words, n, out)
+}
+
+/// The scalar twin of [`pmf_checksum`].
+#[no_mangle]
+pub extern "C" fn pmf_checksum_scalar(words: *const u32, n: u32, out: *mut u32) -> i32 {
+    checksum_export(crate::checksum::checksum_scalar, words, n, out)
 }
 
 #[cfg(test)]

@@ -8,6 +8,10 @@
 //! used natively and compared with the SIMD path.
 #![cfg_attr(target_arch = "wasm32", no_std)]
 
+pub mod checksum;
+pub mod ids;
+pub mod order;
+pub mod ratings_csv;
 pub mod score;
 pub mod status;
 pub mod vector;

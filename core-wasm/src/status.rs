@@ -13,7 +13,10 @@ pub const OUT_OF_BOUNDS: i32 = 3;
 pub const BAD_DIMENSION: i32 = 4;
 /// A size computation overflowed.
 pub const OVERFLOW: i32 = 5;
+/// An input value is outside what the kernel accepts (an id outside its
+/// table, a permutation entry out of range, unsorted rows).
+pub const INVALID_INPUT: i32 = 6;
 
 /// Version of the C ABI (export names, signatures and status codes). The host
 /// refuses a module whose version differs from the one it was written for.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;

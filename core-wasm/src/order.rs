@@ -1,0 +1,129 @@
+//! Ordering ratings by (user, movie), dropping duplicate pairs, and per-user
+//! offsets (CSR). Sorting is two stable counting sorts (by movie, then by
+//! user), so rows with the same pair keep their file order and "keep the
+//! last" means the last in the file.
+
+/// True when rows are in non-decreasing (user, movie) order.
+pub fn is_sorted(users: &[u32], movies: &[u32]) -> bool {
+    let n = users.len().min(movies.len());
+    (1..n).all(|i| (users[i - 1], movies[i - 1]) <= (users[i], movies[i]))
+}
+
+/// Stable counting sort of row numbers by `keys[row]`. Rows come from
+/// `perm_in` (or 0..n when `None`) and go to `perm_out`. `counts` needs
+/// `n_keys + 1` entries. Returns false if a key is `>= n_keys`.
+pub fn counting_order(keys: &[u32], n_keys: usize, counts: &mut [u32], perm_in: Option<&[u32]>, perm_out: &mut [u32]) -> bool {
+    let n = keys.len();
+    if counts.len() < n_keys + 1 || perm_out.len() < n {
+        return false;
+    }
+    for c in counts.iter_mut() {
+        *c = 0;
+    }
+    for &k in keys {
+        if k as usize >= n_keys {
+            return false;
+        }
+        counts[k as usize + 1] += 1;
+    }
+    for i in 1..=n_keys {
+        counts[i] += counts[i - 1];
+    }
+    for i in 0..n {
+        let row = match perm_in {
+            Some(p) => p[i] as usize,
+            None => i,
+        };
+        let k = keys[row] as usize;
+        perm_out[counts[k] as usize] = row as u32;
+        counts[k] += 1;
+    }
+    true
+}
+
+/// `dst[i] = src[perm[i]]` for 4-byte elements (ids, ratings as bits, times).
+pub fn gather(src: &[u32], perm: &[u32], dst: &mut [u32]) {
+    for (d, &p) in dst.iter_mut().zip(perm) {
+        *d = src[p as usize];
+    }
+}
+
+/// Compacts sorted rows in place, keeping the last row of each run with the
+/// same (user, movie). Returns the number of rows kept.
+pub fn dedupe(users: &mut [u32], movies: &mut [u32], ratings: &mut [f32], mut times: Option<&mut [u32]>) -> usize {
+    let n = users.len();
+    let mut kept = 0;
+    for i in 0..n {
+        let last_of_run = i + 1 == n || users[i + 1] != users[i] || movies[i + 1] != movies[i];
+        if last_of_run {
+            users[kept] = users[i];
+            movies[kept] = movies[i];
+            ratings[kept] = ratings[i];
+            if let Some(t) = times.as_deref_mut() {
+                t[kept] = t[i];
+            }
+            kept += 1;
+        }
+    }
+    kept
+}
+
+/// Per-user offsets of user-sorted rows: user u's rows are
+/// `offsets[u]..offsets[u + 1]`; `offsets` has `n_users + 1` entries.
+/// Returns false if a user index is `>= n_users` or rows are not sorted.
+pub fn offsets(users: &[u32], n_users: usize, offsets: &mut [u32]) -> bool {
+    if offsets.len() < n_users + 1 {
+        return false;
+    }
+    let mut row = 0usize;
+    for u in 0..=n_users {
+        while row < users.len() && (users[row] as usize) < u {
+            row += 1;
+        }
+        offsets[u] = row as u32;
+    }
+    row == users.len() && users.windows(2).all(|w| w[0] <= w[1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_by_user_then_movie_and_keeps_the_last_duplicate() {
+        let users = vec![1u32, 0, 1, 0, 1];
+        let movies = vec![2u32, 1, 0, 1, 2];
+        let ratings = vec![1.0f32, 2.0, 3.0, 4.0, 5.0];
+        assert!(!is_sorted(&users, &movies));
+        let mut counts = vec![0u32; 4];
+        let mut by_movie = vec![0u32; 5];
+        let mut order = vec![0u32; 5];
+        assert!(counting_order(&movies, 3, &mut counts, None, &mut by_movie));
+        assert!(counting_order(&users, 2, &mut counts, Some(&by_movie), &mut order));
+        let mut u = vec![0u32; 5];
+        let mut m = vec![0u32; 5];
+        let mut r = vec![0u32; 5];
+        gather(&users, &order, &mut u);
+        gather(&movies, &order, &mut m);
+        let bits: Vec<u32> = ratings.iter().map(|x| x.to_bits()).collect();
+        gather(&bits, &order, &mut r);
+        let mut rf: Vec<f32> = r.iter().map(|&b| f32::from_bits(b)).collect();
+        assert_eq!((u.clone(), m.clone()), (vec![0, 0, 1, 1, 1], vec![1, 1, 0, 2, 2]));
+        assert!(is_sorted(&u, &m));
+        let kept = dedupe(&mut u, &mut m, &mut rf, None);
+        assert_eq!(kept, 3);
+        assert_eq!(&rf[..3], &[4.0, 3.0, 5.0]);
+        let mut off = vec![0u32; 3];
+        assert!(offsets(&u[..kept], 2, &mut off));
+        assert_eq!(off, vec![0, 1, 3]);
+    }
+
+    #[test]
+    fn offsets_leave_room_for_users_without_rows() {
+        let mut off = vec![0u32; 5];
+        assert!(offsets(&[0, 0, 3], 4, &mut off));
+        assert_eq!(off, vec![0, 2, 2, 2, 3]);
+        assert!(!offsets(&[1, 0], 2, &mut off));
+        assert!(!counting_order(&[5], 2, &mut [0; 3], None, &mut [0]));
+    }
+}
