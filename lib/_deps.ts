@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-import-prefix
 /**
  * Third-party modules used by `lib/`, pinned here with full specifiers.
  *
