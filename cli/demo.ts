@@ -1,139 +1,148 @@
 /**
- * `deno task demo`: a smoke run of the numeric core.
+ * `deno task demo`: the main job on a small default data set.
  *
- * Builds a seeded random model of MovieLens-20M shape (26,744 movies, k = 64),
- * scores one user against every movie on the main thread and on a pool of
- * Workers over the same shared memory, checks that both agree bit for bit,
- * and prints the top movies and the timings.
+ * With no data, generates the default set (200,000 ratings) under
+ * data/default, then loads the ratings through the WebAssembly core (from the
+ * binary cache when it is current), loads the movie catalogue, splits the
+ * ratings and reports what was loaded and the baseline a model must beat.
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { defaultThreads, WorkerPool } from "../lib/pool.ts";
-import { scoreArgs, WasmCore } from "../lib/wasm.ts";
+import { exists } from "./_fs.ts";
+import { generateMovieLens } from "../lib/generate.ts";
+import { loadMovieCatalogue } from "../lib/movies.ts";
+import { loadRatings } from "../lib/ratings_load.ts";
+import { countSplit, SPLIT, splitRatings } from "../lib/splits.ts";
+import { WasmCore } from "../lib/wasm.ts";
+import { fmtInt, fmtMs, parseFlags, runCli } from "./_cli.ts";
+import { startProgress } from "./_progress.ts";
+import { table } from "./_table.ts";
+
+const DEFAULT_DIR = "data/default";
 
 const HELP = `Usage: deno task demo [options]
 
-Smoke run of the WebAssembly core: scores one user against every movie of a
-random MovieLens-20M-shaped model on 1 thread and on N Workers.
+Runs the pipeline on a data set: with no --data, on a small default set that
+is generated on the spot under ${DEFAULT_DIR} (200,000 ratings).
 
 Options:
-  --threads N   Workers to use (default: ${defaultThreads()}, the number of cores)
-  --movies N    movies in the random model (default: 26744)
-  --k N         factors per movie (default: 64)
-  --json        print one JSON object instead of text
+  --data DIR    a MovieLens-format folder (ratings.csv, movies.csv, links.csv)
+  --no-cache    parse ratings.csv even when its binary cache is current
+  --json        print one JSON object instead of tables
   -h, --help    show this help
 `;
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`Invalid --${name} "${value}": expected a positive integer`);
-    Deno.exit(2);
-  }
-  return n;
-}
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
-
-async function main(argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        threads: { type: "string" },
-        movies: { type: "string" },
-        k: { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${HELP}`);
-    Deno.exit(2);
-  }
-  const { values } = parsed;
+/** Runs the command. */
+export async function main(argv: string[]): Promise<void> {
+  const { values } = parseFlags(argv, {
+    data: { type: "string" },
+    "no-cache": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
   if (values.help) {
     console.log(HELP);
     return;
   }
-  const threads = positiveInt("threads", values.threads, defaultThreads());
-  const movies = positiveInt("movies", values.movies, 26_744);
-  const k = positiveInt("k", values.k, 64);
-  const stride = Math.ceil(k / 4) * 4;
+  const dir = values.data ?? DEFAULT_DIR;
+  const say = values.json ? () => {} : console.log;
+  let generated = false;
+  if (!values.data && !(await exists(`${dir}/ratings.csv`))) {
+    const t0 = performance.now();
+    const bar = startProgress("Generating", 200_000, "ratings", !values.json);
+    try {
+      await generateMovieLens({ outDir: dir, onProgress: bar.update });
+    } finally {
+      bar.stop();
+    }
+    generated = true;
+    say(`Generated the default data set in ${dir}/ (${fmtMs(performance.now() - t0)}).`);
+  }
 
-  const t0 = performance.now();
   const core = await WasmCore.create();
-  const loadMs = performance.now() - t0;
-  using user = core.allocArray(Float32Array, stride);
-  using factors = core.allocArray(Float32Array, movies * stride);
-  using bias = core.allocArray(Float32Array, movies);
-  using single = core.allocArray(Float32Array, movies);
-  using parallel = core.allocArray(Float32Array, movies);
-  const rand = seeded(42);
-  const scale = 1 / Math.sqrt(k);
-  const f = factors.view;
-  for (let m = 0; m < movies; m++) {
-    for (let j = 0; j < k; j++) f[m * stride + j] = (rand() * 2 - 1) * scale;
-  }
-  const u = user.view;
-  for (let j = 0; j < k; j++) u[j] = (rand() * 2 - 1) * scale;
-  const b = bias.view;
-  for (let m = 0; m < movies; m++) b[m] = (rand() * 2 - 1) * 0.5;
-  const base = { user: user.ptr, factors: factors.ptr, stride, k, bias: bias.ptr, offset: 3.5 };
-
+  const csv = `${dir}/ratings.csv`;
+  const size = (await Deno.stat(csv).catch(() => ({ size: 0 }))).size;
+  const bar = startProgress("Loading ratings", Math.ceil(size / 1e6), "MB", !values.json);
   const t1 = performance.now();
-  core.scoreMovies({ ...base, first: 0, count: movies, out: single.ptr });
-  const singleMs = performance.now() - t1;
-
-  await using pool = await WorkerPool.create(core, { threads });
-  const per = Math.ceil(movies / threads);
-  const tasks = Array.from({ length: threads }, (_, w) => {
-    const first = Math.min(movies, w * per);
-    const count = Math.min(per, movies - first);
-    return { kernel: "scoreMovies" as const, args: scoreArgs({ ...base, first, count, out: parallel.ptr }) };
-  });
-  const t2 = performance.now();
-  await pool.runAll(tasks);
-  const poolMs = performance.now() - t2;
-
-  const a = single.view, p = parallel.view;
-  const identical = a.every((v, i) => Object.is(v, p[i]));
-  const top = Array.from(a.keys()).sort((x, y) => a[y] - a[x] || x - y).slice(0, 5)
-    .map((movie) => ({ movie, score: Number(a[movie].toFixed(4)) }));
-
-  const result = { movies, k, threads, loadMs, singleMs, poolMs, identical, top };
-  if (values.json) {
-    console.log(JSON.stringify(result));
-  } else {
-    console.log(`Loaded the WebAssembly core in ${loadMs.toFixed(1)} ms (shared memory, SIMD).`);
-    console.log(`Random model: ${movies.toLocaleString("en")} movies × k = ${k}.`);
-    console.log(`Scored one user against every movie:`);
-    console.log(`  main thread      ${singleMs.toFixed(2).padStart(8)} ms`);
-    console.log(
-      `  ${String(threads).padStart(2)} Worker(s)     ${
-        poolMs.toFixed(2).padStart(8)
-      } ms (first call, includes warm-up)`,
-    );
-    console.log(`  results identical: ${identical ? "yes" : "NO"}`);
-    console.log(`Top 5 movies for this user:`);
-    console.log(`  movie   score`);
-    for (const t of top) console.log(`  ${String(t.movie).padStart(5)}   ${t.score.toFixed(4)}`);
+  let loaded;
+  try {
+    loaded = await loadRatings(core, csv, {
+      cache: !values["no-cache"],
+      onProgress: (done) => bar.update(Math.round(done / 1e6)),
+    });
+  } finally {
+    bar.stop();
   }
-  if (!identical) Deno.exit(1);
+  const loadMs = performance.now() - t1;
+  using ratings = loaded.ratings;
+  if (loaded.cacheWriteWarning) console.error(loaded.cacheWriteWarning);
+  const catalogue = await loadMovieCatalogue(`${dir}/movies.csv`);
+  const split = splitRatings(ratings);
+  const counts = countSplit(split);
+  const baseline = globalMeanBaseline(ratings.columns.ratings.view, split, ratings.nRatings);
+  const withTmdb = catalogue.movies.filter((m) => m.tmdbId !== null).length;
+
+  const report = {
+    data: dir,
+    generated,
+    ratings: ratings.nRatings,
+    users: ratings.nUsers,
+    movies: ratings.nMovies,
+    catalogueMovies: catalogue.size,
+    moviesWithTmdbId: withTmdb,
+    meanRating: ratings.meanRating(),
+    loadMs,
+    fromCache: loaded.fromCache,
+    cacheNote: loaded.cacheNote,
+    duplicates: ratings.report.duplicates,
+    skippedRows: ratings.report.skippedRows,
+    split: { kind: "random", seed: 42, ...counts },
+    globalMeanTestRmse: baseline,
+    notes: catalogue.notes,
+  };
+  if (values.json) {
+    console.log(JSON.stringify(report));
+    return;
+  }
+  const how = loaded.fromCache
+    ? "from the binary cache"
+    : `parsed from CSV (${loaded.cacheNote}; cache written)`;
+  say(table(["", dir], [
+    ["ratings", `${fmtInt(ratings.nRatings)}  (${fmtMs(loadMs)}; ${how})`],
+    ["users", fmtInt(ratings.nUsers)],
+    ["movies rated", fmtInt(ratings.nMovies)],
+    ["movies in movies.csv", `${fmtInt(catalogue.size)}  (${fmtInt(withTmdb)} with a TMDB id)`],
+    ["mean rating", ratings.meanRating().toFixed(3)],
+    ["duplicates dropped", fmtInt(ratings.report.duplicates)],
+    [
+      "split (random, seed 42)",
+      `train ${fmtInt(counts.train)} · validation ${fmtInt(counts.validation)} · test ${fmtInt(counts.test)}`,
+    ],
+    ["baseline test RMSE", `${baseline.toFixed(4)}  (always predict the training mean)`],
+  ]));
+  for (const note of catalogue.notes) say(`note: ${note}`);
+  say("Training (deno task train) comes next; this demo stops after loading and splitting.");
 }
 
-if (import.meta.main) await main(Deno.args);
+/** RMSE on the test side of always predicting the training mean. */
+function globalMeanBaseline(r: Float32Array, split: Uint8Array, n: number): number {
+  let sum = 0, count = 0;
+  for (let i = 0; i < n; i++) {
+    if (split[i] === SPLIT.TRAIN) {
+      sum += r[i];
+      count++;
+    }
+  }
+  const mean = sum / count;
+  let sq = 0, tests = 0;
+  for (let i = 0; i < n; i++) {
+    if (split[i] === SPLIT.TEST) {
+      sq += (r[i] - mean) ** 2;
+      tests++;
+    }
+  }
+  return Math.sqrt(sq / tests);
+}
+
+if (import.meta.main) await runCli("demo", () => main(Deno.args));

@@ -10,3 +10,4 @@
 
 export { parse as parseCsv } from "npm:csv-parse@7.0.3";
 export type { Info as CsvInfo, Options as CsvOptions } from "npm:csv-parse@7.0.3";
+export { parse as parseCsvSync } from "npm:csv-parse@7.0.3/sync";

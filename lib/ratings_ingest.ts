@@ -122,6 +122,7 @@ class ChunkReader {
   #state: CoreArray<Uint32Array>;
   #cols: RatingColumns | null = null;
   #rows = 0;
+  /** Lines consumed so far, the header included; a bad line is number `#line + 1`. */
   #line = 1;
   /** File offset of the staging buffer's first byte. */
   #base = 0;
@@ -271,7 +272,7 @@ class ChunkReader {
         throw new DataSyntaxError(
           `${message.text}\n  fix: correct or delete that row, or pass --skip-invalid to skip bad rows (they are counted and reported)`,
           this.#path,
-          this.#line,
+          this.#line + 1,
           message.column,
         );
       }
@@ -300,11 +301,11 @@ class ChunkReader {
   #tooLong(start: number, filled: number): never {
     const sample = this.#staging.view.slice(start, Math.min(filled, start + 60));
     throw new DataSyntaxError(
-      `Cannot parse ratings "${this.#path}" at line ${this.#line}: the line is longer than ${MAX_LINE_BYTES} bytes, so it is not a ratings row (binary data?)\n  row: ${
+      `Cannot parse ratings "${this.#path}" at line ${this.#line + 1}: the line is longer than ${MAX_LINE_BYTES} bytes, so it is not a ratings row (binary data?)\n  row: ${
         displayText(sample)
       }\n  fix: check that "${this.#path}" is a MovieLens ratings.csv`,
       this.#path,
-      this.#line,
+      this.#line + 1,
       0,
     );
   }
@@ -343,7 +344,8 @@ class ChunkReader {
         detail = `unexpected parser code ${code}`;
     }
     const at = code === PARSE.FIELD_COUNT ? 0 : field.column;
-    const place = at ? `line ${this.#line}, column ${at}` : `line ${this.#line}`;
+    const lineNo = this.#line + 1;
+    const place = at ? `line ${lineNo}, column ${at}` : `line ${lineNo}`;
     return {
       text: `Cannot parse ratings "${this.#path}" at ${place}: ${detail}\n  row: ${line}`,
       column: at,
