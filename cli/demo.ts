@@ -106,8 +106,8 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const how = loaded.fromCache
-    ? "from the binary cache"
-    : `parsed from CSV (${loaded.cacheNote}; cache written)`;
+    ? "read from the binary cache"
+    : `parsed from CSV: ${loaded.cacheNote}${loaded.cacheWriteWarning ? "" : ", cache written"}`;
   say(table(["", dir], [
     ["ratings", `${fmtInt(ratings.nRatings)}  (${fmtMs(loadMs)}; ${how})`],
     ["users", fmtInt(ratings.nUsers)],

@@ -161,7 +161,15 @@ async function readCsv(
   }
   let rows: { record: string[]; info: CsvInfo }[];
   try {
-    rows = parseCsvSync(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
+    rows = parseCsvSync(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }) as unknown as {
+      record: string[];
+      info: CsvInfo;
+    }[];
   } catch (error) {
     const e = error as Error & { lines?: number };
     throw new DataSyntaxError(

@@ -301,7 +301,9 @@ class ChunkReader {
   #tooLong(start: number, filled: number): never {
     const sample = this.#staging.view.slice(start, Math.min(filled, start + 60));
     throw new DataSyntaxError(
-      `Cannot parse ratings "${this.#path}" at line ${this.#line + 1}: the line is longer than ${MAX_LINE_BYTES} bytes, so it is not a ratings row (binary data?)\n  row: ${
+      `Cannot parse ratings "${this.#path}" at line ${
+        this.#line + 1
+      }: the line is longer than ${MAX_LINE_BYTES} bytes, so it is not a ratings row (binary data?)\n  row: ${
         displayText(sample)
       }\n  fix: check that "${this.#path}" is a MovieLens ratings.csv`,
       this.#path,

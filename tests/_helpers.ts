@@ -20,3 +20,22 @@ export const ROOT: URL = new URL("../", import.meta.url);
 
 /** Path to the deno binary running the tests, for subprocesses. */
 export const DENO: string = Deno.execPath();
+
+/** The shared real-data folder beside the repository (MovieLens and TMDB samples), as a path. */
+export const SHARED_DATA: string = new URL("../../shared/data/", import.meta.url).pathname;
+
+/** True when `path` exists. */
+export function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A fresh temporary directory; remove it with `await using`. */
+export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "pmf-test-" });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { runCommand } from "./_cli_helpers.ts";
+import { tempDir } from "./_helpers.ts";
+
+Deno.test("demo with no data generates the default set, loads it, and uses the cache the second time", async () => {
+  await using dir = await tempDir();
+  const first = await runCommand("demo.ts", ["--json"], dir.path);
+  assert.equal(first.code, 0, first.stderr);
+  const a = JSON.parse(first.stdout);
+  assert.equal(a.generated, true);
+  assert.equal(a.data, "data/default");
+  assert.equal(a.ratings, 200_000);
+  assert.equal(a.fromCache, false);
+  assert.equal(a.split.train + a.split.validation + a.split.test, 200_000);
+  const second = JSON.parse((await runCommand("demo.ts", ["--json"], dir.path)).stdout);
+  assert.equal(second.generated, false);
+  assert.equal(second.fromCache, true);
+  assert.equal(second.globalMeanTestRmse, a.globalMeanTestRmse);
+  const text = await runCommand("demo.ts", [], dir.path);
+  assert.match(text.stdout, /ratings\s+│ 200,000 .*read from the binary cache/);
+  assert.match(text.stdout, /baseline test RMSE\s+│ 1\.\d{4}/);
+});
+
+Deno.test("gen-data writes the requested shape and reports it", async () => {
+  await using dir = await tempDir();
+  const run = await runCommand("gen_data.ts", [
+    "--ratings",
+    "3000",
+    "--users",
+    "100",
+    "--movies",
+    "200",
+    "--seed",
+    "5",
+    "--out",
+    `${dir.path}/g`,
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^Wrote 3,000 ratings by 100 users of 200 movies to .*\/g\/ in /);
+  assert.match(run.stdout, /best reachable RMSE ≈ 0\.\d{4}/);
+  const info = JSON.parse(await Deno.readTextFile(`${dir.path}/g/generator.json`));
+  assert.equal(info.seed, 5);
+});
+
+Deno.test("commands exit 2 on usage errors and 1 on failures, with a message and no stack trace", async () => {
+  const usage = await runCommand("gen_data.ts", ["--users", "many"]);
+  assert.equal(usage.code, 2);
+  assert.equal(
+    usage.stderr,
+    `error: Invalid --users "many": expected an integer in 1–2147483647\nRun 'deno task gen-data --help' for usage.\n`,
+  );
+  const unknown = await runCommand("demo.ts", ["--nope"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /Unknown option '--nope'/);
+  const missing = await runCommand("demo.ts", ["--data", "does/not/exist"]);
+  assert.equal(missing.code, 1);
+  assert.match(
+    missing.stderr,
+    /^error: Cannot read ratings "does\/not\/exist\/ratings.csv": file not found;/,
+  );
+  assert.doesNotMatch(missing.stderr, /\bat .*\.ts:\d+/);
+  const help = await runCommand("demo.ts", ["--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: deno task demo/);
+});

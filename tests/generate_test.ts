@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { generateMovieLens } from "../lib/generate.ts";
+import { loadMovieCatalogue } from "../lib/movies.ts";
+import { ingestRatingsCsv } from "../lib/ratings_ingest.ts";
+import { WasmCore } from "../lib/wasm.ts";
+import { tempDir } from "./_helpers.ts";
+
+Deno.test("generateMovieLens() writes the same bytes for the same seed, other bytes for another", async () => {
+  await using a = await tempDir();
+  await using b = await tempDir();
+  await using c = await tempDir();
+  const opts = { ratings: 5000, users: 50, movies: 300 };
+  await generateMovieLens({ outDir: a.path, ...opts, seed: 1 });
+  await generateMovieLens({ outDir: b.path, ...opts, seed: 1 });
+  await generateMovieLens({ outDir: c.path, ...opts, seed: 2 });
+  for (const f of ["ratings.csv", "movies.csv", "links.csv", "generator.json"]) {
+    assert.deepEqual(await Deno.readFile(`${a.path}/${f}`), await Deno.readFile(`${b.path}/${f}`), f);
+  }
+  assert.notDeepEqual(
+    await Deno.readFile(`${a.path}/ratings.csv`),
+    await Deno.readFile(`${c.path}/ratings.csv`),
+  );
+});
+
+Deno.test("generateMovieLens() data has MovieLens's shape: ≥20 per user, power-law popularity, mean ≈ 3.5", async () => {
+  await using dir = await tempDir();
+  const info = await generateMovieLens({ outDir: dir.path });
+  assert.equal(info.ratings, 200_000);
+  const core = await WasmCore.create();
+  using r = await ingestRatingsCsv(core, `${dir.path}/ratings.csv`);
+  assert.equal(r.nRatings, 200_000);
+  assert.equal(r.nUsers, 1400);
+  assert.equal(r.report.reordered, false, "sorted by user, then movie, like MovieLens");
+  assert.equal(r.report.duplicates, 0);
+  const off = r.userOffsets.view;
+  for (let u = 0; u < r.nUsers; u++) assert.ok(off[u + 1] - off[u] >= 20);
+  assert.ok(Math.abs(info.mean - 3.5) < 0.1 && Math.abs(info.sd - 1.05) < 0.1, `${info.mean} ${info.sd}`);
+  assert.ok(info.oracleRmse < info.globalMeanRmse * 0.8);
+  const perMovie = new Array(r.nMovies).fill(0);
+  for (const m of r.columns.movies.view.subarray(0, r.nRatings)) perMovie[m]++;
+  perMovie.sort((x, y) => y - x);
+  const top = perMovie.slice(0, Math.ceil(r.nMovies / 10)).reduce((s, x) => s + x, 0);
+  assert.ok(top / r.nRatings > 0.3, `top 10% of movies hold ${top / r.nRatings} of ratings`);
+  const catalogue = await loadMovieCatalogue(`${dir.path}/movies.csv`);
+  assert.equal(catalogue.size, 3000);
+  assert.ok(catalogue.movies.every((m) => m.year !== null && m.genres.length <= 4));
+  assert.ok(catalogue.movies.some((m) => m.rawTitle.endsWith(", The (" + m.year + ")")));
+  assert.equal(new Set(catalogue.movies.map((m) => m.rawTitle)).size, 3000, "titles are unique");
+});
+
+Deno.test("generateMovieLens() refuses sizes that cannot hold 20 ratings per user", async () => {
+  await assert.rejects(
+    generateMovieLens({ outDir: "unused", ratings: 100, users: 10 }),
+    /ratings "100": expected an integer ≥ 200/,
+  );
+  await assert.rejects(
+    generateMovieLens({ outDir: "unused", ratings: 100_000, users: 10, movies: 100 }),
+    /at most 400 fit/,
+  );
+});

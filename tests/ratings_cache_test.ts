@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { generateMovieLens } from "../lib/generate.ts";
+import { CACHE_VERSION, cachePathFor } from "../lib/ratings_cache.ts";
+import { loadRatings } from "../lib/ratings_load.ts";
+import { WasmCore } from "../lib/wasm.ts";
+import { tempDir } from "./_helpers.ts";
+
+async function fixture(path: string): Promise<string> {
+  await generateMovieLens({ outDir: path, ratings: 2000, users: 40, movies: 150, seed: 3 });
+  return `${path}/ratings.csv`;
+}
+
+function same(a: Uint32Array | Float32Array, b: Uint32Array | Float32Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+Deno.test("loadRatings() writes a cache, then reloads identical ratings from it", async () => {
+  await using dir = await tempDir();
+  const csv = await fixture(dir.path);
+  const core = await WasmCore.create();
+  const first = await loadRatings(core, csv);
+  assert.equal(first.fromCache, false);
+  assert.equal(first.cacheNote, "no cache yet");
+  const second = await loadRatings(core, csv);
+  assert.equal(second.fromCache, true);
+  using a = first.ratings, b = second.ratings;
+  assert.equal(b.nRatings, a.nRatings);
+  for (const k of ["users", "movies", "ratings", "times"] as const) {
+    assert.ok(same(a.columns[k]!.view, b.columns[k]!.view, a.nRatings), k);
+  }
+  assert.deepEqual(b.userIds, a.userIds);
+  assert.deepEqual(b.movieIds, a.movieIds);
+  assert.deepEqual(b.userOffsets.view, a.userOffsets.view);
+  assert.deepEqual(b.report, a.report);
+  const leftovers = [...Deno.readDirSync(dir.path)].filter((e) => e.name.includes(".tmp-"));
+  assert.deepEqual(leftovers, []);
+});
+
+Deno.test("loadRatings() rebuilds the cache with a reason when the CSV changes or the cache is damaged", async () => {
+  await using dir = await tempDir();
+  const csv = await fixture(dir.path);
+  const cache = cachePathFor(csv);
+  const core = await WasmCore.create();
+  const load = async () => {
+    const r = await loadRatings(core, csv);
+    r.ratings.free();
+    return r;
+  };
+  await load();
+
+  await Deno.writeTextFile(csv, "1,1,4.0,5\n", { append: true });
+  let r = await load();
+  assert.equal(r.fromCache, false);
+  assert.match(r.cacheNote, /^the CSV changed since the cache was built \(size \d+ → \d+ bytes\)$/);
+
+  const bytes = await Deno.readFile(cache);
+  bytes[bytes.length - 5] ^= 0xff;
+  await Deno.writeFile(cache, bytes);
+  r = await load();
+  assert.match(r.cacheNote, /fails its checksum \(corrupt\)/);
+
+  await Deno.writeFile(cache, (await Deno.readFile(cache)).subarray(0, 2000));
+  r = await load();
+  assert.match(r.cacheNote, /truncated \(corrupt\)/);
+
+  const old = await Deno.readFile(cache);
+  new DataView(old.buffer).setUint32(8, CACHE_VERSION - 1, true);
+  await Deno.writeFile(cache, old);
+  r = await load();
+  assert.equal(
+    r.cacheNote,
+    `the cache has format version ${CACHE_VERSION - 1}, this version reads ${CACHE_VERSION}`,
+  );
+
+  await Deno.writeTextFile(cache, "not a cache");
+  r = await load();
+  assert.match(r.cacheNote, /not a ratings cache/);
+  assert.equal((await load()).fromCache, true);
+  assert.equal(core.bytesInUse, 64);
+});
+
+Deno.test("loadRatings() still returns the ratings when the cache cannot be written", async () => {
+  await using dir = await tempDir();
+  const csv = await fixture(dir.path);
+  const core = await WasmCore.create();
+  const r = await loadRatings(core, csv, { cachePath: `${dir.path}/missing-dir/x.pmfcache` });
+  using _ = r.ratings;
+  assert.equal(r.ratings.nRatings, 2000);
+  assert.match(r.cacheWriteWarning ?? "", /^Cannot write the ratings cache ".*x.pmfcache": /);
+});

@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { generateMovieLens } from "../lib/generate.ts";
+import { ingestRatingsCsv } from "../lib/ratings_ingest.ts";
+import type { Ratings } from "../lib/ratings.ts";
+import { WasmCore } from "../lib/wasm.ts";
+import { existsSync, SHARED_DATA, tempDir } from "./_helpers.ts";
+
+/** Rows as raw-id text, for comparing two loads. */
+function rowsOf(r: Ratings): string[] {
+  const u = r.columns.users.view,
+    m = r.columns.movies.view,
+    v = r.columns.ratings.view,
+    t = r.columns.times!.view;
+  return Array.from(
+    { length: r.nRatings },
+    (_, i) => `${r.userIds[u[i]]},${r.movieIds[m[i]]},${v[i]},${t[i]}`,
+  );
+}
+
+/** Parses a ratings CSV the slow, obvious way. */
+function naiveParse(text: string): string[] {
+  return text.trim().split("\n").slice(1).map((line) => {
+    const [u, m, r, t] = line.split(",");
+    return `${Number(u)},${Number(m)},${Number(r)},${Number(t)}`;
+  });
+}
+
+const small = existsSync(`${SHARED_DATA}ml-latest-small/ratings.csv`);
+
+Deno.test({
+  name: "ingestRatingsCsv() loads ml-latest-small (CRLF) with its documented counts",
+  ignore: !small,
+  fn: async () => {
+    const core = await WasmCore.create();
+    using r = await ingestRatingsCsv(core, `${SHARED_DATA}ml-latest-small/ratings.csv`);
+    assert.equal(r.nRatings, 100_836);
+    assert.equal(r.nUsers, 610);
+    assert.equal(r.nMovies, 9_724);
+    assert.equal(r.meanRating().toFixed(4), "3.5016");
+    assert.equal(r.report.reordered, false);
+    assert.equal(r.report.duplicates, 0);
+    // Every user has at least 20 ratings; offsets cover all rows.
+    const off = r.userOffsets.view;
+    assert.equal(off[r.nUsers], r.nRatings);
+    for (let u = 0; u < r.nUsers; u++) assert.ok(off[u + 1] - off[u] >= 20);
+    const text = await Deno.readTextFile(`${SHARED_DATA}ml-latest-small/ratings.csv`);
+    assert.deepEqual(rowsOf(r), naiveParse(text.replaceAll("\r", "")));
+  },
+});
+
+Deno.test("ingestRatingsCsv() gives the same result whatever the chunk size, even mid-number", async () => {
+  await using dir = await tempDir();
+  await generateMovieLens({ outDir: dir.path, ratings: 3000, users: 60, movies: 200, seed: 7 });
+  const path = `${dir.path}/ratings.csv`;
+  const core = await WasmCore.create();
+  const expected = naiveParse(await Deno.readTextFile(path));
+  for (const chunkBytes of [3, 7, 13, 64, 1000, 1 << 20]) {
+    using r = await ingestRatingsCsv(core, path, { chunkBytes });
+    assert.deepEqual(rowsOf(r), expected, `chunkBytes ${chunkBytes}`);
+  }
+  assert.equal(core.bytesInUse, 64);
+});
+
+Deno.test("ingestRatingsCsv() maps ids densely in id order and sorts rows by (user, movie)", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/ratings.csv`;
+  await Deno.writeTextFile(
+    path,
+    "userId,movieId,rating,timestamp\n90,500,4,1\n7,20,3,2\n90,20,5,3\n7,999,1,4\n",
+  );
+  const core = await WasmCore.create();
+  using r = await ingestRatingsCsv(core, path);
+  assert.deepEqual(Array.from(r.userIds), [7, 90]);
+  assert.deepEqual(Array.from(r.movieIds), [20, 500, 999]);
+  assert.deepEqual(Array.from(r.columns.users.view.subarray(0, 4)), [0, 0, 1, 1]);
+  assert.deepEqual(Array.from(r.columns.movies.view.subarray(0, 4)), [0, 2, 0, 1]);
+  assert.deepEqual(Array.from(r.userOffsets.view), [0, 2, 4]);
+  assert.equal(r.userIndex(90), 1);
+  assert.equal(r.movieIndex(999), 2);
+  assert.equal(r.userIndex(8), -1);
+});
+
+Deno.test("ingestRatingsCsv() handles ids too large for a lookup table", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/ratings.csv`;
+  await Deno.writeTextFile(
+    path,
+    "userId,movieId,rating,timestamp\n2000000000,5,4,1\n3,2147483647,3,2\n3,5,2,3\n",
+  );
+  const core = await WasmCore.create();
+  using r = await ingestRatingsCsv(core, path);
+  assert.deepEqual(Array.from(r.userIds), [3, 2000000000]);
+  assert.deepEqual(Array.from(r.movieIds), [5, 2147483647]);
+  assert.deepEqual(rowsOf(r), ["3,5,2,3", "3,2147483647,3,2", "2000000000,5,4,1"]);
+});
+
+Deno.test("ingestRatingsCsv() names the missing file and the fix", async () => {
+  const core = await WasmCore.create();
+  await assert.rejects(
+    ingestRatingsCsv(core, "no/such/ratings.csv"),
+    /Cannot read ratings "no\/such\/ratings.csv": file not found; .*deno task gen-data/,
+  );
+});
