@@ -11,11 +11,14 @@
 import { parseArgs } from "node:util";
 import { defaultThreads } from "../lib/pool.ts";
 import { benchCore } from "./core_bench.ts";
+import { benchIngest } from "./_ingest_section.ts";
 import { peakRssMiB, round } from "./_report.ts";
 
-const HELP = `Usage: deno task bench [--threads N] [--out FILE]
+const HELP = `Usage: deno task bench [--threads N] [--out FILE] [--only core|ingest]
 
-Runs the benchmarks and writes bench/results/latest.json (or FILE).
+Runs the benchmarks and writes bench/results/latest.json (or FILE). The first
+run generates an ML-20M-shaped data set (20,000,263 ratings, ~540 MB) under
+bench/data/ and reuses it afterwards.
 `;
 
 const { values } = parseArgs({
@@ -23,6 +26,7 @@ const { values } = parseArgs({
   options: {
     threads: { type: "string" },
     out: { type: "string", default: "bench/results/latest.json" },
+    only: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -34,8 +38,15 @@ const threads = values.threads ? Number(values.threads) : defaultThreads();
 
 const started = new Date();
 console.log(`Benchmarking with ${threads} thread(s)…`);
-const core = await benchCore(threads);
-console.log("core:", core);
+const sections: Record<string, unknown> = {};
+if (!values.only || values.only === "core") {
+  sections.core = await benchCore(threads);
+  console.log("core:", sections.core);
+}
+if (!values.only || values.only === "ingest") {
+  sections.ingest = await benchIngest();
+  console.log("ingest:", sections.ingest);
+}
 
 const result = {
   date: started.toISOString(),
@@ -44,7 +55,7 @@ const result = {
   os: Deno.build.os,
   arch: Deno.build.arch,
   cores: navigator.hardwareConcurrency,
-  sections: { core },
+  sections,
   peak_rss_mib: round(peakRssMiB() ?? NaN, 1),
 };
 await Deno.mkdir(new URL(".", `file://${Deno.cwd()}/${values.out}`), { recursive: true });
