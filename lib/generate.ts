@@ -57,9 +57,9 @@ export interface GeneratorInfo {
 }
 
 /** Defaults of {@link GenerateOptions}, in one place. */
-export const GENERATE_DEFAULTS = { ratings: 200_000, users: 1_400, movies: 3_000, seed: 42 } as const;
+export const GENERATE_DEFAULTS = { ratings: 200_000, users: 700, movies: 1_000, seed: 42 } as const;
 
-const RANK = 8;
+const RANK = 4;
 const NOISE_SD = 0.8;
 const MU = 3.52;
 const MIN_PER_USER = 20;

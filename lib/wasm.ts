@@ -69,7 +69,10 @@ export type CoreSymbol =
   | "pmf_dedupe"
   | "pmf_user_offsets"
   | "pmf_checksum"
-  | "pmf_checksum_scalar";
+  | "pmf_checksum_scalar"
+  | "pmf_train_range"
+  | "pmf_train_range_scalar"
+  | "pmf_errors_range";
 
 /** Raw exports of `pmf_core.wasm`; only this module sees them. */
 type RawExports = { [S in CoreSymbol]: (...args: number[]) => number } & {
@@ -79,7 +82,15 @@ type RawExports = { [S in CoreSymbol]: (...args: number[]) => number } & {
 };
 
 /** Name of a kernel that {@link WasmCore.call} and the Worker pool can run. */
-export type KernelName = "dot" | "dotScalar" | "axpy" | "scoreMovies" | "scoreMoviesScalar";
+export type KernelName =
+  | "dot"
+  | "dotScalar"
+  | "axpy"
+  | "scoreMovies"
+  | "scoreMoviesScalar"
+  | "trainRange"
+  | "trainRangeScalar"
+  | "errorsRange";
 
 /** Kernels a Worker may be asked to run, by name: export symbol and arity. */
 const KERNELS: Record<KernelName, { symbol: CoreSymbol; arity: number }> = {
@@ -88,6 +99,9 @@ const KERNELS: Record<KernelName, { symbol: CoreSymbol; arity: number }> = {
   axpy: { symbol: "pmf_axpy", arity: 4 },
   scoreMovies: { symbol: "pmf_score_movies", arity: 9 },
   scoreMoviesScalar: { symbol: "pmf_score_movies_scalar", arity: 9 },
+  trainRange: { symbol: "pmf_train_range", arity: 4 },
+  trainRangeScalar: { symbol: "pmf_train_range_scalar", arity: 4 },
+  errorsRange: { symbol: "pmf_errors_range", arity: 4 },
 };
 
 /** True when `name` is a {@link KernelName}. */

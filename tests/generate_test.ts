@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { generateMovieLens } from "../lib/generate.ts";
+import { GENERATE_DEFAULTS, generateMovieLens } from "../lib/generate.ts";
 import { loadMovieCatalogue } from "../lib/movies.ts";
 import { ingestRatingsCsv } from "../lib/ratings_ingest.ts";
 import { WasmCore } from "../lib/wasm.ts";
@@ -29,7 +29,7 @@ Deno.test("generateMovieLens() data has MovieLens's shape: ≥20 per user, power
   const core = await WasmCore.create();
   using r = await ingestRatingsCsv(core, `${dir.path}/ratings.csv`);
   assert.equal(r.nRatings, 200_000);
-  assert.equal(r.nUsers, 1400);
+  assert.equal(r.nUsers, GENERATE_DEFAULTS.users);
   assert.equal(r.report.reordered, false, "sorted by user, then movie, like MovieLens");
   assert.equal(r.report.duplicates, 0);
   const off = r.userOffsets.view;
@@ -42,10 +42,10 @@ Deno.test("generateMovieLens() data has MovieLens's shape: ≥20 per user, power
   const top = perMovie.slice(0, Math.ceil(r.nMovies / 10)).reduce((s, x) => s + x, 0);
   assert.ok(top / r.nRatings > 0.3, `top 10% of movies hold ${top / r.nRatings} of ratings`);
   const catalogue = await loadMovieCatalogue(`${dir.path}/movies.csv`);
-  assert.equal(catalogue.size, 3000);
+  assert.equal(catalogue.size, GENERATE_DEFAULTS.movies);
   assert.ok(catalogue.movies.every((m) => m.year !== null && m.genres.length <= 4));
   assert.ok(catalogue.movies.some((m) => m.rawTitle.endsWith(", The (" + m.year + ")")));
-  assert.equal(new Set(catalogue.movies.map((m) => m.rawTitle)).size, 3000, "titles are unique");
+  assert.equal(new Set(catalogue.movies.map((m) => m.rawTitle)).size, catalogue.size, "titles are unique");
 });
 
 Deno.test("generateMovieLens() refuses sizes that cannot hold 20 ratings per user", async () => {

@@ -365,6 +365,172 @@ pub extern "C" fn pmf_checksum_scalar(words: *const u32, n: u32, out: *mut u32) 
     checksum_export(crate::checksum::checksum_scalar, words, n, out)
 }
 
+/// The training descriptor the host writes (27 little-endian 4-byte words;
+/// pointers are wasm32 byte offsets). Word order is part of the ABI.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct TrainDesc {
+    pub n_users: u32,
+    pub n_movies: u32,
+    pub k: u32,
+    pub stride: u32,
+    pub mu: f32,
+    pub p: u32,
+    pub q: u32,
+    pub bu: u32,
+    pub bi: u32,
+    pub optimizer: u32,
+    pub lr: f32,
+    pub lr_bias: f32,
+    pub reg: f32,
+    pub reg_bias: f32,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub eps: f32,
+    pub mp: u32,
+    pub vp: u32,
+    pub mq: u32,
+    pub vq: u32,
+    pub su: u32,
+    pub si: u32,
+    pub users: u32,
+    pub movies: u32,
+    pub ratings: u32,
+    pub n_ratings: u32,
+}
+
+fn ptr_f32(word: u32) -> *mut f32 {
+    word as usize as *mut f32
+}
+
+/// Largest stride the kernels accept (the Adam path keeps one row on the stack).
+pub const MAX_STRIDE: usize = 256;
+
+/// Checks a descriptor's buffers and shapes; returns the kernel's views.
+fn check_desc(d: &TrainDesc) -> Result<(crate::train::Buffers, crate::train::Shape, crate::train::Hyper), i32> {
+    let (nu, nm, stride) = (d.n_users as usize, d.n_movies as usize, d.stride as usize);
+    if d.k == 0 || stride < d.k as usize || stride % 4 != 0 || stride > MAX_STRIDE {
+        return Err(BAD_DIMENSION);
+    }
+    let pu = nu.checked_mul(stride).ok_or(OVERFLOW)?;
+    let pm = nm.checked_mul(stride).ok_or(OVERFLOW)?;
+    check(ptr_f32(d.p), pu)?;
+    check(ptr_f32(d.q), pm)?;
+    check(ptr_f32(d.bu), nu)?;
+    check(ptr_f32(d.bi), nm)?;
+    let adam = d.optimizer == crate::train::ADAM;
+    if adam {
+        check(ptr_f32(d.mp), pu)?;
+        check(ptr_f32(d.vp), pu)?;
+        check(ptr_f32(d.mq), pm)?;
+        check(ptr_f32(d.vq), pm)?;
+        check(ptr_f32(d.su), nu.checked_mul(4).ok_or(OVERFLOW)?)?;
+        check(ptr_f32(d.si), nm.checked_mul(4).ok_or(OVERFLOW)?)?;
+    } else if d.optimizer != crate::train::SGD {
+        return Err(INVALID_INPUT);
+    }
+    let b = crate::train::Buffers {
+        p: ptr_f32(d.p),
+        q: ptr_f32(d.q),
+        bu: ptr_f32(d.bu),
+        bi: ptr_f32(d.bi),
+        mp: ptr_f32(d.mp),
+        vp: ptr_f32(d.vp),
+        mq: ptr_f32(d.mq),
+        vq: ptr_f32(d.vq),
+        su: ptr_f32(d.su),
+        si: ptr_f32(d.si),
+    };
+    let s = crate::train::Shape { n_users: nu, n_movies: nm, stride, mu: d.mu };
+    let h = crate::train::Hyper {
+        optimizer: d.optimizer,
+        lr: d.lr,
+        lr_bias: d.lr_bias,
+        reg: d.reg,
+        reg_bias: d.reg_bias,
+        beta1: d.beta1,
+        beta2: d.beta2,
+        eps: d.eps,
+    };
+    Ok((b, s, h))
+}
+
+fn rating_range<'a>(d: &TrainDesc, start: usize, end: usize) -> Result<(&'a [u32], &'a [u32], &'a [f32]), i32> {
+    let n = d.n_ratings as usize;
+    if start > end || end > n {
+        return Err(BAD_DIMENSION);
+    }
+    let users = slice(d.users as usize as *const u32, n)?;
+    let movies = slice(d.movies as usize as *const u32, n)?;
+    let ratings = slice(d.ratings as usize as *const f32, n)?;
+    Ok((&users[start..end], &movies[start..end], &ratings[start..end]))
+}
+
+fn train_export(simd: bool, desc: *const TrainDesc, start: u32, end: u32, out_sse: *mut f64) -> i32 {
+    status((|| {
+        let d = slice(desc, 1)?[0];
+        let (b, s, h) = check_desc(&d)?;
+        let (users, movies, ratings) = rating_range(&d, start as usize, end as usize)?;
+        let out = slice_mut(out_sse, 1)?;
+        // SAFETY: buffers checked above; the host's block schedule keeps the
+        // rows of this range away from every other thread during the call.
+        let sse = unsafe {
+            #[cfg(target_arch = "wasm32")]
+            {
+                if simd {
+                    crate::train::train::<crate::train::Simd>(&b, &s, &h, users, movies, ratings)
+                } else {
+                    crate::train::train::<crate::train::Scalar>(&b, &s, &h, users, movies, ratings)
+                }
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            {
+                let _ = simd;
+                crate::train::train::<crate::train::Scalar>(&b, &s, &h, users, movies, ratings)
+            }
+        };
+        out[0] = sse.map_err(|_| INVALID_INPUT)?;
+        Ok(())
+    })())
+}
+
+/// Trains on ratings `start..end` of the descriptor's arrays (SIMD);
+/// writes the sum of squared errors (before each update) to `out_sse` (f64).
+#[no_mangle]
+pub extern "C" fn pmf_train_range(desc: *const TrainDesc, start: u32, end: u32, out_sse: *mut f64) -> i32 {
+    train_export(true, desc, start, end, out_sse)
+}
+
+/// The scalar twin of [`pmf_train_range`]: same result, bit for bit.
+#[no_mangle]
+pub extern "C" fn pmf_train_range_scalar(desc: *const TrainDesc, start: u32, end: u32, out_sse: *mut f64) -> i32 {
+    train_export(false, desc, start, end, out_sse)
+}
+
+/// Sums of squared and absolute errors of clamped predictions over ratings
+/// `start..end` of the descriptor's arrays; writes two f64 to `out`.
+#[no_mangle]
+pub extern "C" fn pmf_errors_range(desc: *const TrainDesc, start: u32, end: u32, out: *mut f64) -> i32 {
+    status((|| {
+        let d = slice(desc, 1)?[0];
+        let (b, s, _) = check_desc(&TrainDesc { optimizer: crate::train::SGD, ..d })?;
+        let (users, movies, ratings) = rating_range(&d, start as usize, end as usize)?;
+        let model = crate::predict::ModelRef {
+            p: slice(b.p, s.n_users * s.stride)?,
+            q: slice(b.q, s.n_movies * s.stride)?,
+            bu: slice(b.bu, s.n_users)?,
+            bi: slice(b.bi, s.n_movies)?,
+            stride: s.stride,
+            mu: s.mu,
+        };
+        let (sse, sae) = crate::predict::errors(&model, users, movies, ratings, crate::vector::dot).map_err(|_| INVALID_INPUT)?;
+        let out = slice_mut(out, 2)?;
+        out[0] = sse;
+        out[1] = sae;
+        Ok(())
+    })())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,9 +11,11 @@
 pub mod checksum;
 pub mod ids;
 pub mod order;
+pub mod predict;
 pub mod ratings_csv;
 pub mod score;
 pub mod status;
+pub mod train;
 pub mod vector;
 
 mod exports;

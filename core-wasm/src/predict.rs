@@ -1,0 +1,79 @@
+//! Prediction and evaluation: `clamp(mu + b_u + b_i + p_u·q_i, 0.5, 5)`.
+
+/// Lowest rating a prediction is clamped to.
+pub const MIN_RATING: f32 = 0.5;
+/// Highest rating a prediction is clamped to.
+pub const MAX_RATING: f32 = 5.0;
+
+/// Clamps a raw score to the rating scale.
+#[inline]
+pub fn clamp(x: f32) -> f32 {
+    if x < MIN_RATING {
+        MIN_RATING
+    } else if x > MAX_RATING {
+        MAX_RATING
+    } else {
+        x
+    }
+}
+
+/// A read-only view of the model.
+pub struct ModelRef<'a> {
+    /// User factors.
+    pub p: &'a [f32],
+    /// Movie factors.
+    pub q: &'a [f32],
+    /// User biases.
+    pub bu: &'a [f32],
+    /// Movie biases.
+    pub bi: &'a [f32],
+    /// Floats per row.
+    pub stride: usize,
+    /// Global mean.
+    pub mu: f32,
+}
+
+impl ModelRef<'_> {
+    /// The clamped prediction for (u, m), or None when either is out of range.
+    #[inline]
+    pub fn predict(&self, u: usize, m: usize, dot: fn(&[f32], &[f32]) -> f32) -> Option<f32> {
+        let p = self.p.get(u * self.stride..(u + 1) * self.stride)?;
+        let q = self.q.get(m * self.stride..(m + 1) * self.stride)?;
+        Some(clamp(self.mu + *self.bu.get(u)? + *self.bi.get(m)? + dot(p, q)))
+    }
+}
+
+/// Sum of squared and of absolute errors of clamped predictions; `Err(i)` at a bad index.
+pub fn errors(
+    model: &ModelRef,
+    users: &[u32],
+    movies: &[u32],
+    ratings: &[f32],
+    dot: fn(&[f32], &[f32]) -> f32,
+) -> Result<(f64, f64), usize> {
+    let (mut sse, mut sae) = (0.0f64, 0.0f64);
+    for i in 0..users.len().min(movies.len()).min(ratings.len()) {
+        let pred = model.predict(users[i] as usize, movies[i] as usize, dot).ok_or(i)?;
+        let e = (ratings[i] - pred) as f64;
+        sse += e * e;
+        sae += if e < 0.0 { -e } else { e };
+    }
+    Ok((sse, sae))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predictions_are_clamped_and_errors_summed() {
+        let m = ModelRef { p: &[1.0, 0.0, 0.0, 0.0], q: &[3.0, 0.0, 0.0, 0.0, -9.0, 0.0, 0.0, 0.0], bu: &[0.5], bi: &[0.0, 0.0], stride: 4, mu: 3.5 };
+        let dot = crate::vector::scalar::dot;
+        assert_eq!(m.predict(0, 0, dot), Some(5.0));
+        assert_eq!(m.predict(0, 1, dot), Some(0.5));
+        assert_eq!(m.predict(1, 0, dot), None);
+        let (sse, sae) = errors(&m, &[0, 0], &[0, 1], &[4.0, 1.0], dot).unwrap();
+        assert_eq!((sse, sae), (1.25, 1.5));
+        assert_eq!(errors(&m, &[0, 3], &[0, 0], &[4.0, 1.0], dot), Err(1));
+    }
+}

@@ -1,0 +1,395 @@
+//! Training kernels: one pass of SGD or Adam over a range of ratings.
+//!
+//! Model: `pred = mu + b_u + b_i + p_u·q_i` (the caller clamps for reporting;
+//! the gradient uses the unclamped value). Loss per rating: squared error plus
+//! L2 weight decay on the rows it touches. Rows are `stride` floats (a
+//! multiple of 4, zero-padded), so every vector loop runs over whole f32x4
+//! lanes; padding stays zero because its gradient is zero.
+//!
+//! Threads: a range must not share a user or movie row with a range another
+//! thread trains at the same time (the host's block schedule guarantees it);
+//! kernels only form references to the rows of the rating at hand.
+//!
+//! The SIMD path (wasm32) and the scalar twin perform the same f32 operations
+//! in the same order, so they produce the same bits.
+
+/// Optimiser ids (`Hyper::optimizer`).
+pub const SGD: u32 = 0;
+/// Adam with per-row ("lazy") moments and bias correction.
+pub const ADAM: u32 = 1;
+
+/// Hyper-parameters for one pass.
+#[derive(Clone, Copy, Debug)]
+pub struct Hyper {
+    /// [`SGD`] or [`ADAM`].
+    pub optimizer: u32,
+    /// Learning rate of the factor rows.
+    pub lr: f32,
+    /// Learning rate of the biases.
+    pub lr_bias: f32,
+    /// L2 weight decay of the factor rows.
+    pub reg: f32,
+    /// L2 weight decay of the biases.
+    pub reg_bias: f32,
+    /// Adam's first-moment decay.
+    pub beta1: f32,
+    /// Adam's second-moment decay.
+    pub beta2: f32,
+    /// Adam's epsilon.
+    pub eps: f32,
+}
+
+/// Raw model and optimiser buffers (row-major, `stride` floats per row).
+#[derive(Clone, Copy)]
+pub struct Buffers {
+    /// User factors, `n_users * stride`.
+    pub p: *mut f32,
+    /// Movie factors, `n_movies * stride`.
+    pub q: *mut f32,
+    /// User biases.
+    pub bu: *mut f32,
+    /// Movie biases.
+    pub bi: *mut f32,
+    /// Adam moments (first, second) of P, Q: `n * stride` each; null for SGD.
+    pub mp: *mut f32,
+    /// Second moment of P.
+    pub vp: *mut f32,
+    /// First moment of Q.
+    pub mq: *mut f32,
+    /// Second moment of Q.
+    pub vq: *mut f32,
+    /// Per user: (m, v) of the bias, then (beta1^t, beta2^t): 4 floats.
+    pub su: *mut f32,
+    /// Per movie: the same 4 floats.
+    pub si: *mut f32,
+}
+
+/// Shapes and the global mean.
+#[derive(Clone, Copy, Debug)]
+pub struct Shape {
+    /// Number of users.
+    pub n_users: usize,
+    /// Number of movies.
+    pub n_movies: usize,
+    /// Floats per row (multiple of 4).
+    pub stride: usize,
+    /// Global mean rating.
+    pub mu: f32,
+}
+
+/// Square root that is correctly rounded on both paths.
+#[inline]
+pub fn sqrt(x: f32) -> f32 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use core::arch::wasm32::{f32x4_extract_lane, f32x4_splat, f32x4_sqrt};
+        f32x4_extract_lane::<0>(f32x4_sqrt(f32x4_splat(x)))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        x.sqrt()
+    }
+}
+
+/// One rating's worth of vector updates: a SIMD and a scalar implementation.
+pub trait RowOps {
+    /// Dot product of two rows of `n` floats (n a multiple of 4).
+    fn dot(a: &[f32], b: &[f32]) -> f32;
+    /// SGD: `p += lr*(e*q - reg*p)`, `q += lr*(e*p_old - reg*q)`.
+    fn sgd(p: &mut [f32], q: &mut [f32], e: f32, lr: f32, reg: f32);
+    /// Adam step of one row `x` with gradient `e*other - reg*x` (ascent), moments `m`, `v`.
+    #[allow(clippy::too_many_arguments)]
+    fn adam(x: &mut [f32], other: &[f32], m: &mut [f32], v: &mut [f32], e: f32, h: &Hyper, c1: f32, c2: f32);
+}
+
+/// Scalar twin.
+pub struct Scalar;
+
+impl RowOps for Scalar {
+    fn dot(a: &[f32], b: &[f32]) -> f32 {
+        crate::vector::scalar::dot(a, b)
+    }
+
+    fn sgd(p: &mut [f32], q: &mut [f32], e: f32, lr: f32, reg: f32) {
+        for j in 0..p.len().min(q.len()) {
+            let pj = p[j];
+            let qj = q[j];
+            p[j] = pj + lr * (e * qj - reg * pj);
+            q[j] = qj + lr * (e * pj - reg * qj);
+        }
+    }
+
+    fn adam(x: &mut [f32], other: &[f32], m: &mut [f32], v: &mut [f32], e: f32, h: &Hyper, c1: f32, c2: f32) {
+        for j in 0..x.len() {
+            let g = reg_grad(x[j], other[j], e, h.reg);
+            m[j] = h.beta1 * m[j] + (1.0 - h.beta1) * g;
+            v[j] = h.beta2 * v[j] + (1.0 - h.beta2) * (g * g);
+            let mhat = m[j] / c1;
+            let vhat = v[j] / c2;
+            x[j] -= h.lr * (mhat / (sqrt(vhat) + h.eps));
+        }
+    }
+}
+
+/// Gradient of the loss with respect to one weight: `-(e*other) + reg*x`.
+#[inline]
+fn reg_grad(x: f32, other: f32, e: f32, reg: f32) -> f32 {
+    reg * x - e * other
+}
+
+/// SIMD implementation (wasm32).
+#[cfg(target_arch = "wasm32")]
+pub struct Simd;
+
+#[cfg(target_arch = "wasm32")]
+impl RowOps for Simd {
+    #[inline]
+    fn dot(a: &[f32], b: &[f32]) -> f32 {
+        crate::vector::simd::dot(a, b)
+    }
+
+    #[inline]
+    fn sgd(p: &mut [f32], q: &mut [f32], e: f32, lr: f32, reg: f32) {
+        use core::arch::wasm32::*;
+        let n = p.len().min(q.len()) / 4 * 4;
+        let (pp, qp) = (p.as_mut_ptr(), q.as_mut_ptr());
+        // SAFETY: lanes stay below n, within both rows.
+        unsafe {
+            let (ve, vlr, vreg) = (f32x4_splat(e), f32x4_splat(lr), f32x4_splat(reg));
+            let mut j = 0;
+            while j < n {
+                let pv = v128_load(pp.add(j) as *const v128);
+                let qv = v128_load(qp.add(j) as *const v128);
+                let np = f32x4_add(pv, f32x4_mul(vlr, f32x4_sub(f32x4_mul(ve, qv), f32x4_mul(vreg, pv))));
+                let nq = f32x4_add(qv, f32x4_mul(vlr, f32x4_sub(f32x4_mul(ve, pv), f32x4_mul(vreg, qv))));
+                v128_store(pp.add(j) as *mut v128, np);
+                v128_store(qp.add(j) as *mut v128, nq);
+                j += 4;
+            }
+        }
+        Scalar::sgd(&mut p[n..], &mut q[n..], e, lr, reg);
+    }
+
+    #[inline]
+    fn adam(x: &mut [f32], other: &[f32], m: &mut [f32], v: &mut [f32], e: f32, h: &Hyper, c1: f32, c2: f32) {
+        use core::arch::wasm32::*;
+        let n = x.len().min(other.len()).min(m.len()).min(v.len()) / 4 * 4;
+        // SAFETY: lanes stay below n, within every row.
+        unsafe {
+            let (xp, op, mp, vp) = (x.as_mut_ptr(), other.as_ptr(), m.as_mut_ptr(), v.as_mut_ptr());
+            let (ve, vreg) = (f32x4_splat(e), f32x4_splat(h.reg));
+            let (b1, b2) = (f32x4_splat(h.beta1), f32x4_splat(h.beta2));
+            let (ob1, ob2) = (f32x4_splat(1.0 - h.beta1), f32x4_splat(1.0 - h.beta2));
+            let (vc1, vc2) = (f32x4_splat(c1), f32x4_splat(c2));
+            let (vlr, veps) = (f32x4_splat(h.lr), f32x4_splat(h.eps));
+            let mut j = 0;
+            while j < n {
+                let xv = v128_load(xp.add(j) as *const v128);
+                let ov = v128_load(op.add(j) as *const v128);
+                let g = f32x4_sub(f32x4_mul(vreg, xv), f32x4_mul(ve, ov));
+                let mv = f32x4_add(f32x4_mul(b1, v128_load(mp.add(j) as *const v128)), f32x4_mul(ob1, g));
+                let vv = f32x4_add(f32x4_mul(b2, v128_load(vp.add(j) as *const v128)), f32x4_mul(ob2, f32x4_mul(g, g)));
+                v128_store(mp.add(j) as *mut v128, mv);
+                v128_store(vp.add(j) as *mut v128, vv);
+                let step = f32x4_div(f32x4_div(mv, vc1), f32x4_add(f32x4_sqrt(f32x4_div(vv, vc2)), veps));
+                v128_store(xp.add(j) as *mut v128, f32x4_sub(xv, f32x4_mul(vlr, step)));
+                j += 4;
+            }
+        }
+        Scalar::adam(&mut x[n..], &other[n..], &mut m[n..], &mut v[n..], e, h, c1, c2);
+    }
+}
+
+/// Mutable row `r` of a `stride`-wide matrix.
+///
+/// SAFETY: the caller guarantees `ptr` holds at least `(r + 1) * stride`
+/// floats and that no other live reference covers this row.
+#[inline]
+unsafe fn row<'a>(ptr: *mut f32, r: usize, stride: usize) -> &'a mut [f32] {
+    core::slice::from_raw_parts_mut(ptr.add(r * stride), stride)
+}
+
+/// Trains on ratings `users[i], movies[i], ratings[i]` for every i in the
+/// given slices, in order. Returns the sum of squared errors (before each
+/// update) or `Err(index)` for a rating whose user or movie is out of range.
+///
+/// # Safety
+/// `b` must hold buffers of the sizes `s` implies (Adam buffers when the
+/// optimiser is Adam), and no other thread may touch the rows these ratings
+/// name during the call.
+pub unsafe fn train<O: RowOps>(
+    b: &Buffers,
+    s: &Shape,
+    h: &Hyper,
+    users: &[u32],
+    movies: &[u32],
+    ratings: &[f32],
+) -> Result<f64, usize> {
+    let mut sse = 0.0f64;
+    let n = users.len().min(movies.len()).min(ratings.len());
+    for i in 0..n {
+        let (u, m) = (users[i] as usize, movies[i] as usize);
+        if u >= s.n_users || m >= s.n_movies {
+            return Err(i);
+        }
+        let p = row(b.p, u, s.stride);
+        let q = row(b.q, m, s.stride);
+        let bu = &mut *b.bu.add(u);
+        let bi = &mut *b.bi.add(m);
+        let pred = s.mu + *bu + *bi + O::dot(p, q);
+        let e = ratings[i] - pred;
+        sse += (e as f64) * (e as f64);
+        if h.optimizer == ADAM {
+            let su = row(b.su, u, 4);
+            let si = row(b.si, m, 4);
+            adam_bias(bu, su, e, h);
+            adam_bias(bi, si, e, h);
+            let (cu1, cu2) = (1.0 - su[2], 1.0 - su[3]);
+            let (ci1, ci2) = (1.0 - si[2], 1.0 - si[3]);
+            // Both rows step from the same old values: q's gradient uses p before its update.
+            let mut old_p = [0.0f32; 256];
+            let keep = s.stride.min(256);
+            old_p[..keep].copy_from_slice(&p[..keep]);
+            O::adam(p, q, row(b.mp, u, s.stride), row(b.vp, u, s.stride), e, h, cu1, cu2);
+            O::adam(q, &old_p[..keep], row(b.mq, m, s.stride), row(b.vq, m, s.stride), e, h, ci1, ci2);
+        } else {
+            *bu += h.lr_bias * (e - h.reg_bias * *bu);
+            *bi += h.lr_bias * (e - h.reg_bias * *bi);
+            O::sgd(p, q, e, h.lr, h.reg);
+        }
+    }
+    Ok(sse)
+}
+
+/// Adam step for one bias with its 4-float state (m, v, beta1^t, beta2^t);
+/// advances the row's step count.
+#[inline]
+fn adam_bias(x: &mut f32, st: &mut [f32], e: f32, h: &Hyper) {
+    st[2] = if st[2] == 0.0 { h.beta1 } else { st[2] * h.beta1 };
+    st[3] = if st[3] == 0.0 { h.beta2 } else { st[3] * h.beta2 };
+    let g = h.reg_bias * *x - e;
+    st[0] = h.beta1 * st[0] + (1.0 - h.beta1) * g;
+    st[1] = h.beta2 * st[1] + (1.0 - h.beta2) * (g * g);
+    let mhat = st[0] / (1.0 - st[2]);
+    let vhat = st[1] / (1.0 - st[3]);
+    *x -= h.lr_bias * (mhat / (sqrt(vhat) + h.eps));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixture {
+        p: Vec<f32>,
+        q: Vec<f32>,
+        bu: Vec<f32>,
+        bi: Vec<f32>,
+        adam: Vec<Vec<f32>>,
+    }
+
+    impl Fixture {
+        fn new(nu: usize, nm: usize, stride: usize) -> Self {
+            let init = |n: usize, s: f32| (0..n).map(|i| ((i as f32 * 0.37 + s).sin()) * 0.1).collect::<Vec<_>>();
+            let mut p = init(nu * stride, 1.0);
+            let mut q = init(nm * stride, 2.0);
+            for r in 0..nu {
+                for j in 3..stride {
+                    p[r * stride + j] = 0.0;
+                }
+            }
+            for r in 0..nm {
+                for j in 3..stride {
+                    q[r * stride + j] = 0.0;
+                }
+            }
+            let adam = vec![
+                vec![0.0; nu * stride],
+                vec![0.0; nu * stride],
+                vec![0.0; nm * stride],
+                vec![0.0; nm * stride],
+                vec![0.0; nu * 4],
+                vec![0.0; nm * 4],
+            ];
+            Fixture { p, q, bu: vec![0.0; nu], bi: vec![0.0; nm], adam }
+        }
+
+        fn buffers(&mut self) -> Buffers {
+            Buffers {
+                p: self.p.as_mut_ptr(),
+                q: self.q.as_mut_ptr(),
+                bu: self.bu.as_mut_ptr(),
+                bi: self.bi.as_mut_ptr(),
+                mp: self.adam[0].as_mut_ptr(),
+                vp: self.adam[1].as_mut_ptr(),
+                mq: self.adam[2].as_mut_ptr(),
+                vq: self.adam[3].as_mut_ptr(),
+                su: self.adam[4].as_mut_ptr(),
+                si: self.adam[5].as_mut_ptr(),
+            }
+        }
+    }
+
+    /// A rank-3 problem with a known answer: training drives the error down.
+    fn fit(optimizer: u32, lr: f32, epochs: usize) -> (f64, f64) {
+        let (nu, nm, stride) = (30, 20, 4);
+        let mut f = Fixture::new(nu, nm, stride);
+        let (mut users, mut movies, mut ratings) = (vec![], vec![], vec![]);
+        for u in 0..nu {
+            for m in 0..nm {
+                if (u * 7 + m * 3) % 4 != 0 {
+                    users.push(u as u32);
+                    movies.push(m as u32);
+                    let a = [(u % 3) as f32, (u % 5) as f32 * 0.2, 1.0];
+                    let b = [(m % 2) as f32 * 0.5, (m % 4) as f32 * 0.25, 0.3];
+                    ratings.push(3.0 + a[0] * b[0] + a[1] * b[1] - a[2] * b[2]);
+                }
+            }
+        }
+        let s = Shape { n_users: nu, n_movies: nm, stride, mu: 3.0 };
+        let h = Hyper { optimizer, lr, lr_bias: lr, reg: 0.001, reg_bias: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+        let b = f.buffers();
+        let n = ratings.len() as f64;
+        let first = unsafe { train::<Scalar>(&b, &s, &h, &users, &movies, &ratings) }.unwrap();
+        let mut last = first;
+        for _ in 1..epochs {
+            last = unsafe { train::<Scalar>(&b, &s, &h, &users, &movies, &ratings) }.unwrap();
+        }
+        ((first / n).sqrt(), (last / n).sqrt())
+    }
+
+    #[test]
+    fn sgd_reduces_the_training_error() {
+        let (first, last) = fit(SGD, 0.05, 200);
+        assert!(last < first * 0.2, "{first} -> {last}");
+    }
+
+    #[test]
+    fn adam_reduces_the_training_error() {
+        let (first, last) = fit(ADAM, 0.01, 200);
+        assert!(last < first * 0.2, "{first} -> {last}");
+    }
+
+    #[test]
+    fn padding_lanes_stay_zero() {
+        let mut f = Fixture::new(2, 2, 8);
+        let b = f.buffers();
+        let s = Shape { n_users: 2, n_movies: 2, stride: 8, mu: 3.0 };
+        for optimizer in [SGD, ADAM] {
+            let h = Hyper { optimizer, lr: 0.1, lr_bias: 0.1, reg: 0.1, reg_bias: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+            unsafe { train::<Scalar>(&b, &s, &h, &[0, 1, 1], &[1, 0, 1], &[5.0, 1.0, 4.0]) }.unwrap();
+        }
+        for r in 0..2 {
+            assert!(f.p[r * 8 + 3..r * 8 + 8].iter().all(|&x| x == 0.0));
+            assert!(f.q[r * 8 + 3..r * 8 + 8].iter().all(|&x| x == 0.0));
+        }
+    }
+
+    #[test]
+    fn out_of_range_indices_are_reported() {
+        let mut f = Fixture::new(2, 2, 4);
+        let b = f.buffers();
+        let s = Shape { n_users: 2, n_movies: 2, stride: 4, mu: 3.0 };
+        let h = Hyper { optimizer: SGD, lr: 0.1, lr_bias: 0.1, reg: 0.1, reg_bias: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+        assert_eq!(unsafe { train::<Scalar>(&b, &s, &h, &[0, 2], &[0, 0], &[3.0, 3.0]) }, Err(1));
+    }
+}

@@ -1,0 +1,326 @@
+/**
+ * The model file (checkpoint): the best model so far, the id maps, and the
+ * state needed to resume training, in one versioned binary file.
+ *
+ * Layout (little-endian): 32-byte prefix — magic `PMFMODEL`, u32 format
+ * version, u32 header length, 64-bit checksum of the header bytes, 8 zero
+ * bytes — then the UTF-8 JSON header padded with spaces to a multiple of 16,
+ * then each array at the offset the header gives (16-byte aligned) with its
+ * own 64-bit checksum. Arrays: `p`, `q`, `bu`, `bi` (best model, f32),
+ * `userIds`, `movieIds` (u32), then for resuming `cur_p`, `cur_q`, `cur_bu`,
+ * `cur_bi` and, for Adam, its moments. Written to a temporary file, synced
+ * and renamed into place, so a crash at any moment leaves the previous file
+ * whole. Nothing time-dependent is stored: the same run writes the same bytes.
+ *
+ * @module
+ */
+
+import { checksum } from "./_ingest_kernels.ts";
+import { AdamState } from "./_train_kernels.ts";
+import { PmfModel, strideFor } from "./model.ts";
+import type { RatingsFingerprint } from "./ratings.ts";
+import type { SplitOptions } from "./splits.ts";
+import type { EpochReport, TrainConfig, TrainState } from "./train.ts";
+import type { CoreArray, WasmCore } from "./wasm.ts";
+
+/** Current model file format; other versions are refused with a message. */
+export const MODEL_FORMAT_VERSION = 1;
+const MAGIC = "PMFMODEL";
+const PREFIX = 32;
+const ENCODER = new TextEncoder();
+
+/** A model file was missing, foreign, from another format version, truncated or corrupt. */
+export class ModelFileError extends Error {
+  /** The file. */
+  readonly path: string;
+  /** Builds the error. */
+  constructor(path: string, message: string) {
+    super(message);
+    this.name = "ModelFileError";
+    this.path = path;
+  }
+}
+
+/** Test metrics stored with a finished model. */
+export interface StoredMetrics {
+  /** RMSE and MAE of the model and the baselines on the test ratings. */
+  test: Record<string, { rmse: number; mae: number }>;
+  /** Number of test ratings. */
+  nTest: number;
+}
+
+/** The JSON header of a model file. */
+export interface ModelHeader {
+  /** Always "movie-recommender-model". */
+  format: string;
+  /** Sizes. */
+  shape: { nUsers: number; nMovies: number; k: number; stride: number };
+  /** Global mean rating. */
+  mu: number;
+  /** Training configuration. */
+  config: TrainConfig;
+  /** Workers the run used (part of the block schedule). */
+  threads: number;
+  /** How the ratings were split. */
+  split: Required<SplitOptions>;
+  /** The ratings file the model was trained on. */
+  data: { fingerprint: RatingsFingerprint; nRatings: number };
+  /** Epochs completed. */
+  epoch: number;
+  /** Epoch of the stored best model. */
+  bestEpoch: number;
+  /** Validation RMSE of the best model. */
+  bestValidationRmse: number | null;
+  /** True when training ended (early stopping or the epoch limit). */
+  finished: boolean;
+  /** Per-epoch history. */
+  history: EpochReport[];
+  /** Test metrics, once training finished. */
+  metrics: StoredMetrics | null;
+  /** Arrays in the file. */
+  arrays: { name: string; offset: number; length: number; dtype: "f32" | "u32"; checksum: string }[];
+}
+
+/** What goes into a model file besides the training state. */
+export interface CheckpointMeta {
+  /** How the ratings were split. */
+  split: Required<SplitOptions>;
+  /** The ratings the model was trained on. */
+  data: { fingerprint: RatingsFingerprint; nRatings: number };
+  /** Test metrics, when known. */
+  metrics?: StoredMetrics | null;
+}
+
+interface Source {
+  name: string;
+  dtype: "f32" | "u32";
+  bytes: Uint8Array;
+  checksum: string;
+}
+
+/** Writes `state` to `path` atomically; see the module doc. */
+export async function writeCheckpoint(
+  core: WasmCore,
+  path: string,
+  state: TrainState,
+  meta: CheckpointMeta,
+): Promise<void> {
+  const sources: Source[] = [];
+  const addCore = (name: string, a: CoreArray<Float32Array>) =>
+    sources.push({
+      name,
+      dtype: "f32",
+      bytes: core.view(Uint8Array, a.ptr, a.length * 4).slice(),
+      checksum: checksum(core, a.ptr, a.length),
+    });
+  for (const { name, array } of state.best.arrays) addCore(name, array);
+  for (const [name, ids] of [["userIds", state.best.userIds], ["movieIds", state.best.movieIds]] as const) {
+    using tmp = core.allocArray(Uint32Array, Math.max(1, ids.length));
+    tmp.view.set(ids);
+    sources.push({
+      name,
+      dtype: "u32",
+      bytes: new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength).slice(),
+      checksum: checksum(core, tmp.ptr, ids.length),
+    });
+  }
+  for (const { name, array } of state.model.arrays) addCore(`cur_${name}`, array);
+  for (const { name, array } of state.adam?.arrays ?? []) addCore(name, array);
+
+  const m = state.best;
+  const header: ModelHeader = {
+    format: "movie-recommender-model",
+    shape: { nUsers: m.nUsers, nMovies: m.nMovies, k: m.k, stride: m.stride },
+    mu: m.mu,
+    config: state.config,
+    threads: state.threads,
+    split: meta.split,
+    data: meta.data,
+    epoch: state.epoch,
+    bestEpoch: state.bestEpoch,
+    bestValidationRmse: Number.isFinite(state.bestValidationRmse) ? state.bestValidationRmse : null,
+    finished: state.finished,
+    history: state.history,
+    metrics: meta.metrics ?? null,
+    arrays: sources.map((s) => ({
+      name: s.name,
+      offset: 0,
+      length: s.bytes.length / 4,
+      dtype: s.dtype,
+      checksum: s.checksum,
+    })),
+  };
+  let headerBytes = ENCODER.encode(JSON.stringify(header));
+  for (let pass = 0; pass < 3; pass++) {
+    let offset = PREFIX + pad16(headerBytes.length + 64);
+    for (const a of header.arrays) {
+      a.offset = offset;
+      offset += pad16(a.length * 4);
+    }
+    headerBytes = ENCODER.encode(JSON.stringify(header));
+  }
+  const total = header.arrays.length
+    ? header.arrays[header.arrays.length - 1].offset + pad16(sources[sources.length - 1].bytes.length)
+    : PREFIX + pad16(headerBytes.length);
+  const file = new Uint8Array(total);
+  file.set(ENCODER.encode(MAGIC));
+  const dv = new DataView(file.buffer);
+  dv.setUint32(8, MODEL_FORMAT_VERSION, true);
+  dv.setUint32(12, headerBytes.length, true);
+  const region = file.subarray(PREFIX, header.arrays[0]?.offset ?? total);
+  region.fill(0x20);
+  region.set(headerBytes);
+  setChecksum(dv, headerChecksum(core, headerBytes));
+  header.arrays.forEach((a, i) => file.set(sources[i].bytes, a.offset));
+
+  const dir = path.replace(/[^/\\]*$/, "");
+  if (dir) await Deno.mkdir(dir, { recursive: true });
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  try {
+    using f = await Deno.open(tmp, { write: true, create: true, truncate: true });
+    let done = 0;
+    while (done < file.length) done += await f.write(file.subarray(done));
+    await f.sync();
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
+  }
+  await Deno.rename(tmp, path);
+}
+
+function headerChecksum(core: WasmCore, bytes: Uint8Array): string {
+  using words = core.allocArray(Uint32Array, Math.ceil(bytes.length / 4) + 1);
+  core.view(Uint8Array, words.ptr, bytes.length).set(bytes);
+  return checksum(core, words.ptr, words.length);
+}
+
+function setChecksum(dv: DataView, hex: string): void {
+  dv.setUint32(16, parseInt(hex.slice(8), 16), true);
+  dv.setUint32(20, parseInt(hex.slice(0, 8), 16), true);
+}
+
+function getChecksum(dv: DataView): string {
+  return dv.getUint32(20, true).toString(16).padStart(8, "0") +
+    dv.getUint32(16, true).toString(16).padStart(8, "0");
+}
+
+/** A loaded model file. */
+export interface LoadedCheckpoint {
+  /** The header. */
+  header: ModelHeader;
+  /** The best model (what predictions use); the caller owns it. */
+  model: PmfModel;
+  /** The state to resume training, when asked for; the caller owns it. */
+  state?: TrainState;
+}
+
+/**
+ * Reads and verifies a model file (magic, version, length, every checksum)
+ * before building anything; a bad file is refused whole with a
+ * {@link ModelFileError} saying what is wrong and what to do.
+ */
+export async function readCheckpoint(
+  core: WasmCore,
+  path: string,
+  options: { training?: boolean } = {},
+): Promise<LoadedCheckpoint> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new ModelFileError(
+        path,
+        `Cannot load model "${path}": file not found; train one with 'deno task train'`,
+      );
+    }
+    throw error;
+  }
+  const fail = (what: string) => new ModelFileError(path, `Cannot load model "${path}": ${what}`);
+  if (bytes.length < PREFIX || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
+    throw fail("it is not a movie-recommender model file (wrong magic bytes)");
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = dv.getUint32(8, true);
+  if (version !== MODEL_FORMAT_VERSION) {
+    throw fail(
+      `it has format version ${version}, this version reads ${MODEL_FORMAT_VERSION}; retrain with 'deno task train'`,
+    );
+  }
+  const headerLen = dv.getUint32(12, true);
+  if (PREFIX + headerLen > bytes.length) throw fail(truncated(bytes.length, PREFIX + headerLen));
+  const headerBytes = bytes.subarray(PREFIX, PREFIX + headerLen);
+  if (headerChecksum(core, headerBytes) !== getChecksum(dv)) {
+    throw fail("its header fails its checksum (corrupt)");
+  }
+  const header: ModelHeader = JSON.parse(new TextDecoder().decode(headerBytes));
+  const last = header.arrays[header.arrays.length - 1];
+  if (last && last.offset + last.length * 4 > bytes.length) {
+    throw fail(truncated(bytes.length, last.offset + last.length * 4));
+  }
+  const { nUsers, nMovies, k, stride } = header.shape;
+  if (stride !== strideFor(k)) throw fail(`its shape is inconsistent (k ${k}, stride ${stride}) (corrupt)`);
+
+  const owned: { free(): void }[] = [];
+  try {
+    const load = (name: string, into?: CoreArray<Float32Array>): Uint32Array | null => {
+      const e = header.arrays.find((a) => a.name === name);
+      if (!e) throw fail(`it lacks the array "${name}" (corrupt)`);
+      using tmp = core.allocArray(Uint32Array, Math.max(1, e.length));
+      core.view(Uint8Array, tmp.ptr, e.length * 4).set(bytes.subarray(e.offset, e.offset + e.length * 4));
+      if (checksum(core, tmp.ptr, e.length) !== e.checksum) {
+        throw fail(`its array "${name}" fails its checksum (corrupt)`);
+      }
+      if (into) {
+        if (into.length !== e.length) throw fail(`its array "${name}" has the wrong length (corrupt)`);
+        core.view(Uint32Array, into.ptr, e.length).set(tmp.view.subarray(0, e.length));
+        return null;
+      }
+      return tmp.view.slice(0, e.length);
+    };
+    const userIds = load("userIds")!, movieIds = load("movieIds")!;
+    if (userIds.length !== nUsers || movieIds.length !== nMovies) {
+      throw fail("its id maps disagree with its shape (corrupt)");
+    }
+    const model = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds);
+    owned.push(model);
+    model.mu = header.mu;
+    for (const { name, array } of model.arrays) load(name, array);
+    if (!options.training) return { header, model };
+
+    const current = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds);
+    owned.push(current);
+    current.mu = header.mu;
+    for (const { name, array } of current.arrays) load(`cur_${name}`, array);
+    let adam: AdamState | null = null;
+    if (header.config.optimizer === "adam") {
+      adam = new AdamState(core, current);
+      owned.push(adam);
+      for (const { name, array } of adam.arrays) load(name, array);
+    }
+    const state: TrainState = {
+      config: header.config,
+      threads: header.threads,
+      epoch: header.epoch,
+      model: current,
+      best: model,
+      bestEpoch: header.bestEpoch,
+      bestValidationRmse: header.bestValidationRmse ?? Infinity,
+      adam,
+      history: header.history,
+      finished: header.finished,
+    };
+    return { header, model, state };
+  } catch (error) {
+    for (const o of owned) o.free();
+    throw error;
+  }
+}
+
+function truncated(have: number, need: number): string {
+  return `it is truncated: ${have} bytes, expected at least ${need} (an interrupted copy or a full disk?); retrain or restore it`;
+}
+
+function pad16(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}

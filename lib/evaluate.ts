@@ -1,0 +1,117 @@
+/**
+ * Metrics and baselines: RMSE and MAE of a model on a rating set (computed in
+ * the core, split across the pool's Workers), and the two baselines every
+ * report shows beside the model: the global mean, and biases only.
+ *
+ * @module
+ */
+
+import { DESC_WORDS, writeDesc } from "./_train_kernels.ts";
+import type { PmfModel } from "./model.ts";
+import type { WorkerPool } from "./pool.ts";
+import type { RatingSet } from "./train_layout.ts";
+import type { WasmCore } from "./wasm.ts";
+
+/** Error metrics of predictions against ratings. */
+export interface Metrics {
+  /** Root mean squared error. */
+  rmse: number;
+  /** Mean absolute error. */
+  mae: number;
+  /** Number of ratings. */
+  n: number;
+}
+
+/** RMSE and MAE of `model`'s clamped predictions on `set`. */
+export async function evaluateModel(
+  core: WasmCore,
+  pool: WorkerPool,
+  model: PmfModel,
+  set: RatingSet,
+): Promise<Metrics> {
+  if (set.n === 0) return { rmse: NaN, mae: NaN, n: 0 };
+  using desc = core.allocArray(Uint32Array, DESC_WORDS);
+  writeDesc(core, desc, model, set, { optimizer: "sgd", lr: 0, lrBias: 0, reg: 0, regBias: 0 }, null);
+  const parts = pool.size;
+  using out = core.allocArray(Float64Array, parts * 2);
+  const per = Math.ceil(set.n / parts);
+  await pool.runAll(Array.from({ length: parts }, (_, w) => {
+    const start = Math.min(set.n, w * per), end = Math.min(set.n, start + per);
+    return { kernel: "errorsRange" as const, args: [desc.ptr, start, end, out.ptr + w * 16] };
+  }));
+  let sse = 0, sae = 0;
+  const o = out.view;
+  for (let w = 0; w < parts; w++) {
+    sse += o[2 * w];
+    sae += o[2 * w + 1];
+  }
+  return { rmse: Math.sqrt(sse / set.n), mae: sae / set.n, n: set.n };
+}
+
+/** Metrics of a constant prediction. */
+export function constantMetrics(set: RatingSet, value: number): Metrics {
+  const r = set.ratings.view;
+  let sse = 0, sae = 0;
+  for (let i = 0; i < set.n; i++) {
+    const e = r[i] - value;
+    sse += e * e;
+    sae += Math.abs(e);
+  }
+  return { rmse: Math.sqrt(sse / set.n), mae: sae / set.n, n: set.n };
+}
+
+/** Mean rating of a set. */
+export function meanOf(set: RatingSet): number {
+  const r = set.ratings.view;
+  let sum = 0;
+  for (let i = 0; i < set.n; i++) sum += r[i];
+  return sum / set.n;
+}
+
+/** A biases-only model: `clamp(μ + b_u + b_i)`. */
+export interface BiasModel {
+  /** Global mean. */
+  mu: number;
+  /** User biases by dense index. */
+  bu: Float64Array;
+  /** Movie biases by dense index. */
+  bi: Float64Array;
+}
+
+/**
+ * Fits a biases-only baseline by alternating regularised means (movie biases,
+ * then user biases, three rounds), as in Koren's baseline predictors.
+ */
+export function fitBiases(train: RatingSet, nUsers: number, nMovies: number, reg = 10): BiasModel {
+  const mu = meanOf(train);
+  const bu = new Float64Array(nUsers), bi = new Float64Array(nMovies);
+  const u = train.users.view, m = train.movies.view, r = train.ratings.view;
+  for (let round = 0; round < 3; round++) {
+    const sumI = new Float64Array(nMovies), cntI = new Float64Array(nMovies);
+    for (let i = 0; i < train.n; i++) {
+      sumI[m[i]] += r[i] - mu - bu[u[i]];
+      cntI[m[i]]++;
+    }
+    for (let j = 0; j < nMovies; j++) bi[j] = sumI[j] / (reg + cntI[j]);
+    const sumU = new Float64Array(nUsers), cntU = new Float64Array(nUsers);
+    for (let i = 0; i < train.n; i++) {
+      sumU[u[i]] += r[i] - mu - bi[m[i]];
+      cntU[u[i]]++;
+    }
+    for (let j = 0; j < nUsers; j++) bu[j] = sumU[j] / (reg + cntU[j]);
+  }
+  return { mu, bu, bi };
+}
+
+/** Metrics of a biases-only model on a set. */
+export function biasMetrics(model: BiasModel, set: RatingSet): Metrics {
+  const u = set.users.view, m = set.movies.view, r = set.ratings.view;
+  let sse = 0, sae = 0;
+  for (let i = 0; i < set.n; i++) {
+    const pred = Math.min(5, Math.max(0.5, model.mu + model.bu[u[i]] + model.bi[m[i]]));
+    const e = r[i] - pred;
+    sse += e * e;
+    sae += Math.abs(e);
+  }
+  return { rmse: Math.sqrt(sse / set.n), mae: sae / set.n, n: set.n };
+}

@@ -1,0 +1,297 @@
+/**
+ * Multi-threaded PMF training: DSGD over a pool of Workers sharing the core's
+ * memory, SGD (with a decaying learning rate) or Adam, validation after every
+ * epoch, early stopping that keeps the best epoch, and a divergence check.
+ *
+ * Reproducible: the same options (seed and threads included) and data give
+ * the same model bits, because the block schedule, the rating order inside
+ * each block and the initialisation all derive from the seed, and partial
+ * sums are combined in a fixed order.
+ *
+ * @module
+ */
+
+import { AdamState, DESC_WORDS, type PassHyper, writeDesc } from "./_train_kernels.ts";
+import { Rng } from "./_random.ts";
+import { evaluateModel } from "./evaluate.ts";
+import { MAX_FACTORS, PmfModel } from "./model.ts";
+import type { PoolTask, WorkerPool } from "./pool.ts";
+import type { TrainLayout } from "./train_layout.ts";
+import type { RatingSet } from "./train_layout.ts";
+import type { WasmCore } from "./wasm.ts";
+
+/** Hyper-parameters and schedule of a training run. */
+export interface TrainConfig {
+  /** Number of factors. Default: 64. */
+  k: number;
+  /** Most epochs to run. Default: 50. */
+  epochs: number;
+  /** "sgd" (default) or "adam". */
+  optimizer: "sgd" | "adam";
+  /** Learning rate of the factors. Default: 0.01 for SGD, 0.002 for Adam. */
+  learningRate: number;
+  /** Learning rate of the biases. Default: the factors' rate. */
+  biasLearningRate: number;
+  /** L2 weight decay of the factors. Default: 0.05. */
+  regularization: number;
+  /** L2 weight decay of the biases. Default: 0.01. */
+  biasRegularization: number;
+  /** SGD's learning rate is multiplied by this after every epoch. Default: 0.97. */
+  decay: number;
+  /** Standard deviation of the initial factors. Default: 0.1. */
+  initScale: number;
+  /** Seed of the initialisation and the rating order. Default: 42. */
+  seed: number;
+  /** Stop after this many epochs without a better validation RMSE. Default: 3. */
+  patience: number;
+}
+
+/** Defaults of {@link TrainConfig}, in one place (the learning rates depend on the optimiser). */
+export function defaultTrainConfig(optimizer: "sgd" | "adam" = "sgd"): TrainConfig {
+  const lr = optimizer === "adam" ? 0.002 : 0.01;
+  return {
+    k: 64,
+    epochs: 50,
+    optimizer,
+    learningRate: lr,
+    biasLearningRate: lr,
+    regularization: 0.05,
+    biasRegularization: 0.01,
+    decay: 0.97,
+    initScale: 0.1,
+    seed: 42,
+    patience: 3,
+  };
+}
+
+/** Fills in defaults and checks every field in one pass; throws RangeError with the fix. */
+export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
+  const base = defaultTrainConfig(partial.optimizer ?? "sgd");
+  const lr = partial.learningRate ?? base.learningRate;
+  const c: TrainConfig = { ...base, biasLearningRate: lr, ...stripUndefined(partial), learningRate: lr };
+  const check = (ok: boolean, name: string, value: unknown, expected: string) => {
+    if (!ok) throw new RangeError(`Invalid ${name} "${value}": expected ${expected}`);
+  };
+  check(c.optimizer === "sgd" || c.optimizer === "adam", "optimizer", c.optimizer, '"sgd" or "adam"');
+  check(Number.isInteger(c.k) && c.k >= 1 && c.k <= MAX_FACTORS, "k", c.k, `an integer in 1–${MAX_FACTORS}`);
+  check(
+    Number.isInteger(c.epochs) && c.epochs >= 1 && c.epochs <= 10000,
+    "epochs",
+    c.epochs,
+    "an integer in 1–10000",
+  );
+  for (
+    const [name, v] of [["learningRate", c.learningRate], ["biasLearningRate", c.biasLearningRate]] as const
+  ) {
+    check(v > 0 && v <= 10, name, v, "a number in (0, 10]");
+  }
+  for (
+    const [name, v] of [["regularization", c.regularization], [
+      "biasRegularization",
+      c.biasRegularization,
+    ]] as const
+  ) {
+    check(v >= 0 && v <= 100, name, v, "a number in [0, 100]");
+  }
+  check(c.decay > 0 && c.decay <= 1, "decay", c.decay, "a number in (0, 1]");
+  check(c.initScale >= 0 && c.initScale <= 10, "initScale", c.initScale, "a number in [0, 10]");
+  check(Number.isSafeInteger(c.seed), "seed", c.seed, "an integer");
+  check(Number.isInteger(c.patience) && c.patience >= 1, "patience", c.patience, "a positive integer");
+  return c;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** One epoch's figures. */
+export interface EpochReport {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** RMSE on the training ratings, measured during the pass (before each update). */
+  trainRmse: number;
+  /** RMSE on the validation ratings after the epoch (NaN without validation). */
+  validationRmse: number;
+  /** Factor learning rate used in this epoch. */
+  learningRate: number;
+  /** True when this epoch is the best so far. */
+  best: boolean;
+}
+
+/** Everything needed to continue a run exactly where it stopped. */
+export interface TrainState {
+  /** Resolved configuration. */
+  config: TrainConfig;
+  /** Worker count the run uses (part of the block schedule). */
+  threads: number;
+  /** Epochs completed. */
+  epoch: number;
+  /** Current parameters. */
+  model: PmfModel;
+  /** Best parameters so far (by validation RMSE). */
+  best: PmfModel;
+  /** Epoch of `best` (0 before the first epoch). */
+  bestEpoch: number;
+  /** Validation RMSE of `best`. */
+  bestValidationRmse: number;
+  /** Adam's moments, or null for SGD. */
+  adam: AdamState | null;
+  /** Per-epoch history. */
+  history: EpochReport[];
+  /** True once early stopping or the epoch limit ended the run. */
+  finished: boolean;
+}
+
+/** Training stopped because the loss became NaN or exploded. */
+export class TrainingDivergedError extends Error {
+  /** The epoch at which it happened. */
+  readonly epoch: number;
+  /** Builds the error with the advice to lower the learning rate. */
+  constructor(epoch: number, trainRmse: number, lr: number) {
+    super(
+      `Training diverged at epoch ${epoch}: train RMSE is ${
+        Number.isNaN(trainRmse) ? "NaN" : trainRmse.toFixed(2)
+      }; use a smaller learning rate, for example --lr ${
+        (lr / 4).toPrecision(2)
+      } (now ${lr}); the last good checkpoint was kept`,
+    );
+    this.name = "TrainingDivergedError";
+    this.epoch = epoch;
+  }
+}
+
+/** Inputs of {@link runTraining}. */
+export interface TrainRun {
+  /** The core. */
+  core: WasmCore;
+  /** Workers; their count must equal the layout's groups. */
+  pool: WorkerPool;
+  /** Training ratings in block order. */
+  layout: TrainLayout;
+  /** Validation ratings (may be empty: then every epoch counts as best). */
+  validation: RatingSet;
+  /** State to continue. */
+  state: TrainState;
+  /** Called after each epoch, before the checkpoint hook. */
+  onEpoch?: (report: EpochReport) => void;
+  /** Called with ratings done in the current epoch. */
+  onProgress?: (done: number, total: number) => void;
+  /** Awaited after each good epoch: write a checkpoint here. */
+  onCheckpoint?: (state: TrainState) => Promise<void>;
+}
+
+/** Starts a fresh state: μ from the training ratings, small random factors, zero biases. */
+export function initialState(
+  core: WasmCore,
+  config: TrainConfig,
+  threads: number,
+  train: RatingSet,
+  userIds: Uint32Array,
+  movieIds: Uint32Array,
+): TrainState {
+  const shape = { nUsers: userIds.length, nMovies: movieIds.length, k: config.k };
+  const model = new PmfModel(core, shape, userIds, movieIds);
+  const best = new PmfModel(core, shape, userIds, movieIds);
+  let sum = 0;
+  const r = train.ratings.view;
+  for (let i = 0; i < train.n; i++) sum += r[i];
+  model.mu = train.n ? sum / train.n : 3;
+  const rng = new Rng(config.seed, 7);
+  for (const arr of [model.p, model.q]) {
+    const v = arr.view;
+    for (let row = 0; row < v.length / model.stride; row++) {
+      for (let j = 0; j < config.k; j++) {
+        v[row * model.stride + j] = Math.fround(rng.normal() * config.initScale);
+      }
+    }
+  }
+  best.copyFrom(model);
+  const adam = config.optimizer === "adam" ? new AdamState(core, model) : null;
+  return {
+    config,
+    threads,
+    epoch: 0,
+    model,
+    best,
+    bestEpoch: 0,
+    bestValidationRmse: Infinity,
+    adam,
+    history: [],
+    finished: false,
+  };
+}
+
+/** Frees the state's shared memory. */
+export function freeState(state: TrainState): void {
+  state.model.free();
+  state.best.free();
+  state.adam?.free();
+}
+
+/** Ratings per task, so progress moves and Workers stay busy. */
+const CHUNK = 1 << 20;
+
+/** Trains until the epoch limit or early stopping; mutates and returns `run.state`. */
+export async function runTraining(run: TrainRun): Promise<TrainState> {
+  const { core, pool, layout, state } = run;
+  const c = state.config;
+  const g = layout.groups;
+  if (pool.size !== g) throw new RangeError(`Cannot train: ${pool.size} Workers for a ${g}-group layout`);
+  using desc = core.allocArray(Uint32Array, DESC_WORDS);
+  using sums = core.allocArray(Float64Array, g * (Math.ceil(layout.set.n / CHUNK) + g));
+  while (!state.finished && state.epoch < c.epochs) {
+    const epoch = state.epoch + 1;
+    const lr = c.optimizer === "sgd" ? c.learningRate * c.decay ** (epoch - 1) : c.learningRate;
+    const lrBias = c.optimizer === "sgd" ? c.biasLearningRate * c.decay ** (epoch - 1) : c.biasLearningRate;
+    const hyper: PassHyper = {
+      optimizer: c.optimizer,
+      lr,
+      lrBias,
+      reg: c.regularization,
+      regBias: c.biasRegularization,
+    };
+    writeDesc(core, desc, state.model, layout.set, hyper, state.adam);
+    let slot = 0, done = 0;
+    sums.view.fill(0);
+    for (let s = 0; s < g; s++) {
+      const perWorker: PoolTask[][] = [];
+      for (let w = 0; w < g; w++) {
+        const block = w * g + ((w + s) % g);
+        const tasks: PoolTask[] = [];
+        for (let start = layout.blockOffsets[block]; start < layout.blockOffsets[block + 1]; start += CHUNK) {
+          const end = Math.min(start + CHUNK, layout.blockOffsets[block + 1]);
+          tasks.push({ kernel: "trainRange", args: [desc.ptr, start, end, sums.ptr + 8 * slot++] });
+        }
+        perWorker.push(tasks);
+      }
+      await Promise.all(perWorker.map(async (tasks, w) => {
+        for (const task of tasks) {
+          await pool.run(w, task);
+          done += task.args[2] - task.args[1];
+          run.onProgress?.(done, layout.set.n);
+        }
+      }));
+    }
+    let sse = 0;
+    for (let i = 0; i < slot; i++) sse += sums.view[i];
+    const trainRmse = Math.sqrt(sse / Math.max(1, layout.set.n));
+    if (!Number.isFinite(trainRmse) || trainRmse > 100) throw new TrainingDivergedError(epoch, trainRmse, lr);
+    const validationRmse = run.validation.n
+      ? (await evaluateModel(core, pool, state.model, run.validation)).rmse
+      : NaN;
+    if (run.validation.n && !Number.isFinite(validationRmse)) throw new TrainingDivergedError(epoch, NaN, lr);
+    const better = !run.validation.n || validationRmse < state.bestValidationRmse - 1e-6;
+    if (better) {
+      state.best.copyFrom(state.model);
+      state.bestEpoch = epoch;
+      state.bestValidationRmse = run.validation.n ? validationRmse : NaN;
+    }
+    const report: EpochReport = { epoch, trainRmse, validationRmse, learningRate: lr, best: better };
+    state.epoch = epoch;
+    state.history.push(report);
+    if (epoch - state.bestEpoch >= c.patience || epoch >= c.epochs) state.finished = true;
+    run.onEpoch?.(report);
+    await run.onCheckpoint?.(state);
+  }
+  return state;
+}

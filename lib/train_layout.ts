@@ -1,0 +1,124 @@
+/**
+ * Training data laid out for DSGD: users and movies are hashed into `groups`
+ * groups each, training ratings are stored block by block (block (a, b) =
+ * user group a × movie group b) and shuffled once inside each block with a
+ * stream derived from the seed. In sub-epoch s, worker w trains block
+ * (w, (w + s) mod groups), so no two workers touch the same row at once.
+ * Validation and test ratings are gathered into plain arrays.
+ *
+ * @module
+ */
+
+import { mix32, Rng } from "./_random.ts";
+import type { Ratings } from "./ratings.ts";
+import type { CoreArray, WasmCore } from "./wasm.ts";
+
+/** Ratings of one side of a split, in shared memory. */
+export class RatingSet implements Disposable {
+  /** Number of ratings. */
+  readonly n: number;
+  /** Dense user indices. */
+  readonly users: CoreArray<Uint32Array>;
+  /** Dense movie indices. */
+  readonly movies: CoreArray<Uint32Array>;
+  /** Ratings. */
+  readonly ratings: CoreArray<Float32Array>;
+
+  /** Allocates a set of `n` ratings. */
+  constructor(core: WasmCore, n: number) {
+    this.n = n;
+    this.users = core.allocArray(Uint32Array, Math.max(n, 1));
+    this.movies = core.allocArray(Uint32Array, Math.max(n, 1));
+    this.ratings = core.allocArray(Float32Array, Math.max(n, 1));
+  }
+
+  /** Releases the arrays. */
+  free(): void {
+    this.users.free();
+    this.movies.free();
+    this.ratings.free();
+  }
+
+  /** Same as {@link free}, for `using`. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}
+
+/** Copies the rows whose `split` entry equals `side` into a {@link RatingSet}. */
+export function gatherSide(core: WasmCore, ratings: Ratings, split: Uint8Array, side: number): RatingSet {
+  let n = 0;
+  for (let i = 0; i < ratings.nRatings; i++) if (split[i] === side) n++;
+  const set = new RatingSet(core, n);
+  const su = ratings.columns.users.view, sm = ratings.columns.movies.view, sr = ratings.columns.ratings.view;
+  const du = set.users.view, dm = set.movies.view, dr = set.ratings.view;
+  let j = 0;
+  for (let i = 0; i < ratings.nRatings; i++) {
+    if (split[i] !== side) continue;
+    du[j] = su[i];
+    dm[j] = sm[i];
+    dr[j] = sr[i];
+    j++;
+  }
+  return set;
+}
+
+/** Training ratings in DSGD block order; see the module doc. */
+export interface TrainLayout {
+  /** The ratings, block by block. */
+  set: RatingSet;
+  /** Groups per side. */
+  groups: number;
+  /** Block (a, b) holds ratings `blockOffsets[a * groups + b] .. blockOffsets[a * groups + b + 1]`. */
+  blockOffsets: Uint32Array;
+}
+
+/** Group of an index: a seeded hash, so groups are balanced and independent of id order. */
+function groupOf(seed: number, salt: number, index: number, groups: number): number {
+  return mix32(mix32(seed ^ salt) ^ index) % groups;
+}
+
+/** Lays out the training side of `split` for `groups` workers; see the module doc. */
+export function buildTrainLayout(
+  core: WasmCore,
+  ratings: Ratings,
+  split: Uint8Array,
+  side: number,
+  groups: number,
+  seed: number,
+): TrainLayout {
+  using flat = gatherSide(core, ratings, split, side);
+  const n = flat.n;
+  const ug = Uint32Array.from({ length: ratings.nUsers }, (_, u) => groupOf(seed, 0x75, u, groups));
+  const mg = Uint32Array.from({ length: ratings.nMovies }, (_, m) => groupOf(seed, 0x6d, m, groups));
+  const blocks = groups * groups;
+  const offsets = new Uint32Array(blocks + 1);
+  const fu = flat.users.view, fm = flat.movies.view;
+  const keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    keys[i] = ug[fu[i]] * groups + mg[fm[i]];
+    offsets[keys[i] + 1]++;
+  }
+  for (let b = 0; b < blocks; b++) offsets[b + 1] += offsets[b];
+  const order = new Uint32Array(n);
+  const fill = offsets.slice(0, blocks);
+  for (let i = 0; i < n; i++) order[fill[keys[i]]++] = i;
+  for (let b = 0; b < blocks; b++) {
+    const rng = new Rng(seed, 1000 + b);
+    for (let i = offsets[b + 1] - 1; i > offsets[b]; i--) {
+      const j = offsets[b] + rng.int(i - offsets[b] + 1);
+      const t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+  }
+  const set = new RatingSet(core, n);
+  const du = set.users.view, dm = set.movies.view, dr = set.ratings.view, fr = flat.ratings.view;
+  for (let i = 0; i < n; i++) {
+    const row = order[i];
+    du[i] = fu[row];
+    dm[i] = fm[row];
+    dr[i] = fr[row];
+  }
+  return { set, groups, blockOffsets: offsets };
+}

@@ -1,0 +1,232 @@
+/**
+ * Training from a ratings file to a saved model: load (cache-aware), split,
+ * lay out for DSGD, train with a checkpoint after every epoch (or resume from
+ * one), then measure the best model and the two baselines on the test
+ * ratings and store the metrics in the model file.
+ *
+ * @module
+ */
+
+import { type CheckpointMeta, readCheckpoint, type StoredMetrics, writeCheckpoint } from "./checkpoint.ts";
+import { biasMetrics, constantMetrics, evaluateModel, fitBiases, meanOf, type Metrics } from "./evaluate.ts";
+import { defaultThreads, WorkerPool } from "./pool.ts";
+import { loadRatings } from "./ratings_load.ts";
+import type { RatingsFingerprint } from "./ratings.ts";
+import {
+  countSplit,
+  SPLIT,
+  SPLIT_DEFAULTS,
+  type SplitCounts,
+  type SplitOptions,
+  splitRatings,
+} from "./splits.ts";
+import { buildTrainLayout, gatherSide } from "./train_layout.ts";
+import {
+  type EpochReport,
+  freeState,
+  initialState,
+  resolveTrainConfig,
+  runTraining,
+  type TrainConfig,
+  type TrainState,
+} from "./train.ts";
+import type { PmfModel } from "./model.ts";
+import type { WasmCore } from "./wasm.ts";
+
+/** Default model file. */
+export const DEFAULT_MODEL_PATH = "data/model/pmf_model.bin";
+
+/** Options of {@link trainFromFile}; training fields default as in `defaultTrainConfig`. */
+export interface TrainFileOptions extends Partial<TrainConfig> {
+  /** The ratings CSV. */
+  ratingsPath: string;
+  /** Model file to write after every epoch; null for none. Default: data/model/pmf_model.bin. */
+  modelPath?: string | null;
+  /** Workers. Default: the number of cores. */
+  threads?: number;
+  /** How to split. Default: random 90/5/5, seed 42. */
+  split?: SplitOptions;
+  /** Continue from the model file. Default: false. */
+  resume?: boolean;
+  /** Use the ratings cache. Default: true. */
+  cache?: boolean;
+  /** Skip bad rows. Default: false. */
+  skipInvalid?: boolean;
+  /** Called with bytes read while loading ratings. */
+  onLoadProgress?: (done: number, total: number) => void;
+  /** Called after each epoch with its report and seconds. */
+  onEpoch?: (report: EpochReport, seconds: number) => void;
+  /** Called with ratings done in the current epoch. */
+  onProgress?: (done: number, total: number) => void;
+  /** Called with one-line notes (cache rebuilt, resumed, …). */
+  onNote?: (note: string) => void;
+}
+
+/** What {@link trainFromFile} produced. */
+export interface TrainFileResult {
+  /** The best model; the caller owns it. */
+  model: PmfModel;
+  /** The configuration used. */
+  config: TrainConfig;
+  /** Workers used. */
+  threads: number;
+  /** Epoch history (the whole run, across resumes). */
+  history: EpochReport[];
+  /** Epoch of the kept model. */
+  bestEpoch: number;
+  /** Seconds of each epoch run in this process. */
+  epochSeconds: number[];
+  /** Ratings, users, movies loaded. */
+  data: { nRatings: number; nUsers: number; nMovies: number; fromCache: boolean; loadMs: number };
+  /** Split sizes. */
+  split: SplitCounts;
+  /** Test metrics of the model and the baselines. */
+  test: { model: Metrics; globalMean: Metrics; biasOnly: Metrics };
+  /** Where the model was saved, or null. */
+  modelPath: string | null;
+}
+
+/** Trains on a ratings file; see the module doc. */
+export async function trainFromFile(core: WasmCore, options: TrainFileOptions): Promise<TrainFileResult> {
+  const config = resolveTrainConfig(options);
+  const threads = options.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new RangeError(`Invalid threads "${threads}": expected an integer in 1–64`);
+  }
+  const splitOptions: Required<SplitOptions> = { ...SPLIT_DEFAULTS, ...options.split };
+  const modelPath = options.modelPath === undefined ? DEFAULT_MODEL_PATH : options.modelPath;
+  const note = options.onNote ?? (() => {});
+
+  const t0 = performance.now();
+  const loaded = await loadRatings(core, options.ratingsPath, {
+    cache: options.cache,
+    skipInvalid: options.skipInvalid,
+    onProgress: options.onLoadProgress,
+  });
+  using ratings = loaded.ratings;
+  const loadMs = performance.now() - t0;
+  if (!loaded.fromCache && loaded.cacheNote !== "no cache yet") {
+    note(`Ratings cache rebuilt: ${loaded.cacheNote}`);
+  }
+  if (loaded.cacheWriteWarning) note(loaded.cacheWriteWarning);
+  if (ratings.report.duplicates) {
+    note(`${ratings.report.duplicates} repeated (user, movie) ratings: kept the last of each`);
+  }
+  if (ratings.report.skippedRows) note(`${ratings.report.skippedRows} invalid rows skipped`);
+
+  const split = splitRatings(ratings, splitOptions);
+  const counts = countSplit(split);
+  if (counts.train === 0) throw new RangeError("Cannot train: the split left no training ratings");
+  const meta: CheckpointMeta = {
+    split: splitOptions,
+    data: { fingerprint: ratings.fingerprint, nRatings: ratings.nRatings },
+  };
+
+  let resumed: TrainState | undefined;
+  if (options.resume) {
+    if (!modelPath) throw new TypeError("Cannot resume without a model file");
+    resumed = await resumeState(core, modelPath, ratings.fingerprint, splitOptions, threads, options.epochs);
+    note(`Resuming from "${modelPath}" after epoch ${resumed.epoch} (its settings are used)`);
+  }
+  const seed = resumed?.config.seed ?? config.seed;
+  const layout = buildTrainLayout(core, ratings, split, SPLIT.TRAIN, threads, seed);
+  using _train = layout.set;
+  using validation = gatherSide(core, ratings, split, SPLIT.VALIDATION);
+  using test = gatherSide(core, ratings, split, SPLIT.TEST);
+  const state = resumed ?? initialState(core, config, threads, layout.set, ratings.userIds, ratings.movieIds);
+
+  await using pool = await WorkerPool.create(core, { threads });
+  const epochSeconds: number[] = [];
+  let epochStart = performance.now();
+  try {
+    await runTraining({
+      core,
+      pool,
+      layout,
+      validation,
+      state,
+      onProgress: options.onProgress,
+      onEpoch: (report) => {
+        const seconds = (performance.now() - epochStart) / 1000;
+        epochSeconds.push(seconds);
+        options.onEpoch?.(report, seconds);
+      },
+      onCheckpoint: async (s) => {
+        if (modelPath) await writeCheckpoint(core, modelPath, s, meta);
+        epochStart = performance.now();
+      },
+    });
+    const bias = fitBiases(layout.set, ratings.nUsers, ratings.nMovies);
+    const results = {
+      model: await evaluateModel(core, pool, state.best, test),
+      globalMean: constantMetrics(test, meanOf(layout.set)),
+      biasOnly: biasMetrics(bias, test),
+    };
+    if (modelPath && test.n) {
+      const metrics: StoredMetrics = {
+        nTest: test.n,
+        test: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { rmse: v.rmse, mae: v.mae }])),
+      };
+      await writeCheckpoint(core, modelPath, state, { ...meta, metrics });
+    }
+    const model = state.best;
+    state.model.free();
+    state.adam?.free();
+    return {
+      model,
+      config: state.config,
+      threads,
+      history: state.history,
+      bestEpoch: state.bestEpoch,
+      epochSeconds,
+      data: {
+        nRatings: ratings.nRatings,
+        nUsers: ratings.nUsers,
+        nMovies: ratings.nMovies,
+        fromCache: loaded.fromCache,
+        loadMs,
+      },
+      split: counts,
+      test: results,
+      modelPath,
+    };
+  } catch (error) {
+    freeState(state);
+    throw error;
+  }
+}
+
+/** Loads a checkpoint to resume and checks it matches this data, split and thread count. */
+async function resumeState(
+  core: WasmCore,
+  path: string,
+  fingerprint: RatingsFingerprint,
+  split: Required<SplitOptions>,
+  threads: number,
+  epochs: number | undefined,
+): Promise<TrainState> {
+  const { header, state } = await readCheckpoint(core, path, { training: true });
+  const s = state!;
+  const refuse = (why: string) => {
+    freeState(s);
+    return new RangeError(`Cannot resume from "${path}": ${why}`);
+  };
+  const f = header.data.fingerprint;
+  if (f.size !== fingerprint.size || f.headTailSha256 !== fingerprint.headTailSha256) {
+    throw refuse("it was trained on a different ratings file; train afresh without --resume");
+  }
+  if (JSON.stringify(header.split) !== JSON.stringify(split)) {
+    throw refuse(`it used the split ${JSON.stringify(header.split)}; pass the same split options`);
+  }
+  if (header.threads !== threads) {
+    throw refuse(`it was trained with --threads ${header.threads}; resume with the same thread count`);
+  }
+  if (epochs !== undefined && epochs !== s.config.epochs) {
+    s.config = { ...s.config, epochs };
+    s.finished = s.epoch >= epochs || s.epoch - s.bestEpoch >= s.config.patience;
+  }
+  if (s.finished) {
+    throw refuse(`training already finished at epoch ${s.epoch}; pass a larger --epochs to train further`);
+  }
+  return s;
+}
