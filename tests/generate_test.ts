@@ -39,8 +39,11 @@ Deno.test("generateMovieLens() data has MovieLens's shape: ≥20 per user, power
   const perMovie = new Array(r.nMovies).fill(0);
   for (const m of r.columns.movies.view.subarray(0, r.nRatings)) perMovie[m]++;
   perMovie.sort((x, y) => y - x);
-  const top = perMovie.slice(0, Math.ceil(r.nMovies / 10)).reduce((s, x) => s + x, 0);
-  assert.ok(top / r.nRatings > 0.3, `top 10% of movies hold ${top / r.nRatings} of ratings`);
+  // At this density (29% of all pairs) the skew is bounded; the ML-20M shape gives 67% to the top 10%.
+  const median = perMovie[perMovie.length >> 1];
+  const bottom = perMovie.slice(-Math.ceil(r.nMovies / 10)).reduce((s, x) => s + x, 0);
+  assert.ok(perMovie[0] >= 4 * median, `most rated ${perMovie[0]}, median ${median}`);
+  assert.ok(bottom / r.nRatings < 0.05, `bottom 10% of movies hold ${bottom / r.nRatings} of ratings`);
   const catalogue = await loadMovieCatalogue(`${dir.path}/movies.csv`);
   assert.equal(catalogue.size, GENERATE_DEFAULTS.movies);
   assert.ok(catalogue.movies.every((m) => m.year !== null && m.genres.length <= 4));
