@@ -261,6 +261,13 @@ export async function readCheckpoint(
   const { nUsers, nMovies, k, stride } = header.shape;
   if (stride !== strideFor(k)) throw fail(`its shape is inconsistent (k ${k}, stride ${stride}) (corrupt)`);
 
+  for (const e of header.arrays) {
+    using tmp = core.allocArray(Uint32Array, Math.max(1, e.length));
+    core.view(Uint8Array, tmp.ptr, e.length * 4).set(bytes.subarray(e.offset, e.offset + e.length * 4));
+    if (checksum(core, tmp.ptr, e.length) !== e.checksum) {
+      throw fail(`its array "${e.name}" fails its checksum (corrupt)`);
+    }
+  }
   const owned: { free(): void }[] = [];
   try {
     const load = (name: string, into?: CoreArray<Float32Array>): Uint32Array | null => {

@@ -68,7 +68,12 @@ export function defaultTrainConfig(optimizer: "sgd" | "adam" = "sgd"): TrainConf
 export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   const base = defaultTrainConfig(partial.optimizer ?? "sgd");
   const lr = partial.learningRate ?? base.learningRate;
-  const c: TrainConfig = { ...base, biasLearningRate: lr, ...stripUndefined(partial), learningRate: lr };
+  const known = Object.fromEntries(
+    (Object.keys(base) as (keyof TrainConfig)[]).map((key) => [key, partial[key]]).filter(([, v]) =>
+      v !== undefined
+    ),
+  ) as Partial<TrainConfig>;
+  const c: TrainConfig = { ...base, biasLearningRate: lr, ...known, learningRate: lr };
   const check = (ok: boolean, name: string, value: unknown, expected: string) => {
     if (!ok) throw new RangeError(`Invalid ${name} "${value}": expected ${expected}`);
   };
@@ -98,10 +103,6 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
   check(Number.isSafeInteger(c.seed), "seed", c.seed, "an integer");
   check(Number.isInteger(c.patience) && c.patience >= 1, "patience", c.patience, "a positive integer");
   return c;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** One epoch's figures. */

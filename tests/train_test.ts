@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { generateMovieLens, type GeneratorInfo } from "../lib/generate.ts";
+import { ModelFileError, readCheckpoint } from "../lib/checkpoint.ts";
+import { TrainingDivergedError } from "../lib/train.ts";
+import { type TrainFileOptions, trainFromFile } from "../lib/train_pipeline.ts";
+import { WasmCore } from "../lib/wasm.ts";
+import { existsSync, SHARED_DATA, tempDir } from "./_helpers.ts";
+
+/** One generated default set shared by the tests of this file. */
+let shared: { dir: string; info: GeneratorInfo } | undefined;
+async function defaultSet() {
+  if (!shared) {
+    const dir = await Deno.makeTempDir({ prefix: "pmf-train-" });
+    shared = { dir, info: await generateMovieLens({ outDir: dir }) };
+  }
+  return shared;
+}
+
+async function train(options: Partial<TrainFileOptions> & { modelPath: string | null }) {
+  const { dir } = await defaultSet();
+  const core = await WasmCore.create();
+  const result = await trainFromFile(core, { ratingsPath: `${dir}/ratings.csv`, threads: 2, ...options });
+  result.model.free();
+  return result;
+}
+
+Deno.test("trainFromFile() with the defaults gets within 5% of the generator's noise floor", async () => {
+  const { info } = await defaultSet();
+  const r = await train({ modelPath: null });
+  assert.ok(
+    r.test.model.rmse <= info.oracleRmse * 1.05,
+    `RMSE ${r.test.model.rmse} vs floor ${info.oracleRmse}`,
+  );
+  assert.ok(r.test.model.rmse < r.test.biasOnly.rmse && r.test.biasOnly.rmse < r.test.globalMean.rmse);
+  assert.ok(r.bestEpoch >= 1 && r.history.length >= r.bestEpoch);
+});
+
+Deno.test("trainFromFile() with the same seed and threads writes byte-identical model files", async () => {
+  await using dir = await tempDir();
+  const opts = { epochs: 4, k: 16, optimizer: "adam" as const };
+  await train({ ...opts, modelPath: `${dir.path}/a.bin` });
+  await train({ ...opts, modelPath: `${dir.path}/b.bin` });
+  await train({ ...opts, seed: 7, modelPath: `${dir.path}/c.bin` });
+  const a = await Deno.readFile(`${dir.path}/a.bin`);
+  assert.deepEqual(await Deno.readFile(`${dir.path}/b.bin`), a);
+  assert.notDeepEqual(await Deno.readFile(`${dir.path}/c.bin`), a);
+});
+
+Deno.test("trainFromFile() on 1 and 2 threads reaches test RMSE within 1% of each other", async () => {
+  const one = await train({ threads: 1, modelPath: null });
+  const two = await train({ threads: 2, modelPath: null });
+  const ratio = one.test.model.rmse / two.test.model.rmse;
+  assert.ok(Math.abs(ratio - 1) < 0.01, `1 thread ${one.test.model.rmse}, 2 threads ${two.test.model.rmse}`);
+});
+
+Deno.test("a run stopped after epoch 2 and resumed ends with the same model as an uninterrupted run", async () => {
+  await using dir = await tempDir();
+  for (const optimizer of ["sgd", "adam"] as const) {
+    const opts = { k: 8, optimizer, patience: 100 };
+    await train({ ...opts, epochs: 5, modelPath: `${dir.path}/full.bin` });
+    await train({ ...opts, epochs: 2, modelPath: `${dir.path}/part.bin` });
+    const resumed = await train({ resume: true, epochs: 5, modelPath: `${dir.path}/part.bin` });
+    assert.equal(resumed.history.length, 5);
+    assert.deepEqual(
+      await Deno.readFile(`${dir.path}/part.bin`),
+      await Deno.readFile(`${dir.path}/full.bin`),
+      optimizer,
+    );
+  }
+});
+
+Deno.test("a diverging learning rate stops with the epoch and a smaller rate, keeping the last good model file", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/m.bin`;
+  await train({ epochs: 2, k: 8, modelPath: path });
+  const good = await Deno.readFile(path);
+  await assert.rejects(
+    train({ epochs: 3, k: 8, learningRate: 5, modelPath: path }),
+    (e: unknown) => {
+      assert.ok(e instanceof TrainingDivergedError);
+      assert.match(
+        e.message,
+        /^Training diverged at epoch 1: train RMSE is .*; use a smaller learning rate, for example --lr 1\.3 \(now 5\)/,
+      );
+      return true;
+    },
+  );
+  assert.deepEqual(await Deno.readFile(path), good);
+});
+
+Deno.test("readCheckpoint() refuses truncated, corrupt, foreign and other-version files with a reason", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/m.bin`;
+  await train({ epochs: 1, k: 8, modelPath: path });
+  const core = await WasmCore.create();
+  const good = await Deno.readFile(path);
+  const refuse = async (bytes: Uint8Array, pattern: RegExp) => {
+    await Deno.writeFile(path, bytes);
+    const before = core.bytesInUse;
+    await assert.rejects(readCheckpoint(core, path), (e: unknown) => {
+      assert.ok(e instanceof ModelFileError, String(e));
+      assert.match(e.message, pattern);
+      return true;
+    });
+    assert.equal(core.bytesInUse, before, "nothing half-loaded is left");
+  };
+  await refuse(good.slice(0, good.length - 100), /it is truncated: \d+ bytes, expected at least \d+/);
+  const flipped = good.slice();
+  flipped[flipped.length - 200] ^= 1;
+  await refuse(
+    flipped,
+    /its array "cur_\w+" fails its checksum \(corrupt\)|its array "\w+" fails its checksum/,
+  );
+  const header = good.slice();
+  header[40] ^= 1;
+  await refuse(header, /its header fails its checksum \(corrupt\)/);
+  await refuse(
+    new TextEncoder().encode("PK\x03\x04 not a model at all, a zip file perhaps"),
+    /not a movie-recommender model file/,
+  );
+  const old = good.slice();
+  new DataView(old.buffer).setUint32(8, 0, true);
+  await refuse(old, /format version 0, this version reads 1; retrain with 'deno task train'/);
+  await assert.rejects(
+    readCheckpoint(core, `${dir.path}/none.bin`),
+    /file not found; train one with 'deno task train'/,
+  );
+  await Deno.writeFile(path, good);
+  const { model, header: h } = await readCheckpoint(core, path);
+  assert.equal(h.epoch, 1);
+  model.free();
+});
+
+Deno.test({
+  name: "ml-latest-small (random split, 10% test, seed 42) reaches test RMSE ≤ 0.86 with the defaults",
+  ignore: !existsSync(`${SHARED_DATA}ml-latest-small/ratings.csv`),
+  fn: async () => {
+    const core = await WasmCore.create();
+    await using dir = await tempDir();
+    await Deno.copyFile(`${SHARED_DATA}ml-latest-small/ratings.csv`, `${dir.path}/ratings.csv`);
+    const r = await trainFromFile(core, {
+      ratingsPath: `${dir.path}/ratings.csv`,
+      modelPath: null,
+      threads: 2,
+      split: { kind: "random", seed: 42, validation: 0.05, test: 0.1 },
+    });
+    r.model.free();
+    assert.ok(r.test.model.rmse <= 0.86, `test RMSE ${r.test.model.rmse}`);
+    assert.ok(r.test.model.rmse < r.test.biasOnly.rmse);
+  },
+});
+
+Deno.test("cleanup of the shared generated set", async () => {
+  if (shared) await Deno.remove(shared.dir, { recursive: true });
+  shared = undefined;
+});
