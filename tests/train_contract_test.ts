@@ -1,0 +1,104 @@
+/**
+ * One contract for every trainer variant: SIMD and scalar kernels, and one
+ * or two Workers, on a tiny synthetic problem with a known answer.
+ */
+
+import assert from "node:assert/strict";
+import { DESC_WORDS, writeDesc } from "../lib/_train_kernels.ts";
+import { PmfModel } from "../lib/model.ts";
+import { WorkerPool } from "../lib/pool.ts";
+import { RatingSet } from "../lib/train_layout.ts";
+import { WasmCore } from "../lib/wasm.ts";
+
+/** A rank-2 checkerboard: rating = 3 + 1.5·(user parity == movie parity ? 1 : -1). */
+function checkerboard(core: WasmCore, nUsers: number, nMovies: number): RatingSet {
+  const set = new RatingSet(core, nUsers * nMovies);
+  const u = set.users.view, m = set.movies.view, r = set.ratings.view;
+  let i = 0;
+  for (let a = 0; a < nUsers; a++) {
+    for (let b = 0; b < nMovies; b++, i++) {
+      u[i] = a;
+      m[i] = b;
+      r[i] = a % 2 === b % 2 ? 4.5 : 1.5;
+    }
+  }
+  return set;
+}
+
+function initModel(core: WasmCore, nUsers: number, nMovies: number, k: number): PmfModel {
+  const model = new PmfModel(
+    core,
+    { nUsers, nMovies, k },
+    Uint32Array.from({ length: nUsers }, (_, i) => i),
+    Uint32Array.from({ length: nMovies }, (_, i) => i),
+  );
+  model.mu = 3;
+  for (const arr of [model.p, model.q]) {
+    const v = arr.view;
+    for (let row = 0; row < v.length / model.stride; row++) {
+      for (let j = 0; j < k; j++) v[row * model.stride + j] = Math.sin(row * 7 + j * 3) * 0.1;
+    }
+  }
+  return model;
+}
+
+for (const optimizer of ["sgd", "adam"] as const) {
+  Deno.test(`trainRange (${optimizer}): SIMD and scalar kernels agree bit for bit and learn the checkerboard`, async () => {
+    const core = await WasmCore.create();
+    using set = checkerboard(core, 12, 10);
+    const hyper = { optimizer, lr: 0.05, lrBias: 0.05, reg: 0.001, regBias: 0.001 };
+    const finals: Float32Array[] = [];
+    for (const kernel of ["trainRange", "trainRangeScalar"] as const) {
+      using model = initModel(core, 12, 10, 6);
+      const { AdamState } = await import("../lib/_train_kernels.ts");
+      using adam = optimizer === "adam" ? new AdamState(core, model) : null;
+      using desc = core.allocArray(Uint32Array, DESC_WORDS);
+      using sse = core.allocArray(Float64Array, 1);
+      writeDesc(core, desc, model, set, hyper, adam);
+      let first = 0, last = 0;
+      for (let epoch = 0; epoch < 300; epoch++) {
+        core.call(kernel, [desc.ptr, 0, set.n, sse.ptr]);
+        if (epoch === 0) first = Math.sqrt(sse.view[0] / set.n);
+        last = Math.sqrt(sse.view[0] / set.n);
+      }
+      assert.ok(last < 0.05 && last < first / 10, `${kernel}: ${first} -> ${last}`);
+      finals.push(model.q.view.slice());
+      assert.equal(model.p.view[6], 0, "padding lanes stay zero");
+    }
+    assert.deepEqual(finals[0], finals[1]);
+  });
+}
+
+Deno.test("trainRange on two Workers over disjoint blocks equals the same blocks run one after the other", async () => {
+  const core = await WasmCore.create();
+  using set = checkerboard(core, 8, 8);
+  // Reorder so rows [0, 16) are users 0–3 × movies 0–3 and [16, 32) users 4–7 × movies 4–7: disjoint rows.
+  const u = set.users.view, m = set.movies.view, r = set.ratings.view;
+  const rows = Array.from({ length: 64 }, (_, i) => ({ u: u[i], m: m[i], r: r[i] }));
+  const block = (x: { u: number; m: number }) => (x.u < 4 ? 0 : 2) + (x.m < 4 ? 0 : 1);
+  rows.sort((a, b) => [0, 3, 1, 2].indexOf(block(a)) - [0, 3, 1, 2].indexOf(block(b)));
+  rows.forEach((x, i) => {
+    u[i] = x.u;
+    m[i] = x.m;
+    r[i] = x.r;
+  });
+  const hyper = { optimizer: "sgd" as const, lr: 0.05, lrBias: 0.05, reg: 0.01, regBias: 0.01 };
+  const results: Float32Array[] = [];
+  for (const parallel of [false, true]) {
+    using model = initModel(core, 8, 8, 4);
+    using desc = core.allocArray(Uint32Array, DESC_WORDS);
+    using sse = core.allocArray(Float64Array, 2);
+    writeDesc(core, desc, model, set, hyper, null);
+    await using pool = await WorkerPool.create(core, { threads: 2 });
+    for (let epoch = 0; epoch < 20; epoch++) {
+      const tasks = [
+        { kernel: "trainRange" as const, args: [desc.ptr, 0, 16, sse.ptr] },
+        { kernel: "trainRange" as const, args: [desc.ptr, 16, 32, sse.ptr + 8] },
+      ];
+      if (parallel) await pool.runAll(tasks);
+      else for (const t of tasks) await pool.run(0, t);
+    }
+    results.push(Float32Array.from([...model.p.view, ...model.q.view, ...model.bu.view, ...model.bi.view]));
+  }
+  assert.deepEqual(results[1], results[0]);
+});
