@@ -12,9 +12,10 @@ import { parseArgs } from "node:util";
 import { defaultThreads } from "../lib/pool.ts";
 import { benchCore } from "./core_bench.ts";
 import { benchIngest } from "./_ingest_section.ts";
+import { benchTrain } from "./_train_section.ts";
 import { peakRssMiB, round } from "./_report.ts";
 
-const HELP = `Usage: deno task bench [--threads N] [--out FILE] [--only core|ingest]
+const HELP = `Usage: deno task bench [--threads N] [--out FILE] [--only core|ingest|train]
 
 Runs the benchmarks and writes bench/results/latest.json (or FILE). The first
 run generates an ML-20M-shaped data set (20,000,263 ratings, ~540 MB) under
@@ -46,6 +47,10 @@ if (!values.only || values.only === "core") {
 if (!values.only || values.only === "ingest") {
   sections.ingest = await benchIngest();
   console.log("ingest:", sections.ingest);
+}
+if (!values.only || values.only === "train") {
+  sections.train = await benchTrain(threads);
+  console.log("train:", sections.train);
 }
 
 const result = {

@@ -45,7 +45,7 @@ export class AdamState implements Disposable {
   constructor(core: WasmCore, model: PmfModel) {
     const owned: CoreArray<Float32Array>[] = [];
     const alloc = (n: number) => {
-      const a = core.allocArray(Float32Array, n);
+      const a = core.allocArray(Float32Array, n, 64);
       owned.push(a);
       return a;
     };

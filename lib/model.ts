@@ -72,7 +72,7 @@ export class PmfModel implements Disposable {
     const owned: CoreArray<Float32Array>[] = [];
     try {
       const alloc = (n: number) => {
-        const a = core.allocArray(Float32Array, n);
+        const a = core.allocArray(Float32Array, n, 64);
         owned.push(a);
         return a;
       };

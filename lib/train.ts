@@ -28,11 +28,11 @@ export interface TrainConfig {
   epochs: number;
   /** "sgd" (default) or "adam". */
   optimizer: "sgd" | "adam";
-  /** Learning rate of the factors. Default: 0.01 for SGD, 0.002 for Adam. */
+  /** Learning rate of the factors. Default: 0.015 for SGD, 0.002 for Adam. */
   learningRate: number;
   /** Learning rate of the biases. Default: the factors' rate. */
   biasLearningRate: number;
-  /** L2 weight decay of the factors. Default: 0.05. */
+  /** L2 weight decay of the factors. Default: 0.08. */
   regularization: number;
   /** L2 weight decay of the biases. Default: 0.01. */
   biasRegularization: number;
@@ -48,14 +48,14 @@ export interface TrainConfig {
 
 /** Defaults of {@link TrainConfig}, in one place (the learning rates depend on the optimiser). */
 export function defaultTrainConfig(optimizer: "sgd" | "adam" = "sgd"): TrainConfig {
-  const lr = optimizer === "adam" ? 0.002 : 0.01;
+  const lr = optimizer === "adam" ? 0.002 : 0.015;
   return {
     k: 64,
     epochs: 50,
     optimizer,
     learningRate: lr,
     biasLearningRate: lr,
-    regularization: 0.05,
+    regularization: 0.08,
     biasRegularization: 0.01,
     decay: 0.97,
     initScale: 0.1,

@@ -1,15 +1,15 @@
 /**
- * Training data laid out for DSGD: users and movies are hashed into `groups`
- * groups each, training ratings are stored block by block (block (a, b) =
- * user group a × movie group b) and shuffled once inside each block with a
- * stream derived from the seed. In sub-epoch s, worker w trains block
+ * Training data laid out for DSGD: users and movies are split into `groups`
+ * contiguous ranges each, balanced by rating count; training ratings are
+ * stored block by block (block (a, b) = user group a × movie group b), user
+ * by user in a seeded random order, each user's ratings shuffled. In sub-epoch s, worker w trains block
  * (w, (w + s) mod groups), so no two workers touch the same row at once.
  * Validation and test ratings are gathered into plain arrays.
  *
  * @module
  */
 
-import { mix32, Rng } from "./_random.ts";
+import { Rng } from "./_random.ts";
 import type { Ratings } from "./ratings.ts";
 import type { CoreArray, WasmCore } from "./wasm.ts";
 
@@ -73,9 +73,21 @@ export interface TrainLayout {
   blockOffsets: Uint32Array;
 }
 
-/** Group of an index: a seeded hash, so groups are balanced and independent of id order. */
-function groupOf(seed: number, salt: number, index: number, groups: number): number {
-  return mix32(mix32(seed ^ salt) ^ index) % groups;
+/**
+ * Splits indices `0..counts.length` into `groups` contiguous ranges holding
+ * about equal numbers of ratings. Contiguous ranges keep the rows (and the
+ * 4-byte biases) that different Workers write on different cache lines.
+ */
+export function balancedGroups(counts: Uint32Array, groups: number): Uint32Array {
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) total += counts[i];
+  const out = new Uint32Array(counts.length);
+  let acc = 0;
+  for (let i = 0; i < counts.length; i++) {
+    out[i] = Math.min(groups - 1, Math.floor((acc * groups) / Math.max(1, total)));
+    acc += counts[i];
+  }
+  return out;
 }
 
 /**
@@ -94,8 +106,17 @@ export function buildTrainLayout(
   groups: number,
   seed: number,
 ): TrainLayout {
-  const ug = Uint32Array.from({ length: ratings.nUsers }, (_, u) => groupOf(seed, 0x75, u, groups));
-  const mg = Uint32Array.from({ length: ratings.nMovies }, (_, m) => groupOf(seed, 0x6d, m, groups));
+  const off = ratings.userOffsets.view, cm = ratings.columns.movies.view;
+  const perUser = new Uint32Array(ratings.nUsers), perMovie = new Uint32Array(ratings.nMovies);
+  for (let u = 0; u < ratings.nUsers; u++) {
+    for (let i = off[u]; i < off[u + 1]; i++) {
+      if (split[i] !== side) continue;
+      perUser[u]++;
+      perMovie[cm[i]]++;
+    }
+  }
+  const ug = balancedGroups(perUser, groups);
+  const mg = balancedGroups(perMovie, groups);
   const userOrder = Uint32Array.from({ length: ratings.nUsers }, (_, u) => u);
   const rng = new Rng(seed, 999);
   for (let i = userOrder.length - 1; i > 0; i--) {
@@ -104,7 +125,6 @@ export function buildTrainLayout(
     userOrder[i] = userOrder[j];
     userOrder[j] = t;
   }
-  const off = ratings.userOffsets.view, cm = ratings.columns.movies.view;
   const blocks = groups * groups;
   const offsets = new Uint32Array(blocks + 1);
   for (let u = 0; u < ratings.nUsers; u++) {

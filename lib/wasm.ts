@@ -256,12 +256,20 @@ export class WasmCore {
     this.#ownHeap("free").free(ptr);
   }
 
-  /** Allocates a typed array of `length` elements in the shared memory, zero-filled. */
-  allocArray<T extends ArrayBufferView>(ctor: TypedArrayConstructor<T>, length: number): CoreArray<T> {
+  /**
+   * Allocates a typed array of `length` elements in the shared memory,
+   * zero-filled, aligned to `align` bytes (default 16; 64 keeps rows that
+   * different Workers write off each other's cache lines).
+   */
+  allocArray<T extends ArrayBufferView>(
+    ctor: TypedArrayConstructor<T>,
+    length: number,
+    align?: number,
+  ): CoreArray<T> {
     if (!Number.isSafeInteger(length) || length < 0) {
       throw new RangeError(`Cannot allocate an array of length "${length}": expected a non-negative integer`);
     }
-    const ptr = this.alloc(length * ctor.BYTES_PER_ELEMENT);
+    const ptr = this.alloc(length * ctor.BYTES_PER_ELEMENT, align);
     const array = new CoreArray(this, ctor, ptr, length);
     new Uint8Array(this.memory.buffer, ptr, length * ctor.BYTES_PER_ELEMENT).fill(0);
     return array;
