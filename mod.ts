@@ -36,6 +36,7 @@ export {
   ABI_VERSION,
   compileCore,
   CoreArray,
+  type CoreSymbol,
   type KernelName,
   type ScoreMoviesArgs,
   type TypedArrayConstructor,

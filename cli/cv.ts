@@ -89,7 +89,7 @@ export async function main(argv: string[]): Promise<void> {
     },
   });
   if (v.json) {
-    console.log(JSON.stringify({ ratingsPath: path, folds, config, ...cv }));
+    console.log(JSON.stringify({ ratingsPath: path, foldCount: folds, config, ...cv }));
     return;
   }
   const pm = (x: { mean: number; sd: number }) => `${x.mean.toFixed(4)} ± ${x.sd.toFixed(4)}`;

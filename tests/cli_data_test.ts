@@ -63,3 +63,79 @@ Deno.test("commands exit 2 on usage errors and 1 on failures, with a message and
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^Usage: deno task demo/);
 });
+
+Deno.test("train --json trains, saves the model and reports test metrics beside the baselines", async () => {
+  await using dir = await tempDir();
+  const gen = await runCommand("gen_data.ts", [
+    "--ratings",
+    "20000",
+    "--users",
+    "200",
+    "--movies",
+    "300",
+    "--out",
+    dir.path,
+  ]);
+  assert.equal(gen.code, 0, gen.stderr);
+  const run = await runCommand("train.ts", [
+    "--data",
+    dir.path,
+    "--k",
+    "8",
+    "--epochs",
+    "5",
+    "--threads",
+    "2",
+    "--model",
+    `${dir.path}/m.bin`,
+    "--json",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const out = JSON.parse(run.stdout);
+  assert.equal(out.history.length, 5);
+  assert.equal(out.config.k, 8);
+  assert.ok(out.test.model.rmse < out.test.globalMean.rmse);
+  assert.ok((await Deno.stat(`${dir.path}/m.bin`)).size > 0);
+  const resumed = await runCommand("train.ts", [
+    "--data",
+    dir.path,
+    "--model",
+    `${dir.path}/m.bin`,
+    "--resume",
+    "--threads",
+    "2",
+  ]);
+  assert.equal(resumed.code, 1);
+  assert.match(
+    resumed.stderr,
+    /training already finished at epoch 5; pass a larger --epochs to train further/,
+  );
+  const bad = await runCommand("train.ts", ["--data", dir.path, "--optimizer", "rmsprop"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Invalid --optimizer "rmsprop": expected sgd or adam/);
+});
+
+Deno.test("cv --json reports each fold and the mean ± sd", async () => {
+  await using dir = await tempDir();
+  const args = ["--ratings", "12000", "--users", "200", "--movies", "200", "--out", dir.path];
+  const gen = await runCommand("gen_data.ts", args);
+  assert.equal(gen.code, 0, gen.stderr);
+  const run = await runCommand("cv.ts", [
+    "--data",
+    dir.path,
+    "--folds",
+    "3",
+    "--k",
+    "8",
+    "--epochs",
+    "4",
+    "--json",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const out = JSON.parse(run.stdout);
+  assert.equal(out.foldCount, 3);
+  assert.equal(out.folds.length, 3);
+  assert.ok(out.rmse.mean > 0 && out.rmse.sd >= 0);
+  const mean = out.folds.reduce((s: number, f: { model: { rmse: number } }) => s + f.model.rmse, 0) / 3;
+  assert.ok(Math.abs(out.rmse.mean - mean) < 1e-12);
+});
