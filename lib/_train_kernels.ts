@@ -43,23 +43,12 @@ export class AdamState implements Disposable {
 
   /** Allocates zeroed state for `model`. */
   constructor(core: WasmCore, model: PmfModel) {
-    const owned: CoreArray<Float32Array>[] = [];
-    const alloc = (n: number) => {
-      const a = core.allocArray(Float32Array, n, 64);
-      owned.push(a);
-      return a;
-    };
-    try {
-      this.mp = alloc(model.nUsers * model.stride);
-      this.vp = alloc(model.nUsers * model.stride);
-      this.mq = alloc(model.nMovies * model.stride);
-      this.vq = alloc(model.nMovies * model.stride);
-      this.su = alloc(model.nUsers * 4);
-      this.si = alloc(model.nMovies * 4);
-    } catch (error) {
-      for (const a of owned) a.free();
-      throw error;
-    }
+    const users = model.nUsers * model.stride, movies = model.nMovies * model.stride;
+    [this.mp, this.vp, this.mq, this.vq, this.su, this.si] = core.allocArrays(
+      Float32Array,
+      [users, users, movies, movies, model.nUsers * 4, model.nMovies * 4],
+      64,
+    );
   }
 
   /** The arrays in a fixed order (for checkpoints). */

@@ -69,21 +69,11 @@ export class PmfModel implements Disposable {
     this.stride = strideFor(shape.k);
     this.userIds = userIds;
     this.movieIds = movieIds;
-    const owned: CoreArray<Float32Array>[] = [];
-    try {
-      const alloc = (n: number) => {
-        const a = core.allocArray(Float32Array, n, 64);
-        owned.push(a);
-        return a;
-      };
-      this.p = alloc(this.nUsers * this.stride);
-      this.q = alloc(this.nMovies * this.stride);
-      this.bu = alloc(this.nUsers);
-      this.bi = alloc(this.nMovies);
-    } catch (error) {
-      for (const a of owned) a.free();
-      throw error;
-    }
+    [this.p, this.q, this.bu, this.bi] = core.allocArrays(
+      Float32Array,
+      [this.nUsers * this.stride, this.nMovies * this.stride, this.nUsers, this.nMovies],
+      64,
+    );
   }
 
   /** The parameter arrays in a fixed order (for copies, checkpoints and checksums). */

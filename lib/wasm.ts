@@ -275,6 +275,22 @@ export class WasmCore {
     return array;
   }
 
+  /** Allocates one zeroed array per length, all or none: if one fails, the others are freed. */
+  allocArrays<T extends ArrayBufferView>(
+    ctor: TypedArrayConstructor<T>,
+    lengths: readonly number[],
+    align?: number,
+  ): CoreArray<T>[] {
+    const owned: CoreArray<T>[] = [];
+    try {
+      for (const length of lengths) owned.push(this.allocArray(ctor, length, align));
+      return owned;
+    } catch (error) {
+      for (const a of owned) a.free();
+      throw error;
+    }
+  }
+
   /** A fresh view of `length` elements at `ptr`. Do not keep it across allocations. */
   view<T>(ctor: TypedArrayConstructor<T>, ptr: number, length: number): T {
     return new ctor(this.memory.buffer, ptr, length);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DENO, ROOT } from "./_helpers.ts";
+import { ROOT, runDenoScript } from "./_helpers.ts";
 
 const TYPES: Record<string, string> = {
   ".ts": "application/typescript; charset=utf-8",
@@ -38,26 +38,17 @@ Deno.test("mod.ts imported over HTTP loads the wasm and computes on the main thr
       console.log(JSON.stringify({ main, workers: Array.from(out.view) }));
     `;
     // No file permission at all: everything comes over HTTP.
-    const child = new Deno.Command(DENO, {
-      args: [
-        "run",
-        `--allow-import=${host}`,
-        `--allow-net=${host}`,
-        `--reload=http://${host}/`,
-        "--no-lock",
-        "--no-config",
-        "-",
-      ],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(script));
-    await writer.close();
-    const { code, stdout, stderr } = await child.output();
-    assert.equal(code, 0, new TextDecoder().decode(stderr));
-    assert.deepEqual(JSON.parse(new TextDecoder().decode(stdout)), { main: 55, workers: [55, 55] });
+    const args = [
+      "run",
+      `--allow-import=${host}`,
+      `--allow-net=${host}`,
+      `--reload=http://${host}/`,
+      "--no-lock",
+      "--no-config",
+    ];
+    const { code, stdout, stderr } = await runDenoScript(args, script);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(JSON.parse(stdout), { main: 55, workers: [55, 55] });
   } finally {
     await server.shutdown();
   }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { WorkerPool } from "../lib/pool.ts";
 import { scoreArgs, WasmCore } from "../lib/wasm.ts";
-import { DENO, ROOT, seededFloats } from "./_helpers.ts";
+import { ROOT, runDenoScript, seededFloats } from "./_helpers.ts";
 
 /** An ML-20M-sized scoring workload: 26,744 movies, k = 64. */
 async function workload() {
@@ -98,18 +98,7 @@ Deno.test("A process that used the pool exits on its own: no Worker is left hang
     await pool.close();
     console.log("closed");
   `;
-  const child = new Deno.Command(DENO, {
-    args: ["run", "--allow-read", "--no-lock", "-"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(script));
-  await writer.close();
-  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const { code, stdout, stderr } = await child.output();
-  clearTimeout(timer);
-  assert.equal(code, 0, new TextDecoder().decode(stderr));
-  assert.equal(new TextDecoder().decode(stdout).trim(), "closed");
+  const { code, stdout, stderr } = await runDenoScript(["run", "--allow-read", "--no-lock"], script, 30_000);
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout.trim(), "closed");
 });
