@@ -7,12 +7,16 @@
  * each movie's genres follow its hidden factors, so metadata carries signal.
  * `generator.json` records the hidden noise level and the RMSE of the
  * noiseless model (the best a model can reach), so tests know the target.
+ * TMDB-format files (tmdb_5000_movies.csv, tmdb_5000_credits.csv) are
+ * written beside them, with metadata that carries part of each movie's
+ * hidden factors and bias (see `generate_tmdb.ts`).
  *
  * @module
  */
 
 import { ByteWriter, csvField } from "./_byte_writer.ts";
 import { Rng } from "./_random.ts";
+import { writeTmdb } from "./generate_tmdb.ts";
 
 /** Options for {@link generateMovieLens}. */
 export interface GenerateOptions {
@@ -195,6 +199,7 @@ export async function generateMovieLens(options: GenerateOptions): Promise<Gener
     file.close();
   }
   await writeMovies(options.outDir, movies, rng);
+  await writeTmdb(options.outDir, movies, byRank, seed, RANK, FACTOR_SD);
 
   const mean = stats.sum / nRatings;
   const variance = stats.sumSq / nRatings - mean * mean;
@@ -245,13 +250,20 @@ function maxPerUser(nMovies: number): number {
   return Math.max(MIN_PER_USER, Math.floor(nMovies * 0.4));
 }
 
-interface Movies {
+/** The hidden model's movies, as the TMDB writer needs them. */
+export interface GeneratedMovies {
+  /** MovieLens ids. */
   ids: Int32Array;
+  /** Hidden factors, `RANK` per movie. */
   factors: Float64Array;
+  /** Hidden biases. */
   bias: Float64Array;
+  /** MovieLens-style titles with the year. */
   titles: string[];
+  /** Pipe-joined MovieLens genres. */
   genres: string[];
 }
+type Movies = GeneratedMovies;
 
 function makeMovies(rng: Rng, n: number): Movies {
   const ids = new Int32Array(n);
