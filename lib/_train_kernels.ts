@@ -10,7 +10,7 @@ import type { RatingSet } from "./train_layout.ts";
 import type { CoreArray, WasmCore } from "./wasm.ts";
 
 /** Words in a `TrainDesc`. */
-export const DESC_WORDS = 27;
+export const DESC_WORDS = 31;
 
 /** Optimiser settings one pass uses. */
 export interface PassHyper {
@@ -74,7 +74,7 @@ export class AdamState implements Disposable {
   }
 }
 
-/** Writes a descriptor for `model` over `set` into `desc` (27 words). */
+/** Writes a descriptor for `model` over `set` into `desc` (31 words); `meta` adds the metadata buffers. */
 export function writeDesc(
   core: WasmCore,
   desc: CoreArray<Uint32Array>,
@@ -82,6 +82,7 @@ export function writeDesc(
   set: RatingSet,
   hyper: PassHyper,
   adam: AdamState | null,
+  meta: MetaBuffers | null = null,
 ): void {
   const w = desc.view;
   const f = core.view(Float32Array, desc.ptr, DESC_WORDS);
@@ -112,4 +113,20 @@ export function writeDesc(
   w[24] = set.movies.ptr;
   w[25] = set.ratings.ptr;
   w[26] = set.n;
+  w[27] = meta?.m.ptr ?? 0;
+  w[28] = meta?.g.ptr ?? 0;
+  w[29] = meta?.mb.ptr ?? 0;
+  w[30] = meta?.gb.ptr ?? 0;
+}
+
+/** Per-movie metadata buffers a pass reads (`m`, `mb`) and writes (`g`, `gb`). */
+export interface MetaBuffers {
+  /** `W·f_i` per movie, `nMovies × stride`. */
+  m: CoreArray<Float32Array>;
+  /** Gradient sums per movie, `nMovies × stride`. */
+  g: CoreArray<Float32Array>;
+  /** `w_b·f_i` per movie. */
+  mb: CoreArray<Float32Array>;
+  /** Bias gradient sums per movie. */
+  gb: CoreArray<Float32Array>;
 }

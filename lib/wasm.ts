@@ -14,7 +14,7 @@
 import { RegionAllocator } from "./_allocator.ts";
 
 /** The C-ABI version this binding was written for (`pmf_abi_version`). */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 /** Where the compiled core lives, relative to this module. */
 export const WASM_URL: URL = new URL("../core-wasm/pmf_core.wasm", import.meta.url);
@@ -72,7 +72,10 @@ export type CoreSymbol =
   | "pmf_checksum_scalar"
   | "pmf_train_range"
   | "pmf_train_range_scalar"
-  | "pmf_errors_range";
+  | "pmf_errors_range"
+  | "pmf_meta_project"
+  | "pmf_meta_reduce"
+  | "pmf_meta_adam";
 
 /** Raw exports of `pmf_core.wasm`; only this module sees them. */
 type RawExports = { [S in CoreSymbol]: (...args: number[]) => number } & {

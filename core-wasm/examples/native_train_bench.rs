@@ -39,7 +39,7 @@ fn main() {
     let (mut p, mut q) = (init(nu * stride), init(nm * stride));
     let (mut bu, mut bi) = (vec![0.0f32; nu], vec![0.0f32; nm]);
     let null = std::ptr::null_mut();
-    let b = Buffers { p: p.as_mut_ptr(), q: q.as_mut_ptr(), bu: bu.as_mut_ptr(), bi: bi.as_mut_ptr(), mp: null, vp: null, mq: null, vq: null, su: null, si: null };
+    let b = Buffers { p: p.as_mut_ptr(), q: q.as_mut_ptr(), bu: bu.as_mut_ptr(), bi: bi.as_mut_ptr(), mp: null, vp: null, mq: null, vq: null, su: null, si: null, m: null, g: null, mb: null, gb: null };
     let mu = ratings.iter().map(|&r| r as f64).sum::<f64>() as f32 / n as f32;
     let s = Shape { n_users: nu, n_movies: nm, stride, mu };
     let h = Hyper { optimizer: SGD, lr: 0.01, lr_bias: 0.01, reg: 0.05, reg_bias: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 };

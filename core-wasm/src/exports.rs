@@ -365,7 +365,7 @@ pub extern "C" fn pmf_checksum_scalar(words: *const u32, n: u32, out: *mut u32) 
     checksum_export(crate::checksum::checksum_scalar, words, n, out)
 }
 
-/// The training descriptor the host writes (27 little-endian 4-byte words;
+/// The training descriptor the host writes (31 little-endian 4-byte words;
 /// pointers are wasm32 byte offsets). Word order is part of the ABI.
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -397,6 +397,10 @@ pub struct TrainDesc {
     pub movies: u32,
     pub ratings: u32,
     pub n_ratings: u32,
+    pub m: u32,
+    pub g: u32,
+    pub mb: u32,
+    pub gb: u32,
 }
 
 fn ptr_f32(word: u32) -> *mut f32 {
@@ -429,6 +433,12 @@ fn check_desc(d: &TrainDesc) -> Result<(crate::train::Buffers, crate::train::Sha
     } else if d.optimizer != crate::train::SGD {
         return Err(INVALID_INPUT);
     }
+    if d.m != 0 {
+        check(ptr_f32(d.m), pm)?;
+        check(ptr_f32(d.g), pm)?;
+        check(ptr_f32(d.mb), nm)?;
+        check(ptr_f32(d.gb), nm)?;
+    }
     let b = crate::train::Buffers {
         p: ptr_f32(d.p),
         q: ptr_f32(d.q),
@@ -440,6 +450,10 @@ fn check_desc(d: &TrainDesc) -> Result<(crate::train::Buffers, crate::train::Sha
         vq: ptr_f32(d.vq),
         su: ptr_f32(d.su),
         si: ptr_f32(d.si),
+        m: ptr_f32(d.m),
+        g: ptr_f32(d.g),
+        mb: ptr_f32(d.mb),
+        gb: ptr_f32(d.gb),
     };
     let s = crate::train::Shape { n_users: nu, n_movies: nm, stride, mu: d.mu };
     let h = crate::train::Hyper {
@@ -522,11 +536,105 @@ pub extern "C" fn pmf_errors_range(desc: *const TrainDesc, start: u32, end: u32,
             bi: slice(b.bi, s.n_movies)?,
             stride: s.stride,
             mu: s.mu,
+            meta: if b.m.is_null() {
+                None
+            } else {
+                Some((slice(b.m as *const f32, s.n_movies * s.stride)?, slice(b.mb as *const f32, s.n_movies)?))
+            },
         };
         let (sse, sae) = crate::predict::errors(&model, users, movies, ratings, crate::vector::dot).map_err(|_| INVALID_INPUT)?;
         let out = slice_mut(out, 2)?;
         out[0] = sse;
         out[1] = sae;
+        Ok(())
+    })())
+}
+
+fn csr<'a>(indptr: *const u32, indices: *const u32, values: *const f32, rows: usize, cols: usize) -> Result<crate::meta::Csr<'a>, i32> {
+    let indptr = slice(indptr, rows.checked_add(1).ok_or(OVERFLOW)?)?;
+    let nnz = indptr[rows] as usize;
+    let m = crate::meta::Csr { indptr, indices: slice(indices, nnz)?, values: slice(values, nnz)? };
+    if crate::meta::check(&m, rows, cols) { Ok(m) } else { Err(INVALID_INPUT) }
+}
+
+/// `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie wb[e]` for `rows` movies whose features
+/// are the CSR (`indptr`, `indices`, `values`) over `cols` features.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn pmf_meta_project(
+    indptr: *const u32,
+    indices: *const u32,
+    values: *const f32,
+    rows: u32,
+    cols: u32,
+    stride: u32,
+    w: *const f32,
+    wb: *const f32,
+    m: *mut f32,
+    mb: *mut f32,
+) -> i32 {
+    let (rows, cols, stride) = (rows as usize, cols as usize, stride as usize);
+    status((|| {
+        if stride == 0 || stride % 4 != 0 || stride > MAX_STRIDE {
+            return Err(BAD_DIMENSION);
+        }
+        let f = csr(indptr, indices, values, rows, cols)?;
+        let w = slice(w, cols.checked_mul(stride).ok_or(OVERFLOW)?)?;
+        let wb = slice(wb, cols)?;
+        let m = slice_mut(m, rows.checked_mul(stride).ok_or(OVERFLOW)?)?;
+        crate::meta::project(&f, w, wb, stride, m, slice_mut(mb, rows)?);
+        Ok(())
+    })())
+}
+
+/// `dW += Σ_i f_i ⊗ G_i`, `dwb += Σ_i f_i gb_i`, then zeroes `g` and `gb`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn pmf_meta_reduce(
+    indptr: *const u32,
+    indices: *const u32,
+    values: *const f32,
+    rows: u32,
+    cols: u32,
+    stride: u32,
+    g: *mut f32,
+    gb: *mut f32,
+    dw: *mut f32,
+    dwb: *mut f32,
+) -> i32 {
+    let (rows, cols, stride) = (rows as usize, cols as usize, stride as usize);
+    status((|| {
+        if stride == 0 || stride % 4 != 0 || stride > MAX_STRIDE {
+            return Err(BAD_DIMENSION);
+        }
+        let f = csr(indptr, indices, values, rows, cols)?;
+        let g = slice_mut(g, rows.checked_mul(stride).ok_or(OVERFLOW)?)?;
+        let gb = slice_mut(gb, rows)?;
+        let dw = slice_mut(dw, cols.checked_mul(stride).ok_or(OVERFLOW)?)?;
+        crate::meta::reduce(&f, g, gb, stride, dw, slice_mut(dwb, cols)?);
+        Ok(())
+    })())
+}
+
+/// One Adam step on `n` weights from the ascent sum `dw` (see `meta::adam_step`).
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn pmf_meta_adam(
+    w: *mut f32,
+    dw: *mut f32,
+    mw: *mut f32,
+    vw: *mut f32,
+    n: u32,
+    scale: f32,
+    lr: f32,
+    reg: f32,
+    c1: f32,
+    c2: f32,
+) -> i32 {
+    let n = n as usize;
+    status((|| {
+        let h = crate::train::Hyper { optimizer: crate::train::ADAM, lr, lr_bias: lr, reg, reg_bias: reg, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+        crate::meta::adam_step(slice_mut(w, n)?, slice_mut(dw, n)?, slice_mut(mw, n)?, slice_mut(vw, n)?, scale, &h, c1, c2);
         Ok(())
     })())
 }

@@ -10,6 +10,7 @@
 
 pub mod checksum;
 pub mod ids;
+pub mod meta;
 pub mod order;
 pub mod predict;
 pub mod ratings_csv;

@@ -31,6 +31,8 @@ pub struct ModelRef<'a> {
     pub stride: usize,
     /// Global mean.
     pub mu: f32,
+    /// Metadata vectors and biases per movie (`W·f_i`, `w_b·f_i`), when the model has metadata.
+    pub meta: Option<(&'a [f32], &'a [f32])>,
 }
 
 impl ModelRef<'_> {
@@ -39,7 +41,20 @@ impl ModelRef<'_> {
     pub fn predict(&self, u: usize, m: usize, dot: fn(&[f32], &[f32]) -> f32) -> Option<f32> {
         let p = self.p.get(u * self.stride..(u + 1) * self.stride)?;
         let q = self.q.get(m * self.stride..(m + 1) * self.stride)?;
-        Some(clamp(self.mu + *self.bu.get(u)? + *self.bi.get(m)? + dot(p, q)))
+        let base = self.mu + *self.bu.get(u)? + *self.bi.get(m)?;
+        match self.meta {
+            None => Some(clamp(base + dot(p, q))),
+            Some((mv, mb)) => {
+                // The movie vector is q + m, as in training.
+                let mrow = mv.get(m * self.stride..(m + 1) * self.stride)?;
+                let mut qm = [0.0f32; 256];
+                let keep = self.stride.min(256);
+                for j in 0..keep {
+                    qm[j] = q[j] + mrow[j];
+                }
+                Some(clamp(base + *mb.get(m)? + dot(p, &qm[..keep])))
+            }
+        }
     }
 }
 
@@ -67,7 +82,7 @@ mod tests {
 
     #[test]
     fn predictions_are_clamped_and_errors_summed() {
-        let m = ModelRef { p: &[1.0, 0.0, 0.0, 0.0], q: &[3.0, 0.0, 0.0, 0.0, -9.0, 0.0, 0.0, 0.0], bu: &[0.5], bi: &[0.0, 0.0], stride: 4, mu: 3.5 };
+        let m = ModelRef { p: &[1.0, 0.0, 0.0, 0.0], q: &[3.0, 0.0, 0.0, 0.0, -9.0, 0.0, 0.0, 0.0], bu: &[0.5], bi: &[0.0, 0.0], stride: 4, mu: 3.5, meta: None };
         let dot = crate::vector::scalar::dot;
         assert_eq!(m.predict(0, 0, dot), Some(5.0));
         assert_eq!(m.predict(0, 1, dot), Some(0.5));

@@ -62,6 +62,14 @@ pub struct Buffers {
     pub su: *mut f32,
     /// Per movie: the same 4 floats.
     pub si: *mut f32,
+    /// Metadata vectors `W·f_i`, `n_movies * stride`, read-only during a pass; null without metadata.
+    pub m: *mut f32,
+    /// Per-movie gradient sums for the metadata vectors (`e * p_u` per rating), `n_movies * stride`.
+    pub g: *mut f32,
+    /// Metadata biases `w_b·f_i`, per movie.
+    pub mb: *mut f32,
+    /// Per-movie gradient sums for the metadata biases (`e` per rating).
+    pub gb: *mut f32,
 }
 
 /// Shapes and the global mean.
@@ -97,6 +105,12 @@ pub trait RowOps {
     fn dot(a: &[f32], b: &[f32]) -> f32;
     /// SGD: `p += lr*(e*q - reg*p)`, `q += lr*(e*p_old - reg*q)`.
     fn sgd(p: &mut [f32], q: &mut [f32], e: f32, lr: f32, reg: f32);
+    /// SGD with metadata: `p += lr*(e*qm - reg*p)`, `q += lr*(e*p_old - reg*q)` where `qm = q + m`.
+    fn sgd_meta(p: &mut [f32], q: &mut [f32], qm: &[f32], e: f32, lr: f32, reg: f32);
+    /// `out = a + b`.
+    fn add(a: &[f32], b: &[f32], out: &mut [f32]);
+    /// `y += alpha * x`.
+    fn axpy(alpha: f32, x: &[f32], y: &mut [f32]);
     /// Adam step of one row `x` with gradient `e*other - reg*x` (ascent), moments `m`, `v`.
     #[allow(clippy::too_many_arguments)]
     fn adam(x: &mut [f32], other: &[f32], m: &mut [f32], v: &mut [f32], e: f32, h: &Hyper, c1: f32, c2: f32);
@@ -108,6 +122,25 @@ pub struct Scalar;
 impl RowOps for Scalar {
     fn dot(a: &[f32], b: &[f32]) -> f32 {
         crate::vector::scalar::dot(a, b)
+    }
+
+    fn sgd_meta(p: &mut [f32], q: &mut [f32], qm: &[f32], e: f32, lr: f32, reg: f32) {
+        for j in 0..p.len().min(q.len()).min(qm.len()) {
+            let pj = p[j];
+            let qj = q[j];
+            p[j] = pj + lr * (e * qm[j] - reg * pj);
+            q[j] = qj + lr * (e * pj - reg * qj);
+        }
+    }
+
+    fn add(a: &[f32], b: &[f32], out: &mut [f32]) {
+        for j in 0..out.len().min(a.len()).min(b.len()) {
+            out[j] = a[j] + b[j];
+        }
+    }
+
+    fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
+        crate::vector::scalar::axpy(alpha, x, y)
     }
 
     fn sgd(p: &mut [f32], q: &mut [f32], e: f32, lr: f32, reg: f32) {
@@ -146,6 +179,50 @@ impl RowOps for Simd {
     #[inline]
     fn dot(a: &[f32], b: &[f32]) -> f32 {
         crate::vector::simd::dot(a, b)
+    }
+
+    #[inline]
+    fn sgd_meta(p: &mut [f32], q: &mut [f32], qm: &[f32], e: f32, lr: f32, reg: f32) {
+        use core::arch::wasm32::*;
+        let n = p.len().min(q.len()).min(qm.len()) / 4 * 4;
+        let (pp, qp, mp) = (p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr());
+        // SAFETY: lanes stay below n, within every row.
+        unsafe {
+            let (ve, vlr, vreg) = (f32x4_splat(e), f32x4_splat(lr), f32x4_splat(reg));
+            let mut j = 0;
+            while j < n {
+                let pv = v128_load(pp.add(j) as *const v128);
+                let qv = v128_load(qp.add(j) as *const v128);
+                let mv = v128_load(mp.add(j) as *const v128);
+                let np = f32x4_add(pv, f32x4_mul(vlr, f32x4_sub(f32x4_mul(ve, mv), f32x4_mul(vreg, pv))));
+                let nq = f32x4_add(qv, f32x4_mul(vlr, f32x4_sub(f32x4_mul(ve, pv), f32x4_mul(vreg, qv))));
+                v128_store(pp.add(j) as *mut v128, np);
+                v128_store(qp.add(j) as *mut v128, nq);
+                j += 4;
+            }
+        }
+        Scalar::sgd_meta(&mut p[n..], &mut q[n..], &qm[n..], e, lr, reg);
+    }
+
+    #[inline]
+    fn add(a: &[f32], b: &[f32], out: &mut [f32]) {
+        use core::arch::wasm32::*;
+        let n = out.len().min(a.len()).min(b.len()) / 4 * 4;
+        // SAFETY: lanes stay below n, within every slice.
+        unsafe {
+            let mut j = 0;
+            while j < n {
+                let v = f32x4_add(v128_load(a.as_ptr().add(j) as *const v128), v128_load(b.as_ptr().add(j) as *const v128));
+                v128_store(out.as_mut_ptr().add(j) as *mut v128, v);
+                j += 4;
+            }
+        }
+        Scalar::add(&a[n..], &b[n..], &mut out[n..]);
+    }
+
+    #[inline]
+    fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
+        crate::vector::simd::axpy(alpha, x, y)
     }
 
     #[inline]
@@ -236,6 +313,36 @@ pub unsafe fn train<O: RowOps>(
         let q = row(b.q, m, s.stride);
         let bu = &mut *b.bu.add(u);
         let bi = &mut *b.bi.add(m);
+        if !b.m.is_null() {
+            // Metadata: the movie vector is q + m and its bias b_i + mb; m's gradient is summed into g.
+            let mrow = row(b.m, m, s.stride);
+            let g = row(b.g, m, s.stride);
+            let mut qm = [0.0f32; 256];
+            let keep = s.stride.min(256);
+            O::add(&q[..keep], &mrow[..keep], &mut qm[..keep]);
+            let pred = s.mu + *bu + *bi + *b.mb.add(m) + O::dot(p, &qm[..keep]);
+            let e = ratings[i] - pred;
+            sse += (e as f64) * (e as f64);
+            *b.gb.add(m) += e;
+            O::axpy(e, p, g);
+            if h.optimizer == ADAM {
+                let su = row(b.su, u, 4);
+                let si = row(b.si, m, 4);
+                adam_bias(bu, su, e, h);
+                adam_bias(bi, si, e, h);
+                let (cu1, cu2) = (1.0 - su[2], 1.0 - su[3]);
+                let (ci1, ci2) = (1.0 - si[2], 1.0 - si[3]);
+                let mut old_p = [0.0f32; 256];
+                old_p[..keep].copy_from_slice(&p[..keep]);
+                O::adam(p, &qm[..keep], row(b.mp, u, s.stride), row(b.vp, u, s.stride), e, h, cu1, cu2);
+                O::adam(q, &old_p[..keep], row(b.mq, m, s.stride), row(b.vq, m, s.stride), e, h, ci1, ci2);
+            } else {
+                *bu += h.lr_bias * (e - h.reg_bias * *bu);
+                *bi += h.lr_bias * (e - h.reg_bias * *bi);
+                O::sgd_meta(p, q, &qm[..keep], e, h.lr, h.reg);
+            }
+            continue;
+        }
         let pred = s.mu + *bu + *bi + O::dot(p, q);
         let e = ratings[i] - pred;
         sse += (e as f64) * (e as f64);
@@ -325,6 +432,10 @@ mod tests {
                 vq: self.adam[3].as_mut_ptr(),
                 su: self.adam[4].as_mut_ptr(),
                 si: self.adam[5].as_mut_ptr(),
+                m: core::ptr::null_mut(),
+                g: core::ptr::null_mut(),
+                mb: core::ptr::null_mut(),
+                gb: core::ptr::null_mut(),
             }
         }
     }

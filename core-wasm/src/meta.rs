@@ -1,0 +1,117 @@
+//! The metadata projection: each movie's features `f_i` (a CSR row) map into
+//! the factor space through `W` (features × stride) and to a bias through
+//! `w_b`: `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie w_b[e]`.
+//!
+//! Training keeps W fixed during a round of passes, which sum each movie's
+//! gradient into `G_i` (see `train.rs`); between rounds [`reduce`] turns those
+//! sums into `dW = Σ_i f_i ⊗ G_i` (in a fixed order, so results are
+//! reproducible) and [`adam_step`] updates W.
+
+/// A CSR matrix: row r's entries are `indptr[r]..indptr[r + 1]`.
+pub struct Csr<'a> {
+    /// Row starts, rows + 1 entries.
+    pub indptr: &'a [u32],
+    /// Column of each entry.
+    pub indices: &'a [u32],
+    /// Value of each entry.
+    pub values: &'a [f32],
+}
+
+/// Checks that rows are well formed and columns are below `cols`.
+pub fn check(csr: &Csr, rows: usize, cols: usize) -> bool {
+    if csr.indptr.len() != rows + 1 || csr.indptr[0] != 0 {
+        return false;
+    }
+    let nnz = csr.indptr[rows] as usize;
+    nnz <= csr.indices.len()
+        && nnz <= csr.values.len()
+        && csr.indptr.windows(2).all(|w| w[0] <= w[1])
+        && csr.indices[..nnz].iter().all(|&c| (c as usize) < cols)
+}
+
+/// `m_i = Σ_e v_e W[c_e]` and `mb_i = Σ_e v_e wb[c_e]` for every row; rows are `stride` floats.
+pub fn project(csr: &Csr, w: &[f32], wb: &[f32], stride: usize, m: &mut [f32], mb: &mut [f32]) {
+    let rows = csr.indptr.len() - 1;
+    for i in 0..rows {
+        let out = &mut m[i * stride..(i + 1) * stride];
+        for x in out.iter_mut() {
+            *x = 0.0;
+        }
+        let mut bias = 0.0f32;
+        for e in csr.indptr[i] as usize..csr.indptr[i + 1] as usize {
+            let (c, v) = (csr.indices[e] as usize, csr.values[e]);
+            crate::vector::axpy(v, &w[c * stride..(c + 1) * stride], out);
+            bias += v * wb[c];
+        }
+        mb[i] = bias;
+    }
+}
+
+/// `dW[c_e] += v_e G_i` and `dwb[c_e] += v_e gb_i` over all rows, then zeroes G and gb.
+pub fn reduce(csr: &Csr, g: &mut [f32], gb: &mut [f32], stride: usize, dw: &mut [f32], dwb: &mut [f32]) {
+    let rows = csr.indptr.len() - 1;
+    for i in 0..rows {
+        let gi = &mut g[i * stride..(i + 1) * stride];
+        for e in csr.indptr[i] as usize..csr.indptr[i + 1] as usize {
+            let (c, v) = (csr.indices[e] as usize, csr.values[e]);
+            crate::vector::axpy(v, gi, &mut dw[c * stride..(c + 1) * stride]);
+            dwb[c] += v * gb[i];
+        }
+        for x in gi.iter_mut() {
+            *x = 0.0;
+        }
+        gb[i] = 0.0;
+    }
+}
+
+/// One Adam step on `w` from the ascent sum `dw` (zeroed afterwards): the loss
+/// gradient is `-scale * dw + reg * w`; `c1`, `c2` are `1 - beta^t`.
+#[allow(clippy::too_many_arguments)]
+pub fn adam_step(
+    w: &mut [f32],
+    dw: &mut [f32],
+    mw: &mut [f32],
+    vw: &mut [f32],
+    scale: f32,
+    h: &crate::train::Hyper,
+    c1: f32,
+    c2: f32,
+) {
+    for j in 0..w.len() {
+        let g = h.reg * w[j] - scale * dw[j];
+        mw[j] = h.beta1 * mw[j] + (1.0 - h.beta1) * g;
+        vw[j] = h.beta2 * vw[j] + (1.0 - h.beta2) * (g * g);
+        w[j] -= h.lr * ((mw[j] / c1) / (crate::train::sqrt(vw[j] / c2) + h.eps));
+        dw[j] = 0.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn projects_reduces_and_learns_a_linear_map() {
+        // Two features, three movies, stride 4: movie i = f_i · W.
+        let csr = Csr { indptr: &[0, 1, 2, 4], indices: &[0, 1, 0, 1], values: &[1.0, 1.0, 0.5, 0.5] };
+        assert!(check(&csr, 3, 2));
+        assert!(!check(&csr, 3, 1));
+        let mut w = vec![1.0, 2.0, 0.0, 0.0, 3.0, 4.0, 0.0, 0.0];
+        let (mut m, mut mb) = (vec![0.0; 12], vec![0.0; 3]);
+        project(&csr, &w, &[1.0, -1.0], 4, &mut m, &mut mb);
+        assert_eq!(&m[8..10], &[2.0, 3.0]);
+        assert_eq!(mb, vec![1.0, -1.0, 0.0]);
+        let (mut g, mut gb) = (vec![1.0; 12], vec![1.0, 2.0, 4.0]);
+        let (mut dw, mut dwb) = (vec![0.0; 8], vec![0.0; 2]);
+        reduce(&csr, &mut g, &mut gb, 4, &mut dw, &mut dwb);
+        assert_eq!(&dw[..4], &[1.5, 1.5, 1.5, 1.5]);
+        assert_eq!(dwb, vec![3.0, 4.0]);
+        assert!(g.iter().all(|&x| x == 0.0) && gb.iter().all(|&x| x == 0.0));
+        let h = crate::train::Hyper { optimizer: 1, lr: 0.1, lr_bias: 0.1, reg: 0.0, reg_bias: 0.0, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+        let (mut mw, mut vw) = (vec![0.0; 8], vec![0.0; 8]);
+        let before = w[0];
+        adam_step(&mut w, &mut dw, &mut mw, &mut vw, 1.0, &h, 0.1, 0.001);
+        assert!(w[0] > before, "an ascent sum moves w up");
+        assert!(dw.iter().all(|&x| x == 0.0));
+    }
+}
