@@ -15,6 +15,7 @@ import { fmtInt, fmtMs, intFlag, numberFlag, parseFlags, runCli, UsageError } fr
 import { exists } from "./_fs.ts";
 import { startProgress } from "./_progress.ts";
 import { table } from "./_table.ts";
+import { coldStartCommand } from "./_cold_start.ts";
 
 const SGD = defaultTrainConfig("sgd"), ADAM = defaultTrainConfig("adam");
 
@@ -48,6 +49,17 @@ Model and optimiser:
   --seed N            initialisation and rating-order seed (default: ${SGD.seed})
   --threads N         Workers (default: ${defaultThreads()}, the number of cores)
 
+Metadata (TMDB features from 'deno task preprocess'):
+  --use-metadata      require the features (default: use them when they exist)
+  --no-metadata       ignore them
+  --features DIR      folder with tmdb_features.csr and tmdb_index_map.json
+                      (default: the ratings folder if it has them, else data/tmdb)
+  --meta-lr X         Adam learning rate of the projection W (default: ${SGD.metadataLearningRate})
+  --meta-reg X        weight decay of W (default: ${SGD.metadataRegularization})
+  --meta-dropout X    share of ratings trained as if their movie were new (default: ${SGD.metadataDropout})
+  --cold-start-eval   hold out 10% of the movies entirely and report RMSE on them
+                      for biases only, PMF, and PMF with metadata (saves no model)
+
 Output:
   --model FILE        model file (default: ${DEFAULT_MODEL_PATH})
   --resume            continue from --model where it stopped
@@ -78,6 +90,13 @@ export async function main(argv: string[]): Promise<void> {
     patience: { type: "string" },
     seed: { type: "string" },
     threads: { type: "string" },
+    "use-metadata": { type: "boolean", default: false },
+    "no-metadata": { type: "boolean", default: false },
+    features: { type: "string" },
+    "meta-lr": { type: "string" },
+    "meta-reg": { type: "string" },
+    "meta-dropout": { type: "string" },
+    "cold-start-eval": { type: "boolean", default: false },
     model: { type: "string", default: DEFAULT_MODEL_PATH },
     resume: { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
@@ -110,7 +129,14 @@ export async function main(argv: string[]): Promise<void> {
       : intFlag(v.epochs, "epochs", opt.epochs, 1, 10000),
     patience: intFlag(v.patience, "patience", opt.patience, 1, 10000),
     seed: intFlag(v.seed, "seed", opt.seed, -(2 ** 31), 2 ** 31 - 1),
+    metadataLearningRate: numberFlag(v["meta-lr"], "meta-lr", opt.metadataLearningRate, 1e-9, 10),
+    metadataRegularization: numberFlag(v["meta-reg"], "meta-reg", opt.metadataRegularization, 0, 100),
+    metadataDropout: numberFlag(v["meta-dropout"], "meta-dropout", opt.metadataDropout, 0, 0.99),
   };
+  if (v["use-metadata"] && v["no-metadata"]) {
+    throw new UsageError("Pass --use-metadata or --no-metadata, not both");
+  }
+  const metadata = v["use-metadata"] ? true : v["no-metadata"] ? false : undefined;
   const threads = intFlag(v.threads, "threads", defaultThreads(), 1, 64);
   const split = {
     kind: v.split as "random" | "time",
@@ -122,6 +148,18 @@ export async function main(argv: string[]): Promise<void> {
   const ratingsPath = v.ratings ?? `${v.data ?? await defaultDataDir(quiet)}/ratings.csv`;
 
   const core = await WasmCore.create();
+  if (v["cold-start-eval"]) {
+    await coldStartCommand(core, {
+      ratingsPath,
+      featuresDir: v.features,
+      settings,
+      threads,
+      split,
+      json: v.json,
+      noMetadata: v["no-metadata"],
+    });
+    return;
+  }
   let bar = startProgress("Loading ratings", 100, "%", !quiet);
   let epochBar: ReturnType<typeof startProgress> | null = null;
   const say = quiet ? () => {} : (line: string) => console.log(line);
@@ -134,6 +172,8 @@ export async function main(argv: string[]): Promise<void> {
     threads,
     split,
     resume: v.resume,
+    metadata,
+    featuresDir: v.features,
     cache: !v["no-cache"],
     skipInvalid: v["skip-invalid"],
     onLoadProgress: (done, total) => bar.update(Math.round((100 * done) / Math.max(1, total))),
@@ -180,6 +220,7 @@ export async function main(argv: string[]): Promise<void> {
       bestEpoch: result.bestEpoch,
       history: result.history.map((h, i) => ({ ...h, seconds: result.epochSeconds[i] ?? null })),
       test: result.test,
+      metadata: result.metadata,
     }));
     result.model.free();
     return;

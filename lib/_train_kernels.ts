@@ -10,7 +10,7 @@ import type { RatingSet } from "./train_layout.ts";
 import type { CoreArray, WasmCore } from "./wasm.ts";
 
 /** Words in a `TrainDesc`. */
-export const DESC_WORDS = 31;
+export const DESC_WORDS = 33;
 
 /** Optimiser settings one pass uses. */
 export interface PassHyper {
@@ -24,6 +24,10 @@ export interface PassHyper {
   reg: number;
   /** Weight decay of the biases. */
   regBias: number;
+  /** With metadata: share of ratings trained as if their movie were new. Default: 0. */
+  drop?: number;
+  /** Salt of the per-rating drop decision. Default: 0. */
+  salt?: number;
 }
 
 /** Adam's moments for every parameter, zeroed; one owner. */
@@ -74,7 +78,7 @@ export class AdamState implements Disposable {
   }
 }
 
-/** Writes a descriptor for `model` over `set` into `desc` (31 words); `meta` adds the metadata buffers. */
+/** Writes a descriptor for `model` over `set` into `desc` (33 words); `meta` adds the metadata buffers. */
 export function writeDesc(
   core: WasmCore,
   desc: CoreArray<Uint32Array>,
@@ -117,6 +121,8 @@ export function writeDesc(
   w[28] = meta?.g.ptr ?? 0;
   w[29] = meta?.mb.ptr ?? 0;
   w[30] = meta?.gb.ptr ?? 0;
+  f[31] = hyper.drop ?? 0;
+  w[32] = hyper.salt ?? 0;
 }
 
 /** Per-movie metadata buffers a pass reads (`m`, `mb`) and writes (`g`, `gb`). */

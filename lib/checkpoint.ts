@@ -7,8 +7,9 @@
  * bytes — then the UTF-8 JSON header padded with spaces to a multiple of 16,
  * then each array at the offset the header gives (16-byte aligned) with its
  * own 64-bit checksum. Arrays: `p`, `q`, `bu`, `bi` (best model, f32),
- * `userIds`, `movieIds` (u32), then for resuming `cur_p`, `cur_q`, `cur_bu`,
- * `cur_bi` and, for Adam, its moments. Written to a temporary file, synced
+ * `userIds`, `movieIds` (u32), with metadata also `w` (features × stride) and
+ * `wb`; then for resuming `cur_*` copies of those, Adam's moments for Adam,
+ * and W's Adam moments (`meta_moment0..3`) with metadata. Written to a temporary file, synced
  * and renamed into place, so a crash at any moment leaves the previous file
  * whole. Nothing time-dependent is stored: the same run writes the same bytes.
  *
@@ -17,7 +18,9 @@
 
 import { checksum } from "./_ingest_kernels.ts";
 import { AdamState } from "./_train_kernels.ts";
+import { MetaTrainer } from "./meta_params.ts";
 import { PmfModel, strideFor } from "./model.ts";
+import type { MovieFeatures } from "./movie_features.ts";
 import type { RatingsFingerprint } from "./ratings.ts";
 import type { SplitOptions } from "./splits.ts";
 import type { EpochReport, TrainConfig, TrainState } from "./train.ts";
@@ -77,6 +80,8 @@ export interface ModelHeader {
   history: EpochReport[];
   /** Test metrics, once training finished. */
   metrics: StoredMetrics | null;
+  /** The metadata projection: feature count, feature schema, Adam steps of W; null without metadata. */
+  meta: { nFeatures: number; schema: string; steps: number } | null;
   /** Arrays in the file. */
   arrays: { name: string; offset: number; length: number; dtype: "f32" | "u32"; checksum: string }[];
 }
@@ -126,6 +131,7 @@ export async function writeCheckpoint(
   }
   for (const { name, array } of state.model.arrays) addCore(`cur_${name}`, array);
   for (const { name, array } of state.adam?.arrays ?? []) addCore(name, array);
+  state.metaTrainer?.moments.forEach((array, i) => addCore(`meta_moment${i}`, array));
 
   const m = state.best;
   const header: ModelHeader = {
@@ -142,6 +148,9 @@ export async function writeCheckpoint(
     finished: state.finished,
     history: state.history,
     metrics: meta.metrics ?? null,
+    meta: m.meta
+      ? { nFeatures: m.meta.nFeatures, schema: m.meta.schema, steps: state.metaTrainer?.steps ?? 0 }
+      : null,
     arrays: sources.map((s) => ({
       name: s.name,
       offset: 0,
@@ -222,7 +231,7 @@ export interface LoadedCheckpoint {
 export async function readCheckpoint(
   core: WasmCore,
   path: string,
-  options: { training?: boolean } = {},
+  options: { training?: boolean; features?: MovieFeatures | null } = {},
 ): Promise<LoadedCheckpoint> {
   let bytes: Uint8Array;
   try {
@@ -289,13 +298,14 @@ export async function readCheckpoint(
     if (userIds.length !== nUsers || movieIds.length !== nMovies) {
       throw fail("its id maps disagree with its shape (corrupt)");
     }
-    const model = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds);
+    const metaShape = header.meta ? { nFeatures: header.meta.nFeatures, schema: header.meta.schema } : null;
+    const model = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds, metaShape);
     owned.push(model);
     model.mu = header.mu;
     for (const { name, array } of model.arrays) load(name, array);
     if (!options.training) return { header, model };
 
-    const current = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds);
+    const current = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds, metaShape);
     owned.push(current);
     current.mu = header.mu;
     for (const { name, array } of current.arrays) load(`cur_${name}`, array);
@@ -305,7 +315,16 @@ export async function readCheckpoint(
       owned.push(adam);
       for (const { name, array } of adam.arrays) load(name, array);
     }
+    let metaTrainer: MetaTrainer | null = null;
+    if (current.meta) {
+      metaTrainer = new MetaTrainer(core, nMovies, current.meta);
+      owned.push(metaTrainer);
+      metaTrainer.moments.forEach((array, i) => load(`meta_moment${i}`, array));
+      metaTrainer.steps = header.meta?.steps ?? 0;
+    }
     const state: TrainState = {
+      features: options.features ?? null,
+      metaTrainer,
       config: header.config,
       threads: header.threads,
       epoch: header.epoch,

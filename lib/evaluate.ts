@@ -7,6 +7,8 @@
  */
 
 import { DESC_WORDS, writeDesc } from "./_train_kernels.ts";
+import { project } from "./meta_params.ts";
+import type { MovieFeatures } from "./movie_features.ts";
 import type { PmfModel } from "./model.ts";
 import type { WorkerPool } from "./pool.ts";
 import type { RatingSet } from "./train_layout.ts";
@@ -22,16 +24,42 @@ export interface Metrics {
   n: number;
 }
 
-/** RMSE and MAE of `model`'s clamped predictions on `set`. */
+/**
+ * RMSE and MAE of `model`'s clamped predictions on `set`; a model with
+ * metadata needs the movie `features` it was trained with.
+ */
 export async function evaluateModel(
   core: WasmCore,
   pool: WorkerPool,
   model: PmfModel,
   set: RatingSet,
+  features: MovieFeatures | null = null,
 ): Promise<Metrics> {
   if (set.n === 0) return { rmse: NaN, mae: NaN, n: 0 };
   using desc = core.allocArray(Uint32Array, DESC_WORDS);
-  writeDesc(core, desc, model, set, { optimizer: "sgd", lr: 0, lrBias: 0, reg: 0, regBias: 0 }, null);
+  const hyper = { optimizer: "sgd" as const, lr: 0, lrBias: 0, reg: 0, regBias: 0 };
+  let meta = null;
+  if (model.meta) {
+    if (!features) throw new TypeError("Cannot evaluate a model with metadata without its movie features");
+    const [m, mb] = core.allocArrays(Float32Array, [model.nMovies * model.stride, model.nMovies]);
+    project(core, features, model.meta, m, mb);
+    meta = { m, g: m, mb, gb: mb };
+  }
+  try {
+    writeDesc(core, desc, model, set, hyper, null, meta);
+    return await errorsOnPool(core, pool, desc, set);
+  } finally {
+    meta?.m.free();
+    meta?.mb.free();
+  }
+}
+
+async function errorsOnPool(
+  core: WasmCore,
+  pool: WorkerPool,
+  desc: { ptr: number },
+  set: RatingSet,
+): Promise<Metrics> {
   const parts = pool.size;
   using out = core.allocArray(Float64Array, parts * 2);
   const per = Math.ceil(set.n / parts);

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { MetaParams } from "./meta_params.ts";
 import type { CoreArray, WasmCore } from "./wasm.ts";
 
 /** Largest number of factors the kernels accept. */
@@ -51,10 +52,21 @@ export class PmfModel implements Disposable {
   readonly userIds: Uint32Array;
   /** MovieLens movieId of each movie index. */
   readonly movieIds: Uint32Array;
+  /** The metadata projection (W, w_b), or null for a model without metadata. */
+  readonly meta: MetaParams | null;
   #freed = false;
 
-  /** Allocates a zeroed model of `shape` in `core`'s memory. */
-  constructor(core: WasmCore, shape: ModelShape, userIds: Uint32Array, movieIds: Uint32Array) {
+  /**
+   * Allocates a zeroed model of `shape` in `core`'s memory; `meta` adds a
+   * zeroed metadata projection for `nFeatures` features of a schema.
+   */
+  constructor(
+    core: WasmCore,
+    shape: ModelShape,
+    userIds: Uint32Array,
+    movieIds: Uint32Array,
+    meta: { nFeatures: number; schema: string } | null = null,
+  ) {
     if (!Number.isInteger(shape.k) || shape.k < 1 || shape.k > MAX_FACTORS) {
       throw new RangeError(
         `Cannot make a model with k = "${shape.k}" factors: expected an integer in 1–${MAX_FACTORS}`,
@@ -74,6 +86,12 @@ export class PmfModel implements Disposable {
       [this.nUsers * this.stride, this.nMovies * this.stride, this.nUsers, this.nMovies],
       64,
     );
+    try {
+      this.meta = meta ? new MetaParams(core, meta.nFeatures, this.stride, meta.schema) : null;
+    } catch (error) {
+      for (const a of [this.p, this.q, this.bu, this.bi]) a.free();
+      throw error;
+    }
   }
 
   /** The parameter arrays in a fixed order (for copies, checkpoints and checksums). */
@@ -83,6 +101,7 @@ export class PmfModel implements Disposable {
       { name: "q", array: this.q },
       { name: "bu", array: this.bu },
       { name: "bi", array: this.bi },
+      ...(this.meta?.arrays ?? []),
     ];
   }
 

@@ -12,9 +12,11 @@
  */
 
 import { AdamState, DESC_WORDS, type PassHyper, writeDesc } from "./_train_kernels.ts";
-import { Rng } from "./_random.ts";
+import { mix32, Rng } from "./_random.ts";
 import { evaluateModel } from "./evaluate.ts";
+import { MetaTrainer, project } from "./meta_params.ts";
 import { MAX_FACTORS, PmfModel } from "./model.ts";
+import type { MovieFeatures } from "./movie_features.ts";
 import type { PoolTask, WorkerPool } from "./pool.ts";
 import type { TrainLayout } from "./train_layout.ts";
 import type { RatingSet } from "./train_layout.ts";
@@ -44,6 +46,16 @@ export interface TrainConfig {
   seed: number;
   /** Stop after this many epochs without a better validation RMSE. Default: 3. */
   patience: number;
+  /** Adam learning rate of the metadata projection W. Default: 0.001. */
+  metadataLearningRate: number;
+  /** Weight decay of W (against the mean gradient of a round). Default: 0.01. */
+  metadataRegularization: number;
+  /**
+   * With metadata: share of training ratings seen as if their movie were new
+   * (its own factors and bias dropped), so W learns to stand in for them:
+   * this is what makes cold-start predictions work. Default: 0.1.
+   */
+  metadataDropout: number;
 }
 
 /** Defaults of {@link TrainConfig}, in one place (the learning rates depend on the optimiser). */
@@ -61,6 +73,9 @@ export function defaultTrainConfig(optimizer: "sgd" | "adam" = "sgd"): TrainConf
     initScale: 0.1,
     seed: 42,
     patience: 3,
+    metadataLearningRate: 0.001,
+    metadataRegularization: 0.01,
+    metadataDropout: 0.1,
   };
 }
 
@@ -102,6 +117,24 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
   check(c.initScale >= 0 && c.initScale <= 10, "initScale", c.initScale, "a number in [0, 10]");
   check(Number.isSafeInteger(c.seed), "seed", c.seed, "an integer");
   check(Number.isInteger(c.patience) && c.patience >= 1, "patience", c.patience, "a positive integer");
+  check(
+    c.metadataLearningRate > 0 && c.metadataLearningRate <= 10,
+    "metadataLearningRate",
+    c.metadataLearningRate,
+    "a number in (0, 10]",
+  );
+  check(
+    c.metadataDropout >= 0 && c.metadataDropout < 1,
+    "metadataDropout",
+    c.metadataDropout,
+    "a number in [0, 1)",
+  );
+  check(
+    c.metadataRegularization >= 0 && c.metadataRegularization <= 100,
+    "metadataRegularization",
+    c.metadataRegularization,
+    "a number in [0, 100]",
+  );
   return c;
 }
 
@@ -137,6 +170,10 @@ export interface TrainState {
   bestValidationRmse: number;
   /** Adam's moments, or null for SGD. */
   adam: AdamState | null;
+  /** Movie features of a model with metadata (not owned by the state), or null. */
+  features: MovieFeatures | null;
+  /** W's optimiser and per-movie buffers, or null without metadata. */
+  metaTrainer: MetaTrainer | null;
   /** Per-epoch history. */
   history: EpochReport[];
   /** True once early stopping or the epoch limit ended the run. */
@@ -181,7 +218,11 @@ export interface TrainRun {
   onCheckpoint?: (state: TrainState) => Promise<void>;
 }
 
-/** Starts a fresh state: μ from the training ratings, small random factors, zero biases. */
+/**
+ * Starts a fresh state: μ from the training ratings, small random factors,
+ * zero biases, zero W. Movies without training ratings keep zero factors, so
+ * their predictions come from biases and metadata alone (cold start).
+ */
 export function initialState(
   core: WasmCore,
   config: TrainConfig,
@@ -189,10 +230,12 @@ export function initialState(
   train: RatingSet,
   userIds: Uint32Array,
   movieIds: Uint32Array,
+  features: MovieFeatures | null = null,
 ): TrainState {
   const shape = { nUsers: userIds.length, nMovies: movieIds.length, k: config.k };
-  const model = new PmfModel(core, shape, userIds, movieIds);
-  const best = new PmfModel(core, shape, userIds, movieIds);
+  const meta = features ? { nFeatures: features.nFeatures, schema: features.schema } : null;
+  const model = new PmfModel(core, shape, userIds, movieIds, meta);
+  const best = new PmfModel(core, shape, userIds, movieIds, meta);
   let sum = 0;
   const r = train.ratings.view;
   for (let i = 0; i < train.n; i++) sum += r[i];
@@ -206,9 +249,19 @@ export function initialState(
       }
     }
   }
+  const rated = new Uint8Array(model.nMovies);
+  const tm = train.movies.view;
+  for (let i = 0; i < train.n; i++) rated[tm[i]] = 1;
+  const qv = model.q.view;
+  for (let mi = 0; mi < model.nMovies; mi++) {
+    if (!rated[mi]) qv.fill(0, mi * model.stride, (mi + 1) * model.stride);
+  }
   best.copyFrom(model);
   const adam = config.optimizer === "adam" ? new AdamState(core, model) : null;
+  const metaTrainer = model.meta ? new MetaTrainer(core, model.nMovies, model.meta) : null;
   return {
+    features,
+    metaTrainer,
     config,
     threads,
     epoch: 0,
@@ -222,15 +275,18 @@ export function initialState(
   };
 }
 
-/** Frees the state's shared memory. */
+/** Frees the state's shared memory (not the features, which the caller owns). */
 export function freeState(state: TrainState): void {
   state.model.free();
   state.best.free();
   state.adam?.free();
+  state.metaTrainer?.free();
 }
 
 /** Ratings per task, so progress moves and Workers stay busy. */
 const CHUNK = 1 << 20;
+/** With metadata, W takes this many steps per sub-epoch. */
+const META_ROUNDS = 32;
 
 /** Trains until the epoch limit or early stopping; mutates and returns `run.state`. */
 export async function runTraining(run: TrainRun): Promise<TrainState> {
@@ -239,7 +295,7 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
   const g = layout.groups;
   if (pool.size !== g) throw new RangeError(`Cannot train: ${pool.size} Workers for a ${g}-group layout`);
   using desc = core.allocArray(Uint32Array, DESC_WORDS);
-  using sums = core.allocArray(Float64Array, g * (Math.ceil(layout.set.n / CHUNK) + g));
+  using sums = core.allocArray(Float64Array, g * (Math.ceil(layout.set.n / CHUNK) + g) + g * g * META_ROUNDS);
   while (!state.finished && state.epoch < c.epochs) {
     const epoch = state.epoch + 1;
     const lr = c.optimizer === "sgd" ? c.learningRate * c.decay ** (epoch - 1) : c.learningRate;
@@ -250,11 +306,46 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
       lrBias,
       reg: c.regularization,
       regBias: c.biasRegularization,
+      drop: c.metadataDropout,
+      salt: mix32(c.seed ^ Math.imul(epoch, 0x9e3779b1)),
     };
-    writeDesc(core, desc, state.model, layout.set, hyper, state.adam);
+    const meta = state.model.meta && state.metaTrainer && state.features
+      ? { params: state.model.meta, trainer: state.metaTrainer, features: state.features }
+      : null;
+    writeDesc(core, desc, state.model, layout.set, hyper, state.adam, meta?.trainer.buffers ?? null);
     let slot = 0, done = 0;
     sums.view.fill(0);
-    for (let s = 0; s < g; s++) {
+    if (meta) {
+      const b = meta.trainer.buffers;
+      project(core, meta.features, meta.params, b.m, b.mb);
+      for (let s = 0; s < g; s++) {
+        // Rounds: every Worker trains one slice of its block, then W takes one step.
+        for (let r = 0; r < META_ROUNDS; r++) {
+          const tasks: PoolTask[] = [];
+          let n = 0;
+          for (let w = 0; w < g; w++) {
+            const block = w * g + ((w + s) % g);
+            const lo = layout.blockOffsets[block], len = layout.blockOffsets[block + 1] - lo;
+            const start = lo + Math.floor((len * r) / META_ROUNDS),
+              end = lo + Math.floor((len * (r + 1)) / META_ROUNDS);
+            tasks.push({ kernel: "trainRange", args: [desc.ptr, start, end, sums.ptr + 8 * slot++] });
+            n += end - start;
+          }
+          await pool.runAll(tasks);
+          done += n;
+          run.onProgress?.(done, layout.set.n);
+          meta.trainer.step(
+            core,
+            meta.features,
+            meta.params,
+            n,
+            c.metadataLearningRate,
+            c.metadataRegularization,
+          );
+        }
+      }
+    }
+    for (let s = 0; s < g && !meta; s++) {
       const perWorker: PoolTask[][] = [];
       for (let w = 0; w < g; w++) {
         const block = w * g + ((w + s) % g);
@@ -278,7 +369,7 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
     const trainRmse = Math.sqrt(sse / Math.max(1, layout.set.n));
     if (!Number.isFinite(trainRmse) || trainRmse > 100) throw new TrainingDivergedError(epoch, trainRmse, lr);
     const validationRmse = run.validation.n
-      ? (await evaluateModel(core, pool, state.model, run.validation)).rmse
+      ? (await evaluateModel(core, pool, state.model, run.validation, state.features)).rmse
       : NaN;
     if (run.validation.n && !Number.isFinite(validationRmse)) throw new TrainingDivergedError(epoch, NaN, lr);
     const better = !run.validation.n || validationRmse < state.bestValidationRmse - 1e-6;

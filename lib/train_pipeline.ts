@@ -31,6 +31,7 @@ import {
   type TrainState,
 } from "./train.ts";
 import type { PmfModel } from "./model.ts";
+import { featureFiles, loadMovieFeatures, type MovieFeatures } from "./movie_features.ts";
 import type { WasmCore } from "./wasm.ts";
 
 /** Default model file. */
@@ -60,6 +61,13 @@ export interface TrainFileOptions extends Partial<TrainConfig> {
   onProgress?: (done: number, total: number) => void;
   /** Called with one-line notes (cache rebuilt, resumed, …). */
   onNote?: (note: string) => void;
+  /**
+   * Use TMDB metadata: true requires the feature files, false ignores them,
+   * undefined (default) uses them when they exist.
+   */
+  metadata?: boolean;
+  /** Folder with tmdb_features.csr and tmdb_index_map.json. Default: the ratings folder if it has them, else data/tmdb. */
+  featuresDir?: string;
 }
 
 /** What {@link trainFromFile} produced. */
@@ -84,6 +92,8 @@ export interface TrainFileResult {
   test: { model: Metrics; globalMean: Metrics; biasOnly: Metrics };
   /** Where the model was saved, or null. */
   modelPath: string | null;
+  /** The metadata used: feature count and movies covered; null without metadata. */
+  metadata: { features: number; moviesCovered: number } | null;
 }
 
 /** Trains on a ratings file; see the module doc. */
@@ -122,16 +132,26 @@ export async function trainFromFile(core: WasmCore, options: TrainFileOptions): 
     data: { fingerprint: ratings.fingerprint, nRatings: ratings.nRatings },
   };
 
+  using features = await openFeatures(core, options, ratings.movieIds, note);
   let resumed: TrainState | undefined;
   if (options.resume) {
     if (!modelPath) throw new TypeError("Cannot resume without a model file");
-    resumed = await resumeState(core, modelPath, ratings.fingerprint, splitOptions, threads, options.epochs);
+    resumed = await resumeState(
+      core,
+      modelPath,
+      ratings.fingerprint,
+      splitOptions,
+      threads,
+      options.epochs,
+      features,
+    );
     note(`Resuming from "${modelPath}" after epoch ${resumed.epoch} (its settings are used)`);
   }
   const run = await trainOnSplit(core, ratings, split, {
     config,
     threads,
     resumed,
+    features,
     modelPath,
     meta,
     onEpoch: options.onEpoch,
@@ -149,7 +169,45 @@ export async function trainFromFile(core: WasmCore, options: TrainFileOptions): 
     },
     split: counts,
     modelPath,
+    metadata: features ? { features: features.nFeatures, moviesCovered: features.covered } : null,
   };
+}
+
+/** The folder whose feature files a ratings file would use by default. */
+export async function defaultFeaturesDir(ratingsPath: string): Promise<string> {
+  const dir = ratingsPath.replace(/[^/\\]*$/, "") || ".";
+  try {
+    await Deno.stat(featureFiles(dir).csr);
+    return dir.replace(/[/\\]$/, "");
+  } catch {
+    return "data/tmdb";
+  }
+}
+
+/** Loads movie features as `options.metadata` asks; null when metadata is off or absent. */
+async function openFeatures(
+  core: WasmCore,
+  options: TrainFileOptions,
+  movieIds: Uint32Array,
+  note: (n: string) => void,
+): Promise<MovieFeatures | null> {
+  if (options.metadata === false) return null;
+  const dir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
+  if (options.metadata === undefined) {
+    try {
+      await Deno.stat(featureFiles(dir).csr);
+    } catch {
+      note(
+        `No movie features in "${dir}": training without metadata (run 'deno task preprocess' to use TMDB metadata)`,
+      );
+      return null;
+    }
+  }
+  const features = await loadMovieFeatures(core, dir, movieIds);
+  note(
+    `Using ${features.nFeatures} TMDB features from "${dir}" for ${features.covered} of ${movieIds.length} movies`,
+  );
+  return features;
 }
 
 /** Options of {@link trainOnSplit}. */
@@ -160,6 +218,8 @@ export interface SplitTrainOptions {
   threads: number;
   /** A state to continue instead of starting afresh. */
   resumed?: TrainState;
+  /** Movie features for the metadata projection, or null/undefined for none. */
+  features?: MovieFeatures | null;
   /** Model file to write after each epoch, or null. */
   modelPath?: string | null;
   /** What to store in the model file besides the state. */
@@ -202,8 +262,9 @@ export async function trainOnSplit(
   using _train = layout.set;
   using validation = gatherSide(core, ratings, split, SPLIT.VALIDATION);
   using test = gatherSide(core, ratings, split, SPLIT.TEST);
+  const features = options.features ?? null;
   const state = options.resumed ??
-    initialState(core, options.config, threads, layout.set, ratings.userIds, ratings.movieIds);
+    initialState(core, options.config, threads, layout.set, ratings.userIds, ratings.movieIds, features);
 
   await using pool = await WorkerPool.create(core, { threads });
   const epochSeconds: number[] = [];
@@ -228,7 +289,7 @@ export async function trainOnSplit(
     });
     const bias = fitBiases(layout.set, ratings.nUsers, ratings.nMovies);
     const results = {
-      model: await evaluateModel(core, pool, state.best, test),
+      model: await evaluateModel(core, pool, state.best, test, features),
       globalMean: constantMetrics(test, meanOf(layout.set)),
       biasOnly: biasMetrics(bias, test),
     };
@@ -263,13 +324,27 @@ async function resumeState(
   split: Required<SplitOptions>,
   threads: number,
   epochs: number | undefined,
+  features: MovieFeatures | null,
 ): Promise<TrainState> {
-  const { header, state } = await readCheckpoint(core, path, { training: true });
+  const { header, state } = await readCheckpoint(core, path, { training: true, features });
   const s = state!;
   const refuse = (why: string) => {
     freeState(s);
     return new RangeError(`Cannot resume from "${path}": ${why}`);
   };
+  if (header.meta && !features) {
+    throw refuse(
+      "it uses movie metadata but no features were loaded; run 'deno task preprocess' or pass --features DIR",
+    );
+  }
+  if (header.meta && features && header.meta.schema !== features.schema) {
+    throw refuse(
+      `its movie features do not match (the model has ${header.meta.nFeatures} columns, the files ${features.nFeatures} or other names); run the same 'deno task preprocess' again or train afresh`,
+    );
+  }
+  if (!header.meta && features) {
+    throw refuse("it was trained without metadata; resume with --no-metadata");
+  }
   const f = header.data.fingerprint;
   if (f.size !== fingerprint.size || f.headTailSha256 !== fingerprint.headTailSha256) {
     throw refuse("it was trained on a different ratings file; train afresh without --resume");

@@ -42,13 +42,13 @@ fn main() {
     let b = Buffers { p: p.as_mut_ptr(), q: q.as_mut_ptr(), bu: bu.as_mut_ptr(), bi: bi.as_mut_ptr(), mp: null, vp: null, mq: null, vq: null, su: null, si: null, m: null, g: null, mb: null, gb: null };
     let mu = ratings.iter().map(|&r| r as f64).sum::<f64>() as f32 / n as f32;
     let s = Shape { n_users: nu, n_movies: nm, stride, mu };
-    let h = Hyper { optimizer: SGD, lr: 0.01, lr_bias: 0.01, reg: 0.05, reg_bias: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    let h = Hyper { optimizer: SGD, lr: 0.01, lr_bias: 0.01, reg: 0.05, reg_bias: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, drop: 0.0, salt: 0 };
     let mut seconds = vec![];
     let mut rmse = 0.0;
     for _ in 0..epochs {
         let t = Instant::now();
         // SAFETY: buffers sized for the shape above; one thread.
-        let sse = unsafe { train::<Scalar>(&b, &s, &h, &users, &movies, &ratings) }.expect("index out of range");
+        let sse = unsafe { train::<Scalar>(&b, &s, &h, &users, &movies, &ratings, 0) }.expect("index out of range");
         seconds.push(t.elapsed().as_secs_f64());
         rmse = (sse / n as f64).sqrt();
     }

@@ -365,7 +365,7 @@ pub extern "C" fn pmf_checksum_scalar(words: *const u32, n: u32, out: *mut u32) 
     checksum_export(crate::checksum::checksum_scalar, words, n, out)
 }
 
-/// The training descriptor the host writes (31 little-endian 4-byte words;
+/// The training descriptor the host writes (33 little-endian 4-byte words;
 /// pointers are wasm32 byte offsets). Word order is part of the ABI.
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -401,6 +401,8 @@ pub struct TrainDesc {
     pub g: u32,
     pub mb: u32,
     pub gb: u32,
+    pub drop: f32,
+    pub salt: u32,
 }
 
 fn ptr_f32(word: u32) -> *mut f32 {
@@ -465,6 +467,8 @@ fn check_desc(d: &TrainDesc) -> Result<(crate::train::Buffers, crate::train::Sha
         beta1: d.beta1,
         beta2: d.beta2,
         eps: d.eps,
+        drop: if d.m != 0 { d.drop } else { 0.0 },
+        salt: d.salt,
     };
     Ok((b, s, h))
 }
@@ -492,15 +496,15 @@ fn train_export(simd: bool, desc: *const TrainDesc, start: u32, end: u32, out_ss
             #[cfg(target_arch = "wasm32")]
             {
                 if simd {
-                    crate::train::train::<crate::train::Simd>(&b, &s, &h, users, movies, ratings)
+                    crate::train::train::<crate::train::Simd>(&b, &s, &h, users, movies, ratings, start as usize)
                 } else {
-                    crate::train::train::<crate::train::Scalar>(&b, &s, &h, users, movies, ratings)
+                    crate::train::train::<crate::train::Scalar>(&b, &s, &h, users, movies, ratings, start as usize)
                 }
             }
             #[cfg(not(target_arch = "wasm32"))]
             {
                 let _ = simd;
-                crate::train::train::<crate::train::Scalar>(&b, &s, &h, users, movies, ratings)
+                crate::train::train::<crate::train::Scalar>(&b, &s, &h, users, movies, ratings, start as usize)
             }
         };
         out[0] = sse.map_err(|_| INVALID_INPUT)?;
@@ -633,7 +637,7 @@ pub extern "C" fn pmf_meta_adam(
 ) -> i32 {
     let n = n as usize;
     status((|| {
-        let h = crate::train::Hyper { optimizer: crate::train::ADAM, lr, lr_bias: lr, reg, reg_bias: reg, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+        let h = crate::train::Hyper { optimizer: crate::train::ADAM, lr, lr_bias: lr, reg, reg_bias: reg, beta1: 0.9, beta2: 0.999, eps: 1e-8, drop: 0.0, salt: 0 };
         crate::meta::adam_step(slice_mut(w, n)?, slice_mut(dw, n)?, slice_mut(mw, n)?, slice_mut(vw, n)?, scale, &h, c1, c2);
         Ok(())
     })())

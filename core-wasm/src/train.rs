@@ -37,6 +37,10 @@ pub struct Hyper {
     pub beta2: f32,
     /// Adam's epsilon.
     pub eps: f32,
+    /// With metadata: share of ratings trained as if the movie were new (its own q and b dropped).
+    pub drop: f32,
+    /// Salt of the drop decision (the host changes it every epoch).
+    pub salt: u32,
 }
 
 /// Raw model and optimiser buffers (row-major, `stride` floats per row).
@@ -301,6 +305,7 @@ pub unsafe fn train<O: RowOps>(
     users: &[u32],
     movies: &[u32],
     ratings: &[f32],
+    first: usize,
 ) -> Result<f64, usize> {
     let mut sse = 0.0f64;
     let n = users.len().min(movies.len()).min(ratings.len());
@@ -319,12 +324,32 @@ pub unsafe fn train<O: RowOps>(
             let g = row(b.g, m, s.stride);
             let mut qm = [0.0f32; 256];
             let keep = s.stride.min(256);
-            O::add(&q[..keep], &mrow[..keep], &mut qm[..keep]);
-            let pred = s.mu + *bu + *bi + *b.mb.add(m) + O::dot(p, &qm[..keep]);
+            let dropped = h.drop > 0.0 && (mix32(h.salt ^ (first + i) as u32) as f32) < h.drop * 4_294_967_296.0;
+            if dropped {
+                qm[..keep].copy_from_slice(&mrow[..keep]);
+            } else {
+                O::add(&q[..keep], &mrow[..keep], &mut qm[..keep]);
+            }
+            let own_bias = if dropped { 0.0 } else { *bi };
+            let pred = s.mu + *bu + own_bias + *b.mb.add(m) + O::dot(p, &qm[..keep]);
             let e = ratings[i] - pred;
             sse += (e as f64) * (e as f64);
             *b.gb.add(m) += e;
             O::axpy(e, p, g);
+            if dropped {
+                // Train as if the movie were new: the user and W learn, the movie's own row does not.
+                if h.optimizer == ADAM {
+                    let su = row(b.su, u, 4);
+                    adam_bias(bu, su, e, h);
+                    let (cu1, cu2) = (1.0 - su[2], 1.0 - su[3]);
+                    O::adam(p, &qm[..keep], row(b.mp, u, s.stride), row(b.vp, u, s.stride), e, h, cu1, cu2);
+                } else {
+                    *bu += h.lr_bias * (e - h.reg_bias * *bu);
+                    let mut frozen = [0.0f32; 256];
+                    O::sgd_meta(p, &mut frozen[..keep], &qm[..keep], e, h.lr, h.reg);
+                }
+                continue;
+            }
             if h.optimizer == ADAM {
                 let su = row(b.su, u, 4);
                 let si = row(b.si, m, 4);
@@ -366,6 +391,15 @@ pub unsafe fn train<O: RowOps>(
         }
     }
     Ok(sse)
+}
+
+/// Mixes a 32-bit value (a splitmix32-style finaliser), for seeded per-rating decisions.
+#[inline]
+pub fn mix32(x: u32) -> u32 {
+    let mut x = x.wrapping_add(0x9e37_79b9);
+    x = (x ^ (x >> 16)).wrapping_mul(0x85eb_ca6b);
+    x = (x ^ (x >> 13)).wrapping_mul(0xc2b2_ae35);
+    x ^ (x >> 16)
 }
 
 /// Adam step for one bias with its 4-float state (m, v, beta1^t, beta2^t);
@@ -457,13 +491,13 @@ mod tests {
             }
         }
         let s = Shape { n_users: nu, n_movies: nm, stride, mu: 3.0 };
-        let h = Hyper { optimizer, lr, lr_bias: lr, reg: 0.001, reg_bias: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+        let h = Hyper { optimizer, lr, lr_bias: lr, reg: 0.001, reg_bias: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, drop: 0.0, salt: 0 };
         let b = f.buffers();
         let n = ratings.len() as f64;
-        let first = unsafe { train::<Scalar>(&b, &s, &h, &users, &movies, &ratings) }.unwrap();
+        let first = unsafe { train::<Scalar>(&b, &s, &h, &users, &movies, &ratings, 0) }.unwrap();
         let mut last = first;
         for _ in 1..epochs {
-            last = unsafe { train::<Scalar>(&b, &s, &h, &users, &movies, &ratings) }.unwrap();
+            last = unsafe { train::<Scalar>(&b, &s, &h, &users, &movies, &ratings, 0) }.unwrap();
         }
         ((first / n).sqrt(), (last / n).sqrt())
     }
@@ -486,8 +520,8 @@ mod tests {
         let b = f.buffers();
         let s = Shape { n_users: 2, n_movies: 2, stride: 8, mu: 3.0 };
         for optimizer in [SGD, ADAM] {
-            let h = Hyper { optimizer, lr: 0.1, lr_bias: 0.1, reg: 0.1, reg_bias: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-            unsafe { train::<Scalar>(&b, &s, &h, &[0, 1, 1], &[1, 0, 1], &[5.0, 1.0, 4.0]) }.unwrap();
+            let h = Hyper { optimizer, lr: 0.1, lr_bias: 0.1, reg: 0.1, reg_bias: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, drop: 0.0, salt: 0 };
+            unsafe { train::<Scalar>(&b, &s, &h, &[0, 1, 1], &[1, 0, 1], &[5.0, 1.0, 4.0], 0) }.unwrap();
         }
         for r in 0..2 {
             assert!(f.p[r * 8 + 3..r * 8 + 8].iter().all(|&x| x == 0.0));
@@ -500,7 +534,7 @@ mod tests {
         let mut f = Fixture::new(2, 2, 4);
         let b = f.buffers();
         let s = Shape { n_users: 2, n_movies: 2, stride: 4, mu: 3.0 };
-        let h = Hyper { optimizer: SGD, lr: 0.1, lr_bias: 0.1, reg: 0.1, reg_bias: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-        assert_eq!(unsafe { train::<Scalar>(&b, &s, &h, &[0, 2], &[0, 0], &[3.0, 3.0]) }, Err(1));
+        let h = Hyper { optimizer: SGD, lr: 0.1, lr_bias: 0.1, reg: 0.1, reg_bias: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, drop: 0.0, salt: 0 };
+        assert_eq!(unsafe { train::<Scalar>(&b, &s, &h, &[0, 2], &[0, 0], &[3.0, 3.0], 0) }, Err(1));
     }
 }
