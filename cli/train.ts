@@ -243,7 +243,7 @@ export async function main(argv: string[]): Promise<void> {
     ["global mean", t.globalMean.rmse.toFixed(4), t.globalMean.mae.toFixed(4)],
     ["biases only", t.biasOnly.rmse.toFixed(4), t.biasOnly.mae.toFixed(4)],
     [
-      `PMF (k=${result.config.k}, epoch ${result.bestEpoch})`,
+      `PMF${result.metadata ? " + metadata" : ""} (k=${result.config.k}, epoch ${result.bestEpoch})`,
       t.model.rmse.toFixed(4),
       t.model.mae.toFixed(4),
     ],
