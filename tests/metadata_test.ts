@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { readCheckpoint } from "../lib/checkpoint.ts";
+import { coldStartEvaluation } from "../lib/cold_start.ts";
+import { generateMovieLens } from "../lib/generate.ts";
+import { loadMovieFeatures } from "../lib/movie_features.ts";
+import { preprocess } from "../lib/preprocess.ts";
+import { loadRatings } from "../lib/ratings_load.ts";
+import { resolveTrainConfig } from "../lib/train.ts";
+import { trainFromFile } from "../lib/train_pipeline.ts";
+import { WasmCore } from "../lib/wasm.ts";
+import { tempDir } from "./_helpers.ts";
+
+let shared: string | undefined;
+/** The generated default set with its TMDB features, shared by this file's tests. */
+async function dataset(): Promise<string> {
+  if (!shared) {
+    shared = await Deno.makeTempDir({ prefix: "pmf-meta-" });
+    await generateMovieLens({ outDir: shared });
+    await preprocess(await WasmCore.create(), { movielensDir: shared, tmdbDir: shared });
+  }
+  return shared;
+}
+
+Deno.test("metadata lowers cold-start RMSE by at least 5% against biases only, and does not hurt warm movies", async () => {
+  const dir = await dataset();
+  const core = await WasmCore.create();
+  const { ratings } = await loadRatings(core, `${dir}/ratings.csv`);
+  using _r = ratings;
+  using features = await loadMovieFeatures(core, dir, ratings.movieIds);
+  const r = await coldStartEvaluation(core, ratings, features, resolveTrainConfig(), 2, {});
+  assert.ok(r.coldMovies > 50 && r.coldMoviesWithMetadata > 0.7 * r.coldMovies, JSON.stringify(r));
+  const cold = r.cold.metadata!.rmse, base = r.cold.biasOnly.rmse;
+  assert.ok(cold <= 0.95 * base, `cold-start RMSE ${cold} vs biases only ${base}`);
+  assert.ok(
+    r.warm.metadata!.rmse <= r.warm.noMetadata.rmse,
+    `warm ${r.warm.metadata!.rmse} vs ${r.warm.noMetadata.rmse}`,
+  );
+});
+
+Deno.test("a model trained with metadata is reproducible, stores W with its feature schema, and refuses other features", async () => {
+  const dir = await dataset();
+  await using out = await tempDir();
+  const core = await WasmCore.create();
+  const train = async (path: string, extra: object = {}) =>
+    (await trainFromFile(core, {
+      ratingsPath: `${dir}/ratings.csv`,
+      modelPath: path,
+      threads: 2,
+      epochs: 3,
+      k: 8,
+      patience: 100,
+      ...extra,
+    })).model.free();
+  await train(`${out.path}/a.bin`);
+  await train(`${out.path}/b.bin`);
+  assert.deepEqual(await Deno.readFile(`${out.path}/a.bin`), await Deno.readFile(`${out.path}/b.bin`));
+  const { header, model } = await readCheckpoint(core, `${out.path}/a.bin`);
+  assert.ok(header.meta && header.meta.nFeatures > 100 && /^[0-9a-f]{64}$/.test(header.meta.schema));
+  assert.equal(model.meta!.w.length, header.meta.nFeatures * model.stride);
+  assert.ok(model.meta!.w.view.some((x) => x !== 0), "W was trained");
+  model.free();
+
+  // Features with other columns (a different vocabulary) must be refused on resume.
+  await preprocess(core, { movielensDir: dir, tmdbDir: dir, outDir: `${out.path}/f2`, overviewBuckets: 128 });
+  await assert.rejects(
+    train(`${out.path}/a.bin`, { resume: true, epochs: 5, featuresDir: `${out.path}/f2` }),
+    /Cannot resume from ".*a.bin": its movie features do not match .*run the same 'deno task preprocess' again or train afresh/,
+  );
+  await assert.rejects(
+    train(`${out.path}/a.bin`, { resume: true, epochs: 5, metadata: false }),
+    /it uses movie metadata but no features were loaded/,
+  );
+  await train(`${out.path}/a.bin`, { resume: true, epochs: 5 });
+  const resumed = await readCheckpoint(core, `${out.path}/a.bin`);
+  assert.equal(resumed.header.epoch, 5);
+  resumed.model.free();
+});
+
+Deno.test("trainFromFile({ metadata: true }) explains how to make missing features", async () => {
+  await using dir = await tempDir();
+  await generateMovieLens({ outDir: dir.path, ratings: 5000, users: 100, movies: 200, seed: 3 });
+  await assert.rejects(
+    trainFromFile(await WasmCore.create(), {
+      ratingsPath: `${dir.path}/ratings.csv`,
+      modelPath: null,
+      metadata: true,
+      featuresDir: dir.path,
+    }),
+    /Cannot use movie metadata: ".*tmdb_features.csr" or ".*tmdb_index_map.json" is missing; run 'deno task preprocess' first, or train with --no-metadata/,
+  );
+});
+
+Deno.test("cleanup of the shared metadata set", async () => {
+  if (shared) await Deno.remove(shared, { recursive: true });
+  shared = undefined;
+});
