@@ -1,21 +1,24 @@
 /**
- * `deno task demo`: the main job on a small default data set.
+ * `deno task demo`: the main job, end to end, on a small default data set.
  *
- * With no data, generates the default set (200,000 ratings) under
- * data/default, then loads the ratings through the WebAssembly core (from the
- * binary cache when it is current), loads the movie catalogue, splits the
- * ratings and reports what was loaded and the baseline a model must beat.
+ * With no data, generates the default set under data/default (200,000
+ * MovieLens-format ratings plus TMDB-format metadata from a hidden low-rank
+ * model), turns the metadata into features, trains the model with them,
+ * reports test RMSE beside the baselines, and shows one user's top movies.
  *
  * @module
  */
 
-import { exists } from "./_fs.ts";
 import { generateMovieLens } from "../lib/generate.ts";
+import { loadMovieFeatures } from "../lib/movie_features.ts";
 import { loadMovieCatalogue } from "../lib/movies.ts";
+import { preprocess } from "../lib/preprocess.ts";
 import { loadRatings } from "../lib/ratings_load.ts";
-import { countSplit, SPLIT, splitRatings } from "../lib/splits.ts";
+import { MovieVectors, topMovies } from "../lib/recommend.ts";
+import { DEFAULT_MODEL_PATH, trainFromFile } from "../lib/train_pipeline.ts";
 import { WasmCore } from "../lib/wasm.ts";
 import { fmtInt, fmtMs, parseFlags, runCli } from "./_cli.ts";
+import { exists } from "./_fs.ts";
 import { startProgress } from "./_progress.ts";
 import { table } from "./_table.ts";
 
@@ -23,12 +26,16 @@ const DEFAULT_DIR = "data/default";
 
 const HELP = `Usage: deno task demo [options]
 
-Runs the pipeline on a data set: with no --data, on a small default set that
-is generated on the spot under ${DEFAULT_DIR} (200,000 ratings).
+Runs the whole pipeline on a data set: with no --data, on a small default set
+generated on the spot under ${DEFAULT_DIR} (200,000 ratings and TMDB-format
+metadata). Generates (once), extracts metadata features (once), trains the
+model with them, reports test RMSE beside the baselines and shows one user's
+top movies. The model is saved to ${DEFAULT_MODEL_PATH}.
 
 Options:
-  --data DIR    a MovieLens-format folder (ratings.csv, movies.csv, links.csv)
-  --no-cache    parse ratings.csv even when its binary cache is current
+  --data DIR    a MovieLens-format folder (ratings.csv, movies.csv, links.csv;
+                TMDB files beside them are used when present)
+  --user ID     whose top movies to show (default: the first user)
   --json        print one JSON object instead of tables
   -h, --help    show this help
 `;
@@ -37,7 +44,7 @@ Options:
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseFlags(argv, {
     data: { type: "string" },
-    "no-cache": { type: "boolean", default: false },
+    user: { type: "string" },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
@@ -47,102 +54,118 @@ export async function main(argv: string[]): Promise<void> {
   }
   const dir = values.data ?? DEFAULT_DIR;
   const say = values.json ? () => {} : console.log;
+  const steps: Record<string, number> = {};
+  const time = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const out = await fn();
+    steps[name] = performance.now() - t;
+    return out;
+  };
+
   let generated = false;
   if (!values.data && !(await exists(`${dir}/ratings.csv`))) {
-    const t0 = performance.now();
     const bar = startProgress("Generating", 200_000, "ratings", !values.json);
-    try {
-      await generateMovieLens({ outDir: dir, onProgress: bar.update });
-    } finally {
-      bar.stop();
-    }
+    await time(
+      "generate",
+      () => generateMovieLens({ outDir: dir, onProgress: bar.update }).finally(bar.stop),
+    );
     generated = true;
-    say(`Generated the default data set in ${dir}/ (${fmtMs(performance.now() - t0)}).`);
+    say(`Generated the default data set in ${dir}/ (${fmtMs(steps.generate)}).`);
   }
-
   const core = await WasmCore.create();
-  const csv = `${dir}/ratings.csv`;
-  const size = (await Deno.stat(csv).catch(() => ({ size: 0 }))).size;
-  const bar = startProgress("Loading ratings", Math.ceil(size / 1e6), "MB", !values.json);
-  const t1 = performance.now();
-  let loaded;
-  try {
-    loaded = await loadRatings(core, csv, {
-      cache: !values["no-cache"],
-      onProgress: (done) => bar.update(Math.round(done / 1e6)),
-    });
-  } finally {
-    bar.stop();
+  const hasTmdb = await exists(`${dir}/tmdb_5000_movies.csv`);
+  if (hasTmdb && !(await exists(`${dir}/tmdb_features.csr`))) {
+    const r = await time("preprocess", () => preprocess(core, { movielensDir: dir, tmdbDir: dir }));
+    say(
+      `Turned TMDB metadata into ${fmtInt(r.features)} features for ${
+        fmtInt(r.mappedByLink + r.mappedByTitle)
+      } movies (${fmtMs(steps.preprocess)}).`,
+    );
   }
-  const loadMs = performance.now() - t1;
-  using ratings = loaded.ratings;
-  if (loaded.cacheWriteWarning) console.error(loaded.cacheWriteWarning);
-  const catalogue = await loadMovieCatalogue(`${dir}/movies.csv`);
-  const split = splitRatings(ratings);
-  const counts = countSplit(split);
-  const baseline = globalMeanBaseline(ratings.columns.ratings.view, split, ratings.nRatings);
-  const withTmdb = catalogue.movies.filter((m) => m.tmdbId !== null).length;
 
-  const report = {
-    data: dir,
-    generated,
-    ratings: ratings.nRatings,
-    users: ratings.nUsers,
-    movies: ratings.nMovies,
-    catalogueMovies: catalogue.size,
-    moviesWithTmdbId: withTmdb,
-    meanRating: ratings.meanRating(),
-    loadMs,
-    fromCache: loaded.fromCache,
-    cacheNote: loaded.cacheNote,
-    duplicates: ratings.report.duplicates,
-    skippedRows: ratings.report.skippedRows,
-    split: { kind: "random", seed: 42, ...counts },
-    globalMeanTestRmse: baseline,
-    notes: catalogue.notes,
-  };
+  let bar = startProgress("Training", 1, "ratings", !values.json);
+  let epochs = 0;
+  const result = await time("train", () =>
+    trainFromFile(core, {
+      ratingsPath: `${dir}/ratings.csv`,
+      metadata: hasTmdb ? undefined : false,
+      featuresDir: dir,
+      onProgress: (done, total) => {
+        bar.stop();
+        bar = startProgress(`Training epoch ${epochs + 1}`, total, "ratings", !values.json);
+        bar.update(done);
+      },
+      onEpoch: () => epochs++,
+    }).finally(() => bar.stop()));
+  using model = result.model;
+  const t = result.test;
+  const label = `PMF${result.metadata ? " + metadata" : ""} (k=${result.config.k})`;
+  say(
+    `Trained ${label} on ${fmtInt(result.split.train)} ratings: ${epochs} epochs in ${
+      fmtMs(steps.train)
+    }, kept epoch ${result.bestEpoch}; saved ${result.modelPath}.`,
+  );
+
+  const { ratings } = await loadRatings(core, `${dir}/ratings.csv`);
+  using _ratings = ratings;
+  const userIndex = values.user === undefined ? 0 : ratings.userIndex(Number(values.user));
+  if (userIndex < 0) {
+    throw new RangeError(
+      `Unknown user "${values.user}": user ids run from ${ratings.userIds[0]} to ${
+        ratings.userIds[ratings.nUsers - 1]
+      }`,
+    );
+  }
+  const off = ratings.userOffsets.view, rm = ratings.columns.movies.view;
+  const rated = new Set<number>();
+  for (let i = off[userIndex]; i < off[userIndex + 1]; i++) rated.add(rm[i]);
+  using features = result.metadata ? await loadMovieFeatures(core, dir, ratings.movieIds) : null;
+  using vectors = new MovieVectors(core, model, features);
+  const catalogue = await loadMovieCatalogue(`${dir}/movies.csv`);
+  const top = topMovies(core, model, vectors, userIndex, 5, rated).map((s) => {
+    const movie = catalogue.byId(ratings.movieIds[s.movie]);
+    return {
+      movieId: ratings.movieIds[s.movie],
+      title: movie
+        ? (movie.year ? `${movie.title} (${movie.year})` : movie.title)
+        : `movie ${ratings.movieIds[s.movie]}`,
+      genres: movie?.genres.join(", ") ?? "",
+      predicted: Number(s.rating.toFixed(2)),
+    };
+  });
+  const userId = ratings.userIds[userIndex];
+
   if (values.json) {
-    console.log(JSON.stringify(report));
+    console.log(JSON.stringify({
+      data: dir,
+      generated,
+      ratings: result.data.nRatings,
+      users: result.data.nUsers,
+      movies: result.data.nMovies,
+      split: result.split,
+      metadata: result.metadata,
+      epochs,
+      bestEpoch: result.bestEpoch,
+      modelPath: result.modelPath,
+      test: result.test,
+      user: userId,
+      top,
+      millis: steps,
+    }));
     return;
   }
-  const how = loaded.fromCache
-    ? "read from the binary cache"
-    : `parsed from CSV: ${loaded.cacheNote}${loaded.cacheWriteWarning ? "" : ", cache written"}`;
-  say(table(["", dir], [
-    ["ratings", `${fmtInt(ratings.nRatings)}  (${fmtMs(loadMs)}; ${how})`],
-    ["users", fmtInt(ratings.nUsers)],
-    ["movies rated", fmtInt(ratings.nMovies)],
-    ["movies in movies.csv", `${fmtInt(catalogue.size)}  (${fmtInt(withTmdb)} with a TMDB id)`],
-    ["mean rating", ratings.meanRating().toFixed(3)],
-    ["duplicates dropped", fmtInt(ratings.report.duplicates)],
-    [
-      "split (random, seed 42)",
-      `train ${fmtInt(counts.train)} · validation ${fmtInt(counts.validation)} · test ${fmtInt(counts.test)}`,
-    ],
-    ["baseline test RMSE", `${baseline.toFixed(4)}  (always predict the training mean)`],
-  ]));
-  for (const note of catalogue.notes) say(`note: ${note}`);
-  say("Training (deno task train) comes next; this demo stops after loading and splitting.");
-}
-
-/** RMSE on the test side of always predicting the training mean. */
-function globalMeanBaseline(r: Float32Array, split: Uint8Array, n: number): number {
-  let sum = 0, count = 0;
-  for (let i = 0; i < n; i++) {
-    if (split[i] === SPLIT.TRAIN) {
-      sum += r[i];
-      count++;
-    }
-  }
-  const mean = sum / count;
-  let sq = 0, tests = 0;
-  for (let i = 0; i < n; i++) {
-    if (split[i] === SPLIT.TEST) {
-      sq += (r[i] - mean) ** 2;
-      tests++;
-    }
-  }
-  return Math.sqrt(sq / tests);
+  say(`\nTest set: ${fmtInt(t.model.n)} ratings`);
+  say(table(["model", "RMSE", "MAE"], [
+    ["global mean", t.globalMean.rmse.toFixed(4), t.globalMean.mae.toFixed(4)],
+    ["biases only", t.biasOnly.rmse.toFixed(4), t.biasOnly.mae.toFixed(4)],
+    [label, t.model.rmse.toFixed(4), t.model.mae.toFixed(4)],
+  ], [1, 2]));
+  say(
+    `\nTop 5 for user ${userId} (who rated ${fmtInt(rated.size)} movies), among movies they have not rated:`,
+  );
+  say(
+    table(["movie", "genres", "predicted"], top.map((m) => [m.title, m.genres, m.predicted.toFixed(2)]), [2]),
+  );
 }
 
 if (import.meta.main) await runCli("demo", () => main(Deno.args));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { runCommand } from "./_cli_helpers.ts";
 import { tempDir } from "./_helpers.ts";
 
-Deno.test("demo with no data generates the default set, loads it, and uses the cache the second time", async () => {
+Deno.test("demo with no data generates the default set, extracts metadata, trains, and recommends", async () => {
   await using dir = await tempDir();
   const first = await runCommand("demo.ts", ["--json"], dir.path);
   assert.equal(first.code, 0, first.stderr);
@@ -10,15 +10,24 @@ Deno.test("demo with no data generates the default set, loads it, and uses the c
   assert.equal(a.generated, true);
   assert.equal(a.data, "data/default");
   assert.equal(a.ratings, 200_000);
-  assert.equal(a.fromCache, false);
-  assert.equal(a.split.train + a.split.validation + a.split.test, 200_000);
+  assert.ok(a.metadata.features > 100 && a.metadata.moviesCovered > 800);
+  assert.ok(a.test.model.rmse < a.test.biasOnly.rmse && a.test.biasOnly.rmse < a.test.globalMean.rmse);
+  assert.equal(a.top.length, 5);
+  assert.ok(
+    a.top.every((m: { predicted: number }, i: number, all: { predicted: number }[]) =>
+      m.predicted >= 0.5 && m.predicted <= 5 && (i === 0 || all[i - 1].predicted >= m.predicted)
+    ),
+  );
+  assert.ok((await Deno.stat(`${dir.path}/data/model/pmf_model.bin`)).size > 0);
   const second = JSON.parse((await runCommand("demo.ts", ["--json"], dir.path)).stdout);
   assert.equal(second.generated, false);
-  assert.equal(second.fromCache, true);
-  assert.equal(second.globalMeanTestRmse, a.globalMeanTestRmse);
-  const text = await runCommand("demo.ts", [], dir.path);
-  assert.match(text.stdout, /ratings\s+│ 200,000 .*read from the binary cache/);
-  assert.match(text.stdout, /baseline test RMSE\s+│ 1\.\d{4}/);
+  assert.deepEqual(second.test, a.test, "the same data and seed give the same model");
+  const text = await runCommand("demo.ts", ["--user", "2"], dir.path);
+  assert.match(text.stdout, /PMF \+ metadata \(k=64\)\s+│ 0\.\d{4}/);
+  assert.match(text.stdout, /Top 5 for user 2 \(who rated \d+ movies\)/);
+  const unknown = await runCommand("demo.ts", ["--user", "99999"], dir.path);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /Unknown user "99999": user ids run from 1 to 700/);
 });
 
 Deno.test("gen-data writes the requested shape and reports it", async () => {
