@@ -57,6 +57,7 @@ Metadata (TMDB features from 'deno task preprocess'):
   --meta-lr X         Adam learning rate of the projection W (default: ${SGD.metadataLearningRate})
   --meta-reg X        weight decay of W (default: ${SGD.metadataRegularization})
   --meta-dropout X    share of ratings trained as if their movie were new (default: ${SGD.metadataDropout})
+  --meta-hidden N     hidden ReLU units between features and factors (default: 0, linear)
   --cold-start-eval   hold out 10% of the movies entirely and report RMSE on them
                       for biases only, PMF, and PMF with metadata (saves no model)
 
@@ -96,6 +97,7 @@ export async function main(argv: string[]): Promise<void> {
     "meta-lr": { type: "string" },
     "meta-reg": { type: "string" },
     "meta-dropout": { type: "string" },
+    "meta-hidden": { type: "string" },
     "cold-start-eval": { type: "boolean", default: false },
     model: { type: "string", default: DEFAULT_MODEL_PATH },
     resume: { type: "boolean", default: false },
@@ -132,6 +134,7 @@ export async function main(argv: string[]): Promise<void> {
     metadataLearningRate: numberFlag(v["meta-lr"], "meta-lr", opt.metadataLearningRate, 1e-9, 10),
     metadataRegularization: numberFlag(v["meta-reg"], "meta-reg", opt.metadataRegularization, 0, 100),
     metadataDropout: numberFlag(v["meta-dropout"], "meta-dropout", opt.metadataDropout, 0, 0.99),
+    metadataHidden: intFlag(v["meta-hidden"], "meta-hidden", opt.metadataHidden, 0, 256),
   };
   if (v["use-metadata"] && v["no-metadata"]) {
     throw new UsageError("Pass --use-metadata or --no-metadata, not both");

@@ -81,7 +81,7 @@ export interface ModelHeader {
   /** Test metrics, once training finished. */
   metrics: StoredMetrics | null;
   /** The metadata projection: feature count, feature schema, Adam steps of W; null without metadata. */
-  meta: { nFeatures: number; schema: string; steps: number } | null;
+  meta: { nFeatures: number; schema: string; steps: number; hidden: number } | null;
   /** Arrays in the file. */
   arrays: { name: string; offset: number; length: number; dtype: "f32" | "u32"; checksum: string }[];
 }
@@ -149,7 +149,12 @@ export async function writeCheckpoint(
     history: state.history,
     metrics: meta.metrics ?? null,
     meta: m.meta
-      ? { nFeatures: m.meta.nFeatures, schema: m.meta.schema, steps: state.metaTrainer?.steps ?? 0 }
+      ? {
+        nFeatures: m.meta.nFeatures,
+        schema: m.meta.schema,
+        steps: state.metaTrainer?.steps ?? 0,
+        hidden: m.meta.hidden,
+      }
       : null,
     arrays: sources.map((s) => ({
       name: s.name,
@@ -298,7 +303,9 @@ export async function readCheckpoint(
     if (userIds.length !== nUsers || movieIds.length !== nMovies) {
       throw fail("its id maps disagree with its shape (corrupt)");
     }
-    const metaShape = header.meta ? { nFeatures: header.meta.nFeatures, schema: header.meta.schema } : null;
+    const metaShape = header.meta
+      ? { nFeatures: header.meta.nFeatures, schema: header.meta.schema, hidden: header.meta.hidden ?? 0 }
+      : null;
     const model = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds, metaShape);
     owned.push(model);
     model.mu = header.mu;

@@ -8,39 +8,53 @@
  */
 
 import type { MetaBuffers } from "./_train_kernels.ts";
+import { Rng } from "./_random.ts";
 import type { MovieFeatures } from "./movie_features.ts";
 import type { CoreArray, WasmCore } from "./wasm.ts";
 
-/** W and w_b in shared memory. */
+/**
+ * The projection's parameters in shared memory. Linear (`hidden` 0): W
+ * (`nFeatures × stride`) and w_b (`nFeatures`). With a hidden ReLU layer of
+ * `hidden` units: one packed array `[W1 (nFeatures × hidden) | b1 (hidden) |
+ * W2 (hidden × stride) | w_b (nFeatures)]` (see core-wasm/src/meta.rs).
+ */
 export class MetaParams implements Disposable {
   /** Number of features. */
   readonly nFeatures: number;
-  /** Floats per row of W. */
+  /** Floats per factor row. */
   readonly stride: number;
   /** The features' schema (SHA-256 of the column names). */
   readonly schema: string;
-  /** W, `nFeatures × stride`. */
-  readonly w: CoreArray<Float32Array>;
-  /** w_b, `nFeatures`. */
-  readonly wb: CoreArray<Float32Array>;
+  /** Hidden units, or 0 for the linear projection. */
+  readonly hidden: number;
+  /** The parameter arrays: [W, w_b] (linear) or [packed] (hidden layer). */
+  readonly tensors: CoreArray<Float32Array>[];
 
-  /** Allocates zeroed parameters. */
-  constructor(core: WasmCore, nFeatures: number, stride: number, schema: string) {
+  /** Allocates zeroed parameters (the caller initialises a hidden layer; see {@link initHidden}). */
+  constructor(core: WasmCore, nFeatures: number, stride: number, schema: string, hidden = 0) {
+    if (!Number.isInteger(hidden) || hidden < 0 || hidden > 256 || hidden % 4 !== 0) {
+      throw new RangeError(`Invalid hidden layer size "${hidden}": expected 0 or a multiple of 4 up to 256`);
+    }
     this.nFeatures = nFeatures;
     this.stride = stride;
     this.schema = schema;
-    [this.w, this.wb] = core.allocArrays(Float32Array, [nFeatures * stride, nFeatures], 64);
+    this.hidden = hidden;
+    const sizes = hidden
+      ? [nFeatures * hidden + hidden + hidden * stride + nFeatures]
+      : [nFeatures * stride, nFeatures];
+    this.tensors = core.allocArrays(Float32Array, sizes, 64);
   }
 
   /** The arrays in a fixed order (for copies and checkpoints). */
   get arrays(): { name: string; array: CoreArray<Float32Array> }[] {
-    return [{ name: "w", array: this.w }, { name: "wb", array: this.wb }];
+    return this.hidden
+      ? [{ name: "w_hidden", array: this.tensors[0] }]
+      : [{ name: "w", array: this.tensors[0] }, { name: "wb", array: this.tensors[1] }];
   }
 
   /** Releases the arrays. */
   free(): void {
-    this.w.free();
-    this.wb.free();
+    for (const t of this.tensors) t.free();
   }
 
   /** Same as {@link free}, for `using`. */
@@ -49,51 +63,101 @@ export class MetaParams implements Disposable {
   }
 }
 
-/** Fills `m` and `mb` with `W·f_i` and `w_b·f_i` for every movie. */
+/** Small random W1 and W2 and a slightly positive b1, so ReLU units start alive; seeded. */
+export function initHidden(params: MetaParams, seed: number): void {
+  const { nFeatures: f, hidden: h, stride: s } = params;
+  const v = params.tensors[0].view;
+  const rng = new Rng(seed, 11);
+  for (let i = 0; i < f * h; i++) v[i] = Math.fround(rng.normal() * 0.1);
+  for (let i = 0; i < h; i++) v[f * h + i] = 0.01;
+  for (let i = 0; i < h * s; i++) v[f * h + h + i] = Math.fround(rng.normal() * 0.01);
+}
+
+/**
+ * Fills `m` and `mb` with each movie's metadata vector and bias; a hidden
+ * layer also needs `activations` (`nMovies × hidden`; a temporary one is
+ * used when it is not given).
+ */
 export function project(
   core: WasmCore,
   features: MovieFeatures,
   params: MetaParams,
   m: CoreArray<Float32Array>,
   mb: CoreArray<Float32Array>,
+  activations?: CoreArray<Float32Array>,
 ): void {
-  core.invoke("pmf_meta_project", [
-    features.indptr.ptr,
-    features.indices.ptr,
-    features.values.ptr,
-    features.indptr.length - 1,
-    features.nFeatures,
-    params.stride,
-    params.w.ptr,
-    params.wb.ptr,
-    m.ptr,
-    mb.ptr,
-  ]);
+  const csr = [features.indptr.ptr, features.indices.ptr, features.values.ptr, features.indptr.length - 1];
+  if (!params.hidden) {
+    core.invoke("pmf_meta_project", [
+      ...csr,
+      features.nFeatures,
+      params.stride,
+      params.tensors[0].ptr,
+      params.tensors[1].ptr,
+      m.ptr,
+      mb.ptr,
+    ]);
+    return;
+  }
+  const temp = activations
+    ? null
+    : core.allocArray(Float32Array, (features.indptr.length - 1) * params.hidden);
+  try {
+    core.invoke("pmf_meta_project_hidden", [
+      ...csr,
+      features.nFeatures,
+      params.hidden,
+      params.stride,
+      params.tensors[0].ptr,
+      (activations ?? temp!).ptr,
+      m.ptr,
+      mb.ptr,
+    ]);
+  } finally {
+    temp?.free();
+  }
 }
 
-/** Adam state of W and w_b and the per-movie buffers; one per training run. */
+/** Adam state of the projection and the per-movie buffers; one per training run. */
 export class MetaTrainer implements Disposable {
   /** Buffers the passes read and write. */
   readonly buffers: MetaBuffers;
-  /** Adam moments: W first, W second, w_b first, w_b second. */
+  /** Adam moments: for each parameter array in order, its first then its second moment. */
   readonly moments: CoreArray<Float32Array>[];
   /** Adam steps taken. */
   steps = 0;
-  #dw: CoreArray<Float32Array>;
-  #dwb: CoreArray<Float32Array>;
+  #grads: CoreArray<Float32Array>[];
+  #activations: CoreArray<Float32Array> | null;
 
   /** Allocates buffers for `nMovies` movies and `params`' shape. */
   constructor(core: WasmCore, nMovies: number, params: MetaParams) {
-    const s = params.stride, f = params.nFeatures;
-    const [m, g, mb, gb, dw, dwb, mw, vw, mwb, vwb] = core.allocArrays(
+    const s = params.stride;
+    const sizes = params.tensors.map((t) => t.length);
+    const arrays = core.allocArrays(
       Float32Array,
-      [nMovies * s, nMovies * s, nMovies, nMovies, f * s, f, f * s, f * s, f, f],
+      [
+        nMovies * s,
+        nMovies * s,
+        nMovies,
+        nMovies,
+        nMovies * Math.max(1, params.hidden),
+        ...sizes,
+        ...sizes.flatMap((n) => [n, n]),
+      ],
       64,
     );
+    const [m, g, mb, gb, activations] = arrays;
     this.buffers = { m, g, mb, gb };
-    this.#dw = dw;
-    this.#dwb = dwb;
-    this.moments = [mw, vw, mwb, vwb];
+    this.#activations = params.hidden ? activations : null;
+    if (!params.hidden) activations.free();
+    const n = sizes.length;
+    this.#grads = arrays.slice(5, 5 + n);
+    this.moments = arrays.slice(5 + n, 5 + 3 * n);
+  }
+
+  /** Projects with the current parameters into the pass buffers. */
+  project(core: WasmCore, features: MovieFeatures, params: MetaParams): void {
+    project(core, features, params, this.buffers.m, this.buffers.mb, this.#activations ?? undefined);
   }
 
   /**
@@ -109,52 +173,55 @@ export class MetaTrainer implements Disposable {
     reg: number,
   ): void {
     const b = this.buffers;
-    core.invoke("pmf_meta_reduce", [
-      features.indptr.ptr,
-      features.indices.ptr,
-      features.values.ptr,
-      features.indptr.length - 1,
-      features.nFeatures,
-      params.stride,
-      b.g.ptr,
-      b.gb.ptr,
-      this.#dw.ptr,
-      this.#dwb.ptr,
-    ]);
+    const csr = [features.indptr.ptr, features.indices.ptr, features.values.ptr, features.indptr.length - 1];
+    if (params.hidden) {
+      core.invoke("pmf_meta_reduce_hidden", [
+        ...csr,
+        features.nFeatures,
+        params.hidden,
+        params.stride,
+        params.tensors[0].ptr,
+        this.#activations!.ptr,
+        b.g.ptr,
+        b.gb.ptr,
+        this.#grads[0].ptr,
+      ]);
+    } else {
+      core.invoke("pmf_meta_reduce", [
+        ...csr,
+        features.nFeatures,
+        params.stride,
+        b.g.ptr,
+        b.gb.ptr,
+        this.#grads[0].ptr,
+        this.#grads[1].ptr,
+      ]);
+    }
     this.steps++;
     const c1 = Math.fround(1 - 0.9 ** this.steps), c2 = Math.fround(1 - 0.999 ** this.steps);
     const scale = 1 / Math.max(1, nRatings);
-    const [mw, vw, mwb, vwb] = this.moments;
-    core.invoke("pmf_meta_adam", [
-      params.w.ptr,
-      this.#dw.ptr,
-      mw.ptr,
-      vw.ptr,
-      params.w.length,
-      scale,
-      lr,
-      reg,
-      c1,
-      c2,
-    ]);
-    core.invoke("pmf_meta_adam", [
-      params.wb.ptr,
-      this.#dwb.ptr,
-      mwb.ptr,
-      vwb.ptr,
-      params.wb.length,
-      scale,
-      lr,
-      reg,
-      c1,
-      c2,
-    ]);
-    project(core, features, params, b.m, b.mb);
+    params.tensors.forEach((t, k) => {
+      const mo = this.moments[2 * k], vo = this.moments[2 * k + 1];
+      core.invoke("pmf_meta_adam", [
+        t.ptr,
+        this.#grads[k].ptr,
+        mo.ptr,
+        vo.ptr,
+        t.length,
+        scale,
+        lr,
+        reg,
+        c1,
+        c2,
+      ]);
+    });
+    this.project(core, features, params);
   }
 
   /** Releases every buffer. */
   free(): void {
-    for (const a of [...Object.values(this.buffers), this.#dw, this.#dwb, ...this.moments]) a.free();
+    for (const a of [...Object.values(this.buffers), ...this.#grads, ...this.moments]) a.free();
+    this.#activations?.free();
   }
 
   /** Same as {@link free}, for `using`. */

@@ -65,7 +65,7 @@ export class PmfModel implements Disposable {
     shape: ModelShape,
     userIds: Uint32Array,
     movieIds: Uint32Array,
-    meta: { nFeatures: number; schema: string } | null = null,
+    meta: { nFeatures: number; schema: string; hidden?: number } | null = null,
   ) {
     if (!Number.isInteger(shape.k) || shape.k < 1 || shape.k > MAX_FACTORS) {
       throw new RangeError(
@@ -87,7 +87,9 @@ export class PmfModel implements Disposable {
       64,
     );
     try {
-      this.meta = meta ? new MetaParams(core, meta.nFeatures, this.stride, meta.schema) : null;
+      this.meta = meta
+        ? new MetaParams(core, meta.nFeatures, this.stride, meta.schema, meta.hidden ?? 0)
+        : null;
     } catch (error) {
       for (const a of [this.p, this.q, this.bu, this.bi]) a.free();
       throw error;

@@ -14,7 +14,7 @@
 import { AdamState, DESC_WORDS, type PassHyper, writeDesc } from "./_train_kernels.ts";
 import { mix32, Rng } from "./_random.ts";
 import { evaluateModel } from "./evaluate.ts";
-import { MetaTrainer, project } from "./meta_params.ts";
+import { initHidden, MetaTrainer } from "./meta_params.ts";
 import { MAX_FACTORS, PmfModel } from "./model.ts";
 import type { MovieFeatures } from "./movie_features.ts";
 import type { PoolTask, WorkerPool } from "./pool.ts";
@@ -56,6 +56,8 @@ export interface TrainConfig {
    * this is what makes cold-start predictions work. Default: 0.1.
    */
   metadataDropout: number;
+  /** Hidden ReLU units between the features and the factor space; 0 for a linear projection. Default: 0. */
+  metadataHidden: number;
 }
 
 /** Defaults of {@link TrainConfig}, in one place (the learning rates depend on the optimiser). */
@@ -76,6 +78,7 @@ export function defaultTrainConfig(optimizer: "sgd" | "adam" = "sgd"): TrainConf
     metadataLearningRate: 0.001,
     metadataRegularization: 0.01,
     metadataDropout: 0.1,
+    metadataHidden: 0,
   };
 }
 
@@ -233,7 +236,9 @@ export function initialState(
   features: MovieFeatures | null = null,
 ): TrainState {
   const shape = { nUsers: userIds.length, nMovies: movieIds.length, k: config.k };
-  const meta = features ? { nFeatures: features.nFeatures, schema: features.schema } : null;
+  const meta = features
+    ? { nFeatures: features.nFeatures, schema: features.schema, hidden: config.metadataHidden }
+    : null;
   const model = new PmfModel(core, shape, userIds, movieIds, meta);
   const best = new PmfModel(core, shape, userIds, movieIds, meta);
   let sum = 0;
@@ -256,6 +261,7 @@ export function initialState(
   for (let mi = 0; mi < model.nMovies; mi++) {
     if (!rated[mi]) qv.fill(0, mi * model.stride, (mi + 1) * model.stride);
   }
+  if (model.meta?.hidden) initHidden(model.meta, config.seed);
   best.copyFrom(model);
   const adam = config.optimizer === "adam" ? new AdamState(core, model) : null;
   const metaTrainer = model.meta ? new MetaTrainer(core, model.nMovies, model.meta) : null;
@@ -316,8 +322,7 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
     let slot = 0, done = 0;
     sums.view.fill(0);
     if (meta) {
-      const b = meta.trainer.buffers;
-      project(core, meta.features, meta.params, b.m, b.mb);
+      meta.trainer.project(core, meta.features, meta.params);
       for (let s = 0; s < g; s++) {
         // Rounds: every Worker trains one slice of its block, then W takes one step.
         for (let r = 0; r < META_ROUNDS; r++) {

@@ -56,8 +56,8 @@ Deno.test("a model trained with metadata is reproducible, stores W with its feat
   assert.deepEqual(await Deno.readFile(`${out.path}/a.bin`), await Deno.readFile(`${out.path}/b.bin`));
   const { header, model } = await readCheckpoint(core, `${out.path}/a.bin`);
   assert.ok(header.meta && header.meta.nFeatures > 100 && /^[0-9a-f]{64}$/.test(header.meta.schema));
-  assert.equal(model.meta!.w.length, header.meta.nFeatures * model.stride);
-  assert.ok(model.meta!.w.view.some((x) => x !== 0), "W was trained");
+  assert.equal(model.meta!.tensors[0].length, header.meta.nFeatures * model.stride);
+  assert.ok(model.meta!.tensors[0].view.some((x) => x !== 0), "W was trained");
   model.free();
 
   // Features with other columns (a different vocabulary) must be refused on resume.
@@ -88,6 +88,52 @@ Deno.test("trainFromFile({ metadata: true }) explains how to make missing featur
     }),
     /Cannot use movie metadata: ".*tmdb_features.csr" or ".*tmdb_index_map.json" is missing; run 'deno task preprocess' first, or train with --no-metadata/,
   );
+});
+
+Deno.test("a hidden ReLU layer (--meta-hidden) trains, helps cold start, and round-trips through the model file", async () => {
+  const dir = await dataset();
+  await using out = await tempDir();
+  const core = await WasmCore.create();
+  const { ratings } = await loadRatings(core, `${dir}/ratings.csv`);
+  using _r = ratings;
+  using features = await loadMovieFeatures(core, dir, ratings.movieIds);
+  const r = await coldStartEvaluation(
+    core,
+    ratings,
+    features,
+    resolveTrainConfig({ metadataHidden: 32 }),
+    2,
+    {},
+  );
+  assert.ok(
+    r.cold.metadata!.rmse <= 0.95 * r.cold.biasOnly.rmse,
+    `hidden layer cold ${r.cold.metadata!.rmse}`,
+  );
+  assert.ok(r.warm.metadata!.rmse <= r.warm.noMetadata.rmse * 1.005);
+  const path = `${out.path}/h.bin`;
+  const run = await trainFromFile(core, {
+    ratingsPath: `${dir}/ratings.csv`,
+    modelPath: path,
+    threads: 2,
+    epochs: 3,
+    k: 8,
+    metadataHidden: 16,
+  });
+  run.model.free();
+  const { header, model } = await readCheckpoint(core, path);
+  assert.equal(header.meta!.hidden, 16);
+  assert.equal(model.meta!.hidden, 16);
+  assert.deepEqual(model.meta!.arrays.map((a) => a.name), ["w_hidden"]);
+  model.free();
+  await trainFromFile(core, {
+    ratingsPath: `${dir}/ratings.csv`,
+    modelPath: path,
+    threads: 2,
+    resume: true,
+    epochs: 4,
+  })
+    .then((x) => x.model.free());
+  assert.equal((await readCheckpoint(core, path).then((c) => (c.model.free(), c.header))).epoch, 4);
 });
 
 Deno.test("cleanup of the shared metadata set", async () => {

@@ -643,6 +643,85 @@ pub extern "C" fn pmf_meta_adam(
     })())
 }
 
+fn hidden_dims(units: u32, stride: u32) -> Result<crate::meta::Hidden, i32> {
+    let (units, stride) = (units as usize, stride as usize);
+    if units == 0 || units % 4 != 0 || units > MAX_STRIDE || stride == 0 || stride % 4 != 0 || stride > MAX_STRIDE {
+        return Err(BAD_DIMENSION);
+    }
+    Ok(crate::meta::Hidden { units, stride })
+}
+
+/// The hidden-layer projection (see `meta::project_hidden`); `params` holds
+/// W1 (cols × units), b1 (units), W2 (units × stride) and wb (cols), in that order.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn pmf_meta_project_hidden(
+    indptr: *const u32,
+    indices: *const u32,
+    values: *const f32,
+    rows: u32,
+    cols: u32,
+    units: u32,
+    stride: u32,
+    params: *const f32,
+    hidden: *mut f32,
+    m: *mut f32,
+    mb: *mut f32,
+) -> i32 {
+    let (rows, cols) = (rows as usize, cols as usize);
+    status((|| {
+        let d = hidden_dims(units, stride)?;
+        let f = csr(indptr, indices, values, rows, cols)?;
+        let n1 = cols.checked_mul(d.units).ok_or(OVERFLOW)?;
+        let n2 = d.units * d.stride;
+        let p = slice(params, n1 + d.units + n2 + cols)?;
+        let (w1, rest) = p.split_at(n1);
+        let (b1, rest) = rest.split_at(d.units);
+        let (w2, wb) = rest.split_at(n2);
+        let hidden = slice_mut(hidden, rows.checked_mul(d.units).ok_or(OVERFLOW)?)?;
+        let m = slice_mut(m, rows.checked_mul(d.stride).ok_or(OVERFLOW)?)?;
+        crate::meta::project_hidden(&f, w1, b1, w2, wb, d, hidden, m, slice_mut(mb, rows)?);
+        Ok(())
+    })())
+}
+
+/// Back-propagates per-movie gradient sums through the hidden layer into
+/// `grads` (same layout as `params` in [`pmf_meta_project_hidden`]).
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn pmf_meta_reduce_hidden(
+    indptr: *const u32,
+    indices: *const u32,
+    values: *const f32,
+    rows: u32,
+    cols: u32,
+    units: u32,
+    stride: u32,
+    params: *const f32,
+    hidden: *const f32,
+    g: *mut f32,
+    gb: *mut f32,
+    grads: *mut f32,
+) -> i32 {
+    let (rows, cols) = (rows as usize, cols as usize);
+    status((|| {
+        let d = hidden_dims(units, stride)?;
+        let f = csr(indptr, indices, values, rows, cols)?;
+        let n1 = cols.checked_mul(d.units).ok_or(OVERFLOW)?;
+        let n2 = d.units * d.stride;
+        let total = n1 + d.units + n2 + cols;
+        let w2 = &slice(params, total)?[n1 + d.units..n1 + d.units + n2];
+        let grads = slice_mut(grads, total)?;
+        let (dw1, rest) = grads.split_at_mut(n1);
+        let (db1, rest) = rest.split_at_mut(d.units);
+        let (dw2, dwb) = rest.split_at_mut(n2);
+        let hidden = slice(hidden, rows.checked_mul(d.units).ok_or(OVERFLOW)?)?;
+        let g = slice_mut(g, rows.checked_mul(d.stride).ok_or(OVERFLOW)?)?;
+        crate::meta::reduce_hidden(&f, g, slice_mut(gb, rows)?, hidden, w2, d, dw1, db1, dw2, dwb);
+        Ok(())
+    })())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

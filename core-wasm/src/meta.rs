@@ -86,6 +86,111 @@ pub fn adam_step(
     }
 }
 
+/// Sizes of the hidden-layer projection.
+#[derive(Clone, Copy)]
+pub struct Hidden {
+    /// Hidden units (a multiple of 4).
+    pub units: usize,
+    /// Floats per factor row.
+    pub stride: usize,
+}
+
+/// With one hidden layer: `h_i = relu(Σ_e v_e W1[c_e] + b1)` (W1: features × units),
+/// `m_i = Σ_j h_ij W2[j]` (W2: units × stride), `mb_i = Σ_e v_e wb[c_e]`. Keeps `h` for [`reduce_hidden`].
+#[allow(clippy::too_many_arguments)]
+pub fn project_hidden(
+    csr: &Csr,
+    w1: &[f32],
+    b1: &[f32],
+    w2: &[f32],
+    wb: &[f32],
+    d: Hidden,
+    hidden: &mut [f32],
+    m: &mut [f32],
+    mb: &mut [f32],
+) {
+    let rows = csr.indptr.len() - 1;
+    let (h, s) = (d.units, d.stride);
+    for i in 0..rows {
+        let hi = &mut hidden[i * h..(i + 1) * h];
+        let mut bias = 0.0f32;
+        let (lo, hi_end) = (csr.indptr[i] as usize, csr.indptr[i + 1] as usize);
+        if lo == hi_end {
+            // No features: no metadata at all (not relu(b1)).
+            for x in hi.iter_mut() {
+                *x = 0.0;
+            }
+        } else {
+            hi.copy_from_slice(b1);
+            for e in lo..hi_end {
+                let (c, v) = (csr.indices[e] as usize, csr.values[e]);
+                crate::vector::axpy(v, &w1[c * h..(c + 1) * h], hi);
+                bias += v * wb[c];
+            }
+            for x in hi.iter_mut() {
+                if *x < 0.0 {
+                    *x = 0.0;
+                }
+            }
+        }
+        mb[i] = bias;
+        let out = &mut m[i * s..(i + 1) * s];
+        for x in out.iter_mut() {
+            *x = 0.0;
+        }
+        for j in 0..h {
+            if hi[j] != 0.0 {
+                crate::vector::axpy(hi[j], &w2[j * s..(j + 1) * s], out);
+            }
+        }
+    }
+}
+
+/// Back-propagates the per-movie sums `G_i`, `gb_i` through the hidden layer
+/// into `dW1`, `db1`, `dW2`, `dwb` (ascent sums), then zeroes G and gb.
+#[allow(clippy::too_many_arguments)]
+pub fn reduce_hidden(
+    csr: &Csr,
+    g: &mut [f32],
+    gb: &mut [f32],
+    hidden: &[f32],
+    w2: &[f32],
+    d: Hidden,
+    dw1: &mut [f32],
+    db1: &mut [f32],
+    dw2: &mut [f32],
+    dwb: &mut [f32],
+) {
+    let rows = csr.indptr.len() - 1;
+    let (h, s) = (d.units, d.stride);
+    let mut dh = [0.0f32; 256];
+    for i in 0..rows {
+        let gi = &mut g[i * s..(i + 1) * s];
+        let hi = &hidden[i * h..(i + 1) * h];
+        for j in 0..h {
+            dh[j] = if hi[j] > 0.0 {
+                crate::vector::axpy(hi[j], gi, &mut dw2[j * s..(j + 1) * s]);
+                crate::vector::dot(&w2[j * s..(j + 1) * s], gi)
+            } else {
+                0.0
+            };
+        }
+        let (lo, hi_end) = (csr.indptr[i] as usize, csr.indptr[i + 1] as usize);
+        if lo < hi_end {
+            crate::vector::axpy(1.0, &dh[..h], db1);
+        }
+        for e in lo..hi_end {
+            let (c, v) = (csr.indices[e] as usize, csr.values[e]);
+            crate::vector::axpy(v, &dh[..h], &mut dw1[c * h..(c + 1) * h]);
+            dwb[c] += v * gb[i];
+        }
+        for x in gi.iter_mut() {
+            *x = 0.0;
+        }
+        gb[i] = 0.0;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +218,35 @@ mod tests {
         adam_step(&mut w, &mut dw, &mut mw, &mut vw, 1.0, &h, 0.1, 0.001);
         assert!(w[0] > before, "an ascent sum moves w up");
         assert!(dw.iter().all(|&x| x == 0.0));
+    }
+
+    #[test]
+    fn hidden_layer_projects_and_backpropagates_like_finite_differences() {
+        let csr = Csr { indptr: &[0, 2, 2], indices: &[0, 1], values: &[1.0, 0.5] };
+        let d = Hidden { units: 4, stride: 4 };
+        let w1: Vec<f32> = vec![0.5, -0.2, 0.1, 0.3, 0.4, 0.6, -0.5, 0.2];
+        let b1 = vec![0.1, 0.1, -0.1, 0.0];
+        let w2: Vec<f32> = (0..16).map(|x| (x as f32 * 0.37).sin()).collect();
+        let mut hidden = vec![0.0; 8];
+        let (mut m, mut mb) = (vec![0.0; 8], vec![0.0; 2]);
+        project_hidden(&csr, &w1, &b1, &w2, &[0.0, 0.0], d, &mut hidden, &mut m, &mut mb);
+        assert!(m[4..].iter().all(|&x| x == 0.0), "a movie without features gets no metadata");
+        // Loss L = sum(m_0): its gradient sums are G_0 = 1 (ascent direction -1 is irrelevant for the check).
+        let loss = |w1: &[f32]| {
+            let (mut h, mut mm, mut bb) = (vec![0.0; 8], vec![0.0; 8], vec![0.0; 2]);
+            project_hidden(&csr, w1, &b1, &w2, &[0.0, 0.0], d, &mut h, &mut mm, &mut bb);
+            mm[..4].iter().sum::<f32>()
+        };
+        let (mut g, mut gb) = (vec![1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], vec![0.0; 2]);
+        let (mut dw1, mut db1, mut dw2, mut dwb) = (vec![0.0; 8], vec![0.0; 4], vec![0.0; 16], vec![0.0; 2]);
+        reduce_hidden(&csr, &mut g, &mut gb, &hidden, &w2, d, &mut dw1, &mut db1, &mut dw2, &mut dwb);
+        for k in 0..8 {
+            let mut plus = w1.clone();
+            plus[k] += 1e-3;
+            let mut minus = w1.clone();
+            minus[k] -= 1e-3;
+            let numeric = (loss(&plus) - loss(&minus)) / 2e-3;
+            assert!((numeric - dw1[k]).abs() < 1e-2, "dW1[{k}]: {numeric} vs {}", dw1[k]);
+        }
     }
 }
