@@ -11,6 +11,7 @@ export async function ml20mShape(): Promise<string> {
   const csv = `${ML20M_DIR}/ratings.csv`;
   try {
     await Deno.stat(`${ML20M_DIR}/generator.json`);
+    await Deno.stat(`${ML20M_DIR}/tmdb_5000_movies.csv`);
   } catch {
     console.log(`Generating the ML-20M-shaped data set in ${ML20M_DIR} (once)…`);
     await generateMovieLens({

@@ -20,6 +20,24 @@ export async function benchTrain(threads: number): Promise<Record<string, unknow
     ? await run(Deno.execPath(), ["run", "-A", script, csv, String(threads), "5"])
     : one;
   await run(Deno.execPath(), ["run", "-A", script, csv, "1", "1", layout]);
+  const dir = csv.replace(/\/ratings\.csv$/, "");
+  try {
+    await Deno.stat(`${dir}/tmdb_features.csr`);
+  } catch {
+    const { preprocess } = await import("../lib/preprocess.ts");
+    const { WasmCore } = await import("../lib/wasm.ts");
+    await preprocess(await WasmCore.create(), { movielensDir: dir, tmdbDir: dir });
+  }
+  const meta = await run(Deno.execPath(), [
+    "run",
+    "-A",
+    script,
+    csv,
+    String(threads),
+    "4",
+    "--features",
+    dir,
+  ]);
   let native: Record<string, unknown> = {
     note: "Debian's cargo (/usr/bin/cargo) not found; native timing skipped",
   };
@@ -58,6 +76,9 @@ export async function benchTrain(threads: number): Promise<Record<string, unknow
     [`ratings_per_s_${threads}_threads`]: many.ratings_per_s,
     layout_seconds: many.layout_seconds,
     peak_rss_mib: Math.max(one.peak_rss_mib as number, many.peak_rss_mib as number),
+    [`epoch_seconds_${threads}_threads_with_metadata`]: meta.epoch_seconds_median,
+    metadata: meta.metadata,
+    peak_rss_mib_with_metadata: meta.peak_rss_mib,
     native_scalar_epoch_seconds: nat ?? null,
     wasm_over_native: nat ? round(s1 / nat, 2) : null,
     native,

@@ -1,6 +1,6 @@
 /**
  * Training benchmark, one process per thread count (peak RSS is its own):
- *   deno run -A bench/train_bench.ts CSV THREADS EPOCHS [LAYOUT_OUT]
+ *   deno run -A bench/train_bench.ts CSV THREADS EPOCHS [LAYOUT_OUT | --features DIR]
  * Loads the ratings (cache), lays them out, trains EPOCHS epochs at k = 64
  * with SGD (no early stopping) and prints one JSON object: seconds of each
  * epoch, the median of all but the first (warm-up), and peak RSS. With
@@ -14,9 +14,12 @@ import { loadRatings } from "../lib/ratings_load.ts";
 import { SPLIT, splitRatings } from "../lib/splits.ts";
 import { WorkerPool } from "../lib/pool.ts";
 import { WasmCore } from "../lib/wasm.ts";
+import { loadMovieFeatures } from "../lib/movie_features.ts";
 import { median, peakRssMiB, round } from "./_report.ts";
 
-const [csv, threadsArg, epochsArg, layoutOut] = Deno.args;
+const [csv, threadsArg, epochsArg, fourth, fifth] = Deno.args;
+const layoutOut = fourth === "--features" ? undefined : fourth;
+const featuresDir = fourth === "--features" ? fifth : undefined;
 const threads = Number(threadsArg), epochs = Number(epochsArg ?? 4);
 const core = await WasmCore.create();
 const { ratings } = await loadRatings(core, csv);
@@ -34,7 +37,8 @@ if (layoutOut) {
   file.set(core.view(Uint8Array, layout.set.ratings.ptr, 4 * n), 12 + 8 * n);
   await Deno.writeFile(layoutOut, file);
 }
-const state = initialState(core, config, threads, layout.set, ratings.userIds, ratings.movieIds);
+const features = featuresDir ? await loadMovieFeatures(core, featuresDir, ratings.movieIds) : null;
+const state = initialState(core, config, threads, layout.set, ratings.userIds, ratings.movieIds, features);
 using empty = new RatingSet(core, 0);
 await using pool = await WorkerPool.create(core, { threads });
 const seconds: number[] = [];
@@ -55,6 +59,7 @@ const steady = median(seconds.slice(1));
 const fastest = Math.min(...seconds.slice(1));
 console.log(JSON.stringify({
   threads,
+  metadata: features ? { features: features.nFeatures, movies: features.covered } : null,
   train_ratings: layout.set.n,
   layout_seconds: round(layoutSeconds),
   epoch_seconds: seconds.map((s) => round(s)),

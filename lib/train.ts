@@ -46,7 +46,7 @@ export interface TrainConfig {
   seed: number;
   /** Stop after this many epochs without a better validation RMSE. Default: 3. */
   patience: number;
-  /** Adam learning rate of the metadata projection W. Default: 0.001. */
+  /** Adam learning rate of the metadata projection W. Default: 0.002. */
   metadataLearningRate: number;
   /** Weight decay of W (against the mean gradient of a round). Default: 0.01. */
   metadataRegularization: number;
@@ -75,7 +75,7 @@ export function defaultTrainConfig(optimizer: "sgd" | "adam" = "sgd"): TrainConf
     initScale: 0.1,
     seed: 42,
     patience: 3,
-    metadataLearningRate: 0.001,
+    metadataLearningRate: 0.002,
     metadataRegularization: 0.01,
     metadataDropout: 0.1,
     metadataHidden: 0,
@@ -292,7 +292,7 @@ export function freeState(state: TrainState): void {
 /** Ratings per task, so progress moves and Workers stay busy. */
 const CHUNK = 1 << 20;
 /** With metadata, W takes this many steps per sub-epoch. */
-const META_ROUNDS = 32;
+const META_ROUNDS = 8;
 
 /** Trains until the epoch limit or early stopping; mutates and returns `run.state`. */
 export async function runTraining(run: TrainRun): Promise<TrainState> {
