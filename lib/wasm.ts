@@ -14,7 +14,7 @@
 import { RegionAllocator } from "./_allocator.ts";
 
 /** The C-ABI version this binding was written for (`pmf_abi_version`). */
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;
 
 /** Where the compiled core lives, relative to this module. */
 export const WASM_URL: URL = new URL("../core-wasm/pmf_core.wasm", import.meta.url);
@@ -77,7 +77,8 @@ export type CoreSymbol =
   | "pmf_meta_reduce"
   | "pmf_meta_adam"
   | "pmf_meta_project_hidden"
-  | "pmf_meta_reduce_hidden";
+  | "pmf_meta_reduce_hidden"
+  | "pmf_fold_in";
 
 /** Raw exports of `pmf_core.wasm`; only this module sees them. */
 type RawExports = { [S in CoreSymbol]: (...args: number[]) => number } & {

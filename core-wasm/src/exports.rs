@@ -722,6 +722,50 @@ pub extern "C" fn pmf_meta_reduce_hidden(
     })())
 }
 
+/// Folds in a new user from `n` ratings on movies whose effective vectors
+/// (`n × stride`, first `k` used) and biases are given; writes `p` (`k`
+/// floats) and the bias. `scratch` holds `k * k + k` f64.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn pmf_fold_in(
+    vectors: *const f32,
+    bias: *const f32,
+    ratings: *const f32,
+    n: u32,
+    stride: u32,
+    k: u32,
+    mu: f32,
+    reg: f32,
+    reg_bias: f32,
+    iterations: u32,
+    scratch: *mut f64,
+    out_p: *mut f32,
+    out_bias: *mut f32,
+) -> i32 {
+    let (n, stride, k) = (n as usize, stride as usize, k as usize);
+    status((|| {
+        if k == 0 || stride < k || k > MAX_STRIDE {
+            return Err(BAD_DIMENSION);
+        }
+        let vectors = slice(vectors, n.checked_mul(stride).ok_or(OVERFLOW)?)?;
+        let ok = crate::fold_in::fold_in(
+            vectors,
+            slice(bias, n)?,
+            slice(ratings, n)?,
+            stride,
+            k,
+            mu,
+            reg,
+            reg_bias,
+            iterations as usize,
+            slice_mut(scratch, k * k + k)?,
+            slice_mut(out_p, k)?,
+            &mut slice_mut(out_bias, 1)?[0],
+        );
+        if ok { Ok(()) } else { Err(INVALID_INPUT) }
+    })())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

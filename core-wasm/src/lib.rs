@@ -9,6 +9,7 @@
 #![cfg_attr(target_arch = "wasm32", no_std)]
 
 pub mod checksum;
+pub mod fold_in;
 pub mod ids;
 pub mod meta;
 pub mod order;

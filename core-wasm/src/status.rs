@@ -19,4 +19,4 @@ pub const INVALID_INPUT: i32 = 6;
 
 /// Version of the C ABI (export names, signatures and status codes). The host
 /// refuses a module whose version differs from the one it was written for.
-pub const ABI_VERSION: u32 = 4;
+pub const ABI_VERSION: u32 = 5;
