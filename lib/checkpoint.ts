@@ -66,8 +66,13 @@ export interface ModelHeader {
   threads: number;
   /** How the ratings were split. */
   split: Required<SplitOptions>;
-  /** The ratings file the model was trained on. */
-  data: { fingerprint: RatingsFingerprint; nRatings: number };
+  /** The ratings file the model was trained on, and the features folder it used. */
+  data: {
+    fingerprint: RatingsFingerprint;
+    nRatings: number;
+    ratingsPath?: string;
+    featuresDir?: string | null;
+  };
   /** Epochs completed. */
   epoch: number;
   /** Epoch of the stored best model. */
@@ -90,8 +95,13 @@ export interface ModelHeader {
 export interface CheckpointMeta {
   /** How the ratings were split. */
   split: Required<SplitOptions>;
-  /** The ratings the model was trained on. */
-  data: { fingerprint: RatingsFingerprint; nRatings: number };
+  /** The ratings the model was trained on (and where they and the features were). */
+  data: {
+    fingerprint: RatingsFingerprint;
+    nRatings: number;
+    ratingsPath?: string;
+    featuresDir?: string | null;
+  };
   /** Test metrics, when known. */
   metrics?: StoredMetrics | null;
 }

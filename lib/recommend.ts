@@ -20,14 +20,17 @@ export class MovieVectors implements Disposable {
   /** `b_i (+ w_b·f_i)`. */
   readonly bias: CoreArray<Float32Array>;
 
-  /** Computes them for `model` (a model with metadata needs its `features`). */
-  constructor(core: WasmCore, model: PmfModel, features: MovieFeatures | null) {
+  /**
+   * Computes them for `model` (a model with metadata needs its `features`);
+   * `useMetadata: false` leaves the metadata terms out.
+   */
+  constructor(core: WasmCore, model: PmfModel, features: MovieFeatures | null, useMetadata = true) {
     [this.vectors, this.bias] = core.allocArrays(
       Float32Array,
       [model.nMovies * model.stride, model.nMovies],
       64,
     );
-    if (model.meta) {
+    if (model.meta && useMetadata) {
       if (!features) {
         this.free();
         throw new TypeError("Cannot score a model with metadata without its movie features");

@@ -129,10 +129,12 @@ export async function trainFromFile(core: WasmCore, options: TrainFileOptions): 
   if (counts.train === 0) throw new RangeError("Cannot train: the split left no training ratings");
   const meta: CheckpointMeta = {
     split: splitOptions,
-    data: { fingerprint: ratings.fingerprint, nRatings: ratings.nRatings },
+    data: { fingerprint: ratings.fingerprint, nRatings: ratings.nRatings, ratingsPath: options.ratingsPath },
   };
 
-  using features = await openFeatures(core, options, ratings.movieIds, note);
+  const featuresDir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
+  using features = await openFeatures(core, { ...options, featuresDir }, ratings.movieIds, note);
+  meta.data.featuresDir = features ? featuresDir : null;
   let resumed: TrainState | undefined;
   if (options.resume) {
     if (!modelPath) throw new TypeError("Cannot resume without a model file");

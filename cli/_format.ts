@@ -1,0 +1,36 @@
+/**
+ * How predictions and movies are shown in the terminal (shared by the
+ * predict command and its prompt).
+ *
+ * @module
+ */
+
+import type { Prediction } from "../lib/recommender.ts";
+
+/** A movie's display title. */
+export function titleOf(m: { title: string; year: number | null }): string {
+  return m.year ? `${m.title} (${m.year})` : m.title;
+}
+
+/** A 0.5–5 rating as a bar of ten half-stars. */
+export function ratingBar(rating: number): string {
+  const halves = Math.round(rating * 2);
+  return "★".repeat(Math.floor(halves / 2)) + (halves % 2 ? "½" : "") + "·".repeat(5 - Math.ceil(halves / 2));
+}
+
+/** The lines shown for one prediction. */
+export function describePrediction(p: Prediction): string {
+  const ctx = [
+    p.userMean === null ? null : `user ${p.userId}'s mean rating ${p.userMean.toFixed(2)}`,
+    p.movieMean === null
+      ? "no ratings of this movie in the data"
+      : `the movie's mean rating ${p.movieMean.toFixed(2)}`,
+  ].filter(Boolean).join("; ");
+  return [
+    `${titleOf(p)} — ${p.genres.join(", ") || "no genres"}`,
+    `Predicted rating for user ${p.userId}: ${p.rating.toFixed(2)}  ${ratingBar(p.rating)}`,
+    `${p.usedMetadata ? "TMDB metadata used" : "no metadata"}${
+      p.coldStart ? " (cold start: no training ratings)" : ""
+    }; ${ctx}`,
+  ].join("\n");
+}

@@ -1,0 +1,438 @@
+/**
+ * The trained model as a recommender: predict a user's rating of a movie
+ * (found by id or by a partial title), recommend movies, find similar movies,
+ * and fold in a new user from a few ratings. {@link loadRecommender} reads the
+ * model file and finds the catalogue, the ratings (for each user's history)
+ * and the movie features through the paths the model file records.
+ *
+ * @module
+ */
+
+import { readCheckpoint } from "./checkpoint.ts";
+import type { PmfModel } from "./model.ts";
+import { loadMovieFeatures, type MovieFeatures } from "./movie_features.ts";
+import { loadMovieCatalogue, type Movie, type MovieCatalogue } from "./movies.ts";
+import { loadRatings } from "./ratings_load.ts";
+import { MovieVectors, topMovies } from "./recommend.ts";
+import { MovieSearch } from "./search.ts";
+import { DEFAULT_MODEL_PATH } from "./train_pipeline.ts";
+import { WasmCore } from "./wasm.ts";
+
+/** A user id the model does not know. */
+export class UnknownUserError extends RangeError {
+  /** The id asked for. */
+  readonly userId: number;
+  /** Builds the error with the valid range. */
+  constructor(userId: number, first: number, last: number, count: number) {
+    super(
+      `Unknown user "${userId}": the model knows ${count} users with ids from ${first} to ${last}; use one of them, or fold in a new user from a few ratings`,
+    );
+    this.name = "UnknownUserError";
+    this.userId = userId;
+  }
+}
+
+/** A movie the model cannot find, with the closest titles. */
+export class UnknownMovieError extends RangeError {
+  /** What was asked for. */
+  readonly query: string;
+  /** The closest titles, best first ("Title (Year)"). */
+  readonly suggestions: string[];
+  /** Builds the error with suggestions. */
+  constructor(query: string, suggestions: string[]) {
+    super(
+      `Unknown movie "${query}"${
+        suggestions.length
+          ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?`
+          : ": no title is close"
+      }`,
+    );
+    this.name = "UnknownMovieError";
+    this.query = query;
+    this.suggestions = suggestions;
+  }
+}
+
+/** A movie, the way results show it. */
+export interface MovieInfo {
+  /** MovieLens movieId. */
+  movieId: number;
+  /** Title with its article first. */
+  title: string;
+  /** Release year, or null. */
+  year: number | null;
+  /** Genres. */
+  genres: string[];
+}
+
+/** A predicted rating with its context. */
+export interface Prediction extends MovieInfo {
+  /** The user. */
+  userId: number;
+  /** Predicted rating, 0.5–5. */
+  rating: number;
+  /** True when TMDB metadata went into the prediction. */
+  usedMetadata: boolean;
+  /** True when the movie had no training ratings (predicted from biases and metadata). */
+  coldStart: boolean;
+  /** The user's mean rating, or null when the ratings file is not available. */
+  userMean: number | null;
+  /** The movie's mean rating, or null. */
+  movieMean: number | null;
+}
+
+/** A recommended or similar movie. */
+export interface ScoredMovie extends MovieInfo {
+  /** Predicted rating (recommendations) or cosine similarity (similar movies). */
+  score: number;
+}
+
+/** Where to find what a model needs; each defaults to what the model file records. */
+export interface LoadRecommenderOptions {
+  /** The model file. Default: data/model/pmf_model.bin. */
+  modelPath?: string;
+  /** The ratings CSV (for users' histories and means). */
+  ratingsPath?: string;
+  /** movies.csv. Default: beside the ratings. */
+  moviesPath?: string;
+  /** Folder with the movie features (models trained with metadata). */
+  featuresDir?: string;
+}
+
+/** A movie given by MovieLens id or by (part of) its title. */
+export type MovieRef = number | string;
+
+/** Options of {@link Recommender.predictRating}. */
+export interface PredictOptions {
+  /** The user's MovieLens id. */
+  userId: number;
+  /** The movie's MovieLens id (or give `movieTitle`). */
+  movieId?: number;
+  /** A title or part of one (or give `movieId`). */
+  movieTitle?: string;
+  /** Use TMDB metadata when the model has it. Default: true. */
+  useMetadata?: boolean;
+}
+
+/** A user folded in from a few ratings. */
+export interface FoldedUser {
+  /** The user's factors. */
+  factors: Float32Array;
+  /** The user's bias. */
+  bias: number;
+  /** Movies the user rated (model indices). */
+  rated: Set<number>;
+}
+
+/** See the module doc; create with {@link loadRecommender}, release with `close()` or `using`. */
+export class Recommender implements Disposable {
+  /** The model. */
+  readonly model: PmfModel;
+  /** True when the model has a metadata projection and its features are loaded. */
+  readonly hasMetadata: boolean;
+  /** The movie catalogue. */
+  readonly catalogue: MovieCatalogue;
+  #core: WasmCore;
+  #features: MovieFeatures | null;
+  #withMeta: MovieVectors;
+  #withoutMeta: MovieVectors | null;
+  #search: MovieSearch;
+  #history: { offsets: Uint32Array; movies: Uint32Array; ratings: Float32Array } | null;
+  #movieStats: { sum: Float64Array; count: Uint32Array } | null;
+
+  /** Use {@link loadRecommender}. */
+  constructor(
+    core: WasmCore,
+    model: PmfModel,
+    catalogue: MovieCatalogue,
+    features: MovieFeatures | null,
+    history: { offsets: Uint32Array; movies: Uint32Array; ratings: Float32Array } | null,
+  ) {
+    this.#core = core;
+    this.model = model;
+    this.catalogue = catalogue;
+    this.#features = features;
+    this.hasMetadata = !!(model.meta && features);
+    this.#withMeta = new MovieVectors(core, model, features);
+    this.#withoutMeta = model.meta ? new MovieVectors(core, model, features, false) : null;
+    this.#history = history;
+    this.#movieStats = null;
+    if (history) {
+      const sum = new Float64Array(model.nMovies), count = new Uint32Array(model.nMovies);
+      for (let i = 0; i < history.movies.length; i++) {
+        sum[history.movies[i]] += history.ratings[i];
+        count[history.movies[i]]++;
+      }
+      this.#movieStats = { sum, count };
+    }
+    const known = catalogue.movies.filter((m) => this.#movieIndex(m.movieId) >= 0);
+    this.#search = new MovieSearch(known, (m) => this.#movieStats?.count[this.#movieIndex(m.movieId)] ?? 0);
+  }
+
+  #movieIndex(movieId: number): number {
+    return search(this.model.movieIds, movieId);
+  }
+
+  #userIndex(userId: number): number {
+    const u = search(this.model.userIds, userId);
+    if (u < 0) {
+      const ids = this.model.userIds;
+      throw new UnknownUserError(userId, ids[0], ids[ids.length - 1], ids.length);
+    }
+    return u;
+  }
+
+  #info(index: number): MovieInfo {
+    const movieId = this.model.movieIds[index];
+    const m = this.catalogue.byId(movieId);
+    return { movieId, title: m?.title ?? `Movie ${movieId}`, year: m?.year ?? null, genres: m?.genres ?? [] };
+  }
+
+  /** Movies whose title matches `query` (fuzzy; see `search.ts`), best first. */
+  search(query: string, limit = 10): Movie[] {
+    return this.#search.search(query, limit).map((h) => h.movie);
+  }
+
+  /** The model index of a movie given by id or title; throws {@link UnknownMovieError}. */
+  resolveMovie(movie: MovieRef): number {
+    if (typeof movie === "number") {
+      const i = this.#movieIndex(movie);
+      if (i < 0) throw new UnknownMovieError(String(movie), []);
+      return i;
+    }
+    const hits = this.#search.search(movie, 5);
+    if (hits.length && hits[0].score >= 50) return this.#movieIndex(hits[0].movie.movieId);
+    const titles = hits.map((h) => (h.movie.year ? `${h.movie.title} (${h.movie.year})` : h.movie.title));
+    throw new UnknownMovieError(movie, titles);
+  }
+
+  /**
+   * Predicts the rating a user would give a movie, clamped to 0.5–5. An
+   * unknown user throws {@link UnknownUserError}, an unknown movie
+   * {@link UnknownMovieError} with the closest titles.
+   */
+  predictRating(options: PredictOptions): Prediction {
+    const u = this.#userIndex(options.userId);
+    const ref = options.movieId ?? options.movieTitle;
+    if (ref === undefined) throw new TypeError("Cannot predict: give movieId or movieTitle");
+    const m = this.resolveMovie(ref);
+    const useMeta = (options.useMetadata ?? true) && this.hasMetadata;
+    const rating = this.#score(
+      this.model.p.view.subarray(u * this.model.stride),
+      this.model.bu.view[u],
+      m,
+      useMeta,
+    );
+    return {
+      ...this.#info(m),
+      userId: options.userId,
+      rating,
+      usedMetadata: useMeta,
+      coldStart: !this.model.q.view.subarray(m * this.model.stride, (m + 1) * this.model.stride).some((x) =>
+        x !== 0
+      ),
+      userMean: this.#userMean(u),
+      movieMean: this.#movieStats?.count[m] ? this.#movieStats.sum[m] / this.#movieStats.count[m] : null,
+    };
+  }
+
+  #score(p: Float32Array, bu: number, m: number, useMeta: boolean): number {
+    const vectors = useMeta || !this.#withoutMeta ? this.#withMeta : this.#withoutMeta;
+    const v = vectors.vectors.view, s = this.model.stride;
+    let dot = 0;
+    for (let j = 0; j < this.model.k; j++) dot += p[j] * v[m * s + j];
+    return Math.min(5, Math.max(0.5, this.model.mu + bu + vectors.bias.view[m] + dot));
+  }
+
+  #userMean(u: number): number | null {
+    const h = this.#history;
+    if (!h || h.offsets[u + 1] === h.offsets[u]) return null;
+    let sum = 0;
+    for (let i = h.offsets[u]; i < h.offsets[u + 1]; i++) sum += h.ratings[i];
+    return sum / (h.offsets[u + 1] - h.offsets[u]);
+  }
+
+  /** The `n` movies with the highest predicted rating for a user, skipping movies the user rated. */
+  recommend(userId: number, n = 10, options: { useMetadata?: boolean } = {}): ScoredMovie[] {
+    const u = this.#userIndex(userId);
+    const rated = new Set<number>();
+    const h = this.#history;
+    if (h) { for (let i = h.offsets[u]; i < h.offsets[u + 1]; i++) rated.add(h.movies[i]); }
+    const vectors = (options.useMetadata ?? true) || !this.#withoutMeta ? this.#withMeta : this.#withoutMeta;
+    return topMovies(this.#core, this.model, vectors, u, n, rated).map((s) => ({
+      ...this.#info(s.movie),
+      score: s.rating,
+    }));
+  }
+
+  /** The `n` movies closest to `movie` by cosine similarity of their learned vectors (metadata included). */
+  similarMovies(movie: MovieRef, n = 10): ScoredMovie[] {
+    const m = this.resolveMovie(movie);
+    const v = this.#withMeta.vectors.view, s = this.model.stride, k = this.model.k;
+    const norm = (i: number) => Math.sqrt(v.subarray(i * s, i * s + k).reduce((a, x) => a + x * x, 0)) || 1;
+    const nm = norm(m);
+    const scored: { i: number; c: number }[] = [];
+    for (let i = 0; i < this.model.nMovies; i++) {
+      if (i === m) continue;
+      let dot = 0;
+      for (let j = 0; j < k; j++) dot += v[m * s + j] * v[i * s + j];
+      scored.push({ i, c: dot / (nm * norm(i)) });
+    }
+    scored.sort((a, b) => b.c - a.c || a.i - b.i);
+    return scored.slice(0, n).map((x) => ({ ...this.#info(x.i), score: x.c }));
+  }
+
+  /**
+   * Folds in a new user from a few ratings (movies fixed; a regularised
+   * least-squares solve in the core) and returns what predictions need.
+   */
+  foldInUser(ratings: readonly { movie: MovieRef; rating: number }[], reg = 0.5): FoldedUser {
+    if (!ratings.length) {
+      throw new RangeError("Cannot fold in a user without ratings: rate at least one movie");
+    }
+    const k = this.model.k, s = this.model.stride, n = ratings.length;
+    const rated = new Set<number>();
+    const core = this.#core;
+    const [vectors, bias, values, out, outBias] = core.allocArrays(Float32Array, [n * s, n, n, s, 1]);
+    const scratch = core.allocArray(Float64Array, k * k + k);
+    try {
+      ratings.forEach((r, i) => {
+        if (!(r.rating >= 0.5 && r.rating <= 5)) {
+          throw new RangeError(`Cannot fold in rating "${r.rating}": expected a number in 0.5–5`);
+        }
+        const m = this.resolveMovie(r.movie);
+        rated.add(m);
+        vectors.view.set(this.#withMeta.vectors.view.subarray(m * s, (m + 1) * s), i * s);
+        bias.view[i] = this.#withMeta.bias.view[m];
+        values.view[i] = r.rating;
+      });
+      core.invoke("pmf_fold_in", [
+        vectors.ptr,
+        bias.ptr,
+        values.ptr,
+        n,
+        s,
+        k,
+        this.model.mu,
+        reg,
+        reg,
+        5,
+        scratch.ptr,
+        out.ptr,
+        outBias.ptr,
+      ]);
+      return { factors: out.view.slice(0, k), bias: outBias.view[0], rated };
+    } finally {
+      for (const a of [vectors, bias, values, out, outBias, scratch]) a.free();
+    }
+  }
+
+  /** Recommendations for a folded-in user. */
+  recommendFor(user: FoldedUser, n = 10): ScoredMovie[] {
+    const scores: { m: number; r: number }[] = [];
+    const p = new Float32Array(this.model.stride);
+    p.set(user.factors);
+    for (let m = 0; m < this.model.nMovies; m++) {
+      if (!user.rated.has(m)) scores.push({ m, r: this.#score(p, user.bias, m, true) });
+    }
+    scores.sort((a, b) => b.r - a.r || a.m - b.m);
+    return scores.slice(0, n).map((x) => ({ ...this.#info(x.m), score: x.r }));
+  }
+
+  /** Releases the shared memory. */
+  close(): void {
+    this.#withMeta.free();
+    this.#withoutMeta?.free();
+    this.#features?.free();
+    this.model.free();
+  }
+
+  /** Same as {@link close}, for `using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+function search(sorted: Uint32Array, id: number): number {
+  let lo = 0, hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] === id) return mid;
+    if (sorted[mid] < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * Loads a trained model with what it needs to answer questions: the
+ * catalogue (required, for titles), the ratings (optional: users' histories
+ * and means) and, for a model trained with metadata, its movie features
+ * (checked against the model's feature schema).
+ */
+export async function loadRecommender(options: LoadRecommenderOptions = {}): Promise<Recommender> {
+  const core = await WasmCore.create();
+  const modelPath = options.modelPath ?? DEFAULT_MODEL_PATH;
+  const { header, model } = await readCheckpoint(core, modelPath);
+  try {
+    const ratingsPath = options.ratingsPath ?? header.data.ratingsPath;
+    const dir = ratingsPath ? ratingsPath.replace(/[^/\\]*$/, "") : "";
+    const moviesPath = options.moviesPath ?? `${dir}movies.csv`;
+    const catalogue = await loadMovieCatalogue(moviesPath);
+    let features: MovieFeatures | null = null;
+    if (model.meta) {
+      const featuresDir = options.featuresDir ?? header.data.featuresDir ?? dir.replace(/[/\\]$/, "");
+      features = await loadMovieFeatures(core, featuresDir, model.movieIds);
+      if (features.schema !== model.meta.schema) {
+        features.free();
+        throw new Error(
+          `Cannot use the features in "${featuresDir}" with model "${modelPath}": their columns differ from the ones it was trained with; run the same 'deno task preprocess' again or retrain`,
+        );
+      }
+    }
+    let history = null;
+    if (ratingsPath) {
+      try {
+        const { ratings } = await loadRatings(core, ratingsPath);
+        using _r = ratings;
+        history = mapHistory(ratings.userIds, ratings.movieIds, ratings, model);
+      } catch (error) {
+        if (!(error instanceof Error && /file not found/.test(error.message))) throw error;
+      }
+    }
+    return new Recommender(core, model, catalogue, features, history);
+  } catch (error) {
+    model.free();
+    throw error;
+  }
+}
+
+/** Users' rated movies and ratings, re-indexed to the model's indices. */
+function mapHistory(
+  userIds: Uint32Array,
+  movieIds: Uint32Array,
+  ratings: {
+    userOffsets: { view: Uint32Array };
+    columns: { movies: { view: Uint32Array }; ratings: { view: Float32Array } };
+  },
+  model: PmfModel,
+) {
+  const off = ratings.userOffsets.view, cm = ratings.columns.movies.view, cr = ratings.columns.ratings.view;
+  const movieMap = Int32Array.from(movieIds, (id) => search(model.movieIds, id));
+  const offsets = new Uint32Array(model.nUsers + 1);
+  const movies: number[] = [], values: number[] = [];
+  for (let u = 0; u < model.nUsers; u++) {
+    const src = search(userIds, model.userIds[u]);
+    if (src >= 0) {
+      for (let i = off[src]; i < off[src + 1]; i++) {
+        const m = movieMap[cm[i]];
+        if (m >= 0) {
+          movies.push(m);
+          values.push(cr[i]);
+        }
+      }
+    }
+    offsets[u + 1] = movies.length;
+  }
+  return { offsets, movies: Uint32Array.from(movies), ratings: Float32Array.from(values) };
+}
