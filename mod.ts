@@ -3,35 +3,64 @@
  * Matrix Factorization, enriched with TMDB metadata, on a threaded SIMD
  * WebAssembly core.
  *
- * This release exposes the numeric core: a shared-memory WebAssembly
- * instance ({@link WasmCore}) and a pool of Workers that run its kernels
- * over the same memory ({@link WorkerPool}). Training, prediction and
- * recommendation build on these.
+ * The pipeline: {@link generateMovieLens} (or your MovieLens 20M files) →
+ * {@link preprocess} (TMDB metadata → movie features) → {@link train} (saves a
+ * model file) → {@link loadModel} (a {@link Recommender}: predict, recommend,
+ * similar movies, fold in a new user). Lower-level pieces — the WebAssembly
+ * core ({@link WasmCore}), the Worker pool, ratings loading and splits — are
+ * exported too.
  *
- * @example Score one user against every movie, on two Workers
+ * @example End to end on a small generated set
  * ```ts
- * import { WasmCore, WorkerPool } from "./mod.ts";
+ * import { generateMovieLens, loadModel, preprocess, train } from "./mod.ts";
  *
- * const core = await WasmCore.create();
- * const k = 4, movies = 6;
- * using user = core.allocArray(Float32Array, k);
- * using factors = core.allocArray(Float32Array, movies * k);
- * using scores = core.allocArray(Float32Array, movies);
- * user.view.set([1, 0, 0, 0]);
- * factors.view.set([0.5, 0, 0, 0, 1, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0.25, 0, 0, 0]);
+ * const dir = await Deno.makeTempDir();
+ * await generateMovieLens({ outDir: dir, ratings: 20_000, users: 200, movies: 300 });
+ * await preprocess({ movielensDir: dir, tmdbDir: dir });
+ * const summary = await train({ ratingsPath: `${dir}/ratings.csv`, modelPath: `${dir}/model.bin`, epochs: 8 });
+ * console.log(summary.metadata !== null); // true: TMDB features were used
  *
- * await using pool = await WorkerPool.create(core, { threads: 2 });
- * const half = movies / 2;
- * await pool.runAll([0, 1].map((w) => ({
- *   kernel: "scoreMovies" as const,
- *   args: [user.ptr, factors.ptr, k, k, 0, 3.5, w * half, half, scores.ptr],
- * })));
- * console.log(Array.from(scores.view)); // [4, 4.5, 2.5, 3.5, 5.5, 3.75]
+ * using rec = await loadModel(`${dir}/model.bin`);
+ * const [first] = rec.search("the", 1);
+ * const p = rec.predictRating({ userId: 1, movieTitle: `${first.title} (${first.year})` });
+ * console.log(p.rating >= 0.5 && p.rating <= 5); // true
+ * await Deno.remove(dir, { recursive: true });
  * ```
  *
  * @module
  */
 
+export { loadModel, preprocess, train, type TrainSummary } from "./lib/api.ts";
+export {
+  type FoldedUser,
+  type LoadRecommenderOptions,
+  type MovieInfo,
+  type MovieRef,
+  type Prediction,
+  type PredictOptions,
+  Recommender,
+  type ScoredMovie,
+  UnknownMovieError,
+  UnknownUserError,
+} from "./lib/recommender.ts";
+export {
+  GENERATE_DEFAULTS,
+  generateMovieLens,
+  type GenerateOptions,
+  type GeneratorInfo,
+} from "./lib/generate.ts";
+export type { TrainFileOptions, TrainFileResult } from "./lib/train_pipeline.ts";
+export type { PreprocessOptions, PreprocessReport } from "./lib/preprocess.ts";
+export { defaultTrainConfig, type TrainConfig, TrainingDivergedError } from "./lib/train.ts";
+export { DataSyntaxError } from "./lib/errors.ts";
+export type { FeatureOptions, VocabGroup } from "./lib/tmdb_features.ts";
+export { type Movie, MovieCatalogue } from "./lib/movies.ts";
+export { type ModelShape, PmfModel } from "./lib/model.ts";
+export { MetaParams } from "./lib/meta_params.ts";
+export type { EpochReport } from "./lib/train.ts";
+export type { SplitCounts, SplitOptions } from "./lib/splits.ts";
+export type { Metrics } from "./lib/evaluate.ts";
+export { ModelFileError } from "./lib/checkpoint.ts";
 export {
   ABI_VERSION,
   compileCore,

@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import {
+  generateMovieLens,
+  loadModel,
+  preprocess,
+  train,
+  UnknownMovieError,
+  UnknownUserError,
+} from "../mod.ts";
+import { runCommand } from "./_cli_helpers.ts";
+import { DENO, ROOT } from "./_helpers.ts";
+
+let shared: string | undefined;
+/** A generated set, its features and a model trained with metadata, shared by this file. */
+async function trained(): Promise<string> {
+  if (!shared) {
+    shared = await Deno.makeTempDir({ prefix: "pmf-rec-" });
+    await generateMovieLens({ outDir: shared, ratings: 40_000, users: 300, movies: 400, seed: 8 });
+    await preprocess({ movielensDir: shared, tmdbDir: shared });
+    await train({ ratingsPath: `${shared}/ratings.csv`, modelPath: `${shared}/model.bin`, epochs: 15 });
+  }
+  return shared;
+}
+
+Deno.test("loadModel() predicts by id and by partial title, with context, and explains unknown users and movies", async () => {
+  const dir = await trained();
+  using rec = await loadModel(`${dir}/model.bin`);
+  assert.ok(rec.hasMetadata);
+  const movie = rec.catalogue.byId(rec.model.movieIds[3])!;
+  const byId = rec.predictRating({ userId: 2, movieId: movie.movieId });
+  const partial = movie.title.toUpperCase().slice(0, Math.max(8, movie.title.length - 3));
+  const byTitle = rec.predictRating({ userId: 2, movieTitle: `${movie.title} (${movie.year})` });
+  assert.equal(byTitle.movieId, movie.movieId);
+  assert.equal(byTitle.rating, byId.rating);
+  assert.ok(rec.search(partial, 8).some((m) => m.movieId === movie.movieId), partial);
+  assert.ok(byId.rating >= 0.5 && byId.rating <= 5);
+  assert.ok(byId.userMean !== null && byId.movieMean !== null && byId.usedMetadata);
+  const plain = rec.predictRating({ userId: 2, movieId: movie.movieId, useMetadata: false });
+  assert.equal(plain.usedMetadata, false);
+  assert.throws(() => rec.predictRating({ userId: 100000, movieId: movie.movieId }), (e: unknown) => {
+    assert.ok(e instanceof UnknownUserError);
+    assert.match(e.message, /^Unknown user "100000": the model knows 300 users with ids from 1 to 300/);
+    return true;
+  });
+  const typo = movie.title.slice(0, -1) + "x";
+  assert.throws(() => rec.predictRating({ userId: 2, movieTitle: `${typo}zz qq` }), (e: unknown) => {
+    assert.ok(e instanceof UnknownMovieError);
+    return true;
+  });
+});
+
+Deno.test("recommend() skips rated movies and ranks by prediction; similarMovies() ranks by cosine", async () => {
+  const dir = await trained();
+  using rec = await loadModel(`${dir}/model.bin`);
+  const top = rec.recommend(5, 10);
+  assert.equal(top.length, 10);
+  for (let i = 1; i < top.length; i++) assert.ok(top[i - 1].score >= top[i].score);
+  const lines = (await Deno.readTextFile(`${dir}/ratings.csv`)).split("\n").filter((l) => l.startsWith("5,"));
+  const rated = new Set(lines.map((l) => Number(l.split(",")[1])));
+  assert.ok(top.every((m) => !rated.has(m.movieId)));
+  const similar = rec.similarMovies(rec.model.movieIds[0], 5);
+  assert.equal(similar.length, 5);
+  assert.ok(similar.every((m) => m.movieId !== rec.model.movieIds[0] && m.score <= 1.0001));
+  for (let i = 1; i < similar.length; i++) assert.ok(similar[i - 1].score >= similar[i].score);
+});
+
+Deno.test("foldInUser() gives a new user recommendations that follow their ratings", async () => {
+  const dir = await trained();
+  using rec = await loadModel(`${dir}/model.bin`);
+  // Rate the 5 movies user 1 would like most 5 stars and the 5 they'd like least 0.5.
+  const all = rec.model.movieIds.slice(0, 200);
+  const byPred = [...all].map((id) => ({ id, r: rec.predictRating({ userId: 1, movieId: id }).rating }))
+    .sort((a, b) => b.r - a.r);
+  const liked = byPred.slice(0, 5), disliked = byPred.slice(-5);
+  const user = rec.foldInUser([
+    ...liked.map((x) => ({ movie: x.id, rating: 5 })),
+    ...disliked.map((x) => ({ movie: x.id, rating: 0.5 })),
+  ]);
+  const recs = rec.recommendFor(user, 20);
+  const u1 = new Set(rec.recommend(1, 40).map((m) => m.movieId));
+  const overlap = recs.filter((m) => u1.has(m.movieId)).length;
+  assert.ok(overlap >= 5, `only ${overlap} of 20 in common with user 1's top 40`);
+  assert.throws(() => rec.foldInUser([]), /at least one movie/);
+  assert.throws(() => rec.foldInUser([{ movie: all[0], rating: 9 }]), /expected a number in 0\.5–5/);
+});
+
+Deno.test("predict --json answers scripts; without a terminal and without a question it prints usage and exits 2", async () => {
+  const dir = await trained();
+  const model = `${dir}/model.bin`;
+  const one = await runCommand("predict.ts", ["--model", model, "--user", "3", "--movie", "1", "--json"]);
+  assert.equal(one.code, 0, one.stderr);
+  const p = JSON.parse(one.stdout);
+  assert.equal(p.movieId, 1);
+  assert.equal(p.userId, 3);
+  const top = JSON.parse(
+    (await runCommand("predict.ts", ["--model", model, "--user", "3", "--recommend", "4", "--json"])).stdout,
+  );
+  assert.equal(top.length, 4);
+  const none = await runCommand("predict.ts", ["--model", model]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /Nothing to do: give --user with --movie or --recommend/);
+  const missing = await runCommand("predict.ts", ["--model", `${dir}/nope.bin`, "--search", "x"]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /file not found; train one with 'deno task train'/);
+});
+
+Deno.test({
+  name: "the interactive prompt, driven through a pseudo-terminal: search, rating, top N, quit",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const dir = await trained();
+    using rec = await loadModel(`${dir}/model.bin`);
+    const movie = rec.catalogue.byId(rec.model.movieIds[0])!;
+    const cmd = `${DENO} run --config ${new URL("deno.json", ROOT).pathname} -A ${
+      new URL("cli/predict.ts", ROOT).pathname
+    } --model ${dir}/model.bin`;
+    // Keystrokes go in one by one with pauses, as a person types them.
+    const keys = ["7", `${movie.title}`, "", "top 3", "q"];
+    const child = new Deno.Command("script", {
+      args: ["-qfec", cmd, "/dev/null"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1", TERM: "dumb" },
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    for (const k of keys) {
+      await new Promise((r) => setTimeout(r, 1500));
+      await writer.write(new TextEncoder().encode(`${k}\r`));
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    await writer.close();
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const { stdout } = await child.output();
+    clearTimeout(timer);
+    const screen = new TextDecoder().decode(stdout);
+    assert.match(screen, /User id \(1–300\):/);
+    assert.match(screen, new RegExp(`Predicted rating for user 7: \\d\\.\\d\\d`));
+    assert.match(screen, /│ movie\s+│ genres\s+│ rating │/);
+    assert.match(screen, /Bye\./);
+  },
+});
+
+Deno.test("cleanup of the shared recommender set", async () => {
+  if (shared) await Deno.remove(shared, { recursive: true });
+  shared = undefined;
+});
