@@ -13,9 +13,10 @@ import { defaultThreads } from "../lib/pool.ts";
 import { benchCore } from "./core_bench.ts";
 import { benchIngest } from "./_ingest_section.ts";
 import { benchTrain } from "./_train_section.ts";
+import { benchPredict } from "./_predict_section.ts";
 import { peakRssMiB, round } from "./_report.ts";
 
-const HELP = `Usage: deno task bench [--threads N] [--out FILE] [--only core|ingest|train]
+const HELP = `Usage: deno task bench [--threads N] [--out FILE] [--only core|ingest|train|predict]
 
 Runs the benchmarks and writes bench/results/latest.json (or FILE). The first
 run generates an ML-20M-shaped data set (20,000,263 ratings, ~540 MB) under
@@ -51,6 +52,10 @@ if (!values.only || values.only === "ingest") {
 if (!values.only || values.only === "train") {
   sections.train = await benchTrain(threads);
   console.log("train:", sections.train);
+}
+if (!values.only || values.only === "predict") {
+  sections.predict = await benchPredict();
+  console.log("predict:", sections.predict);
 }
 
 const result = {

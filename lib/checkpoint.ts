@@ -104,6 +104,18 @@ export interface CheckpointMeta {
   };
   /** Test metrics, when known. */
   metrics?: StoredMetrics | null;
+  /** Per-user and per-movie rating statistics of the data (context for predictions). */
+  stats?: RatingStats;
+}
+
+/** Mean rating of every user and movie and each movie's number of ratings, by model index. */
+export interface RatingStats {
+  /** Mean rating per user. */
+  userMean: Float32Array;
+  /** Mean rating per movie (0 when it has none). */
+  movieMean: Float32Array;
+  /** Ratings per movie. */
+  movieCount: Uint32Array;
 }
 
 interface Source {
@@ -138,6 +150,21 @@ export async function writeCheckpoint(
       bytes: new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength).slice(),
       checksum: checksum(core, tmp.ptr, ids.length),
     });
+  }
+  if (meta.stats) {
+    const plain = (name: string, a: Float32Array | Uint32Array, dtype: "f32" | "u32") => {
+      using tmp = core.allocArray(Uint32Array, Math.max(1, a.length));
+      tmp.view.set(new Uint32Array(a.buffer, a.byteOffset, a.length));
+      sources.push({
+        name,
+        dtype,
+        bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice(),
+        checksum: checksum(core, tmp.ptr, a.length),
+      });
+    };
+    plain("stat_user_mean", meta.stats.userMean, "f32");
+    plain("stat_movie_mean", meta.stats.movieMean, "f32");
+    plain("stat_movie_count", meta.stats.movieCount, "u32");
   }
   for (const { name, array } of state.model.arrays) addCore(`cur_${name}`, array);
   for (const { name, array } of state.adam?.arrays ?? []) addCore(name, array);
@@ -236,6 +263,8 @@ export interface LoadedCheckpoint {
   model: PmfModel;
   /** The state to resume training, when asked for; the caller owns it. */
   state?: TrainState;
+  /** Rating statistics, when the file has them. */
+  stats?: RatingStats;
 }
 
 /**
@@ -320,7 +349,15 @@ export async function readCheckpoint(
     owned.push(model);
     model.mu = header.mu;
     for (const { name, array } of model.arrays) load(name, array);
-    if (!options.training) return { header, model };
+    const has = (name: string) => header.arrays.some((a) => a.name === name);
+    const stats = has("stat_user_mean")
+      ? {
+        userMean: new Float32Array(load("stat_user_mean")!.buffer),
+        movieMean: new Float32Array(load("stat_movie_mean")!.buffer),
+        movieCount: load("stat_movie_count")!,
+      }
+      : undefined;
+    if (!options.training) return { header, model, stats };
 
     const current = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds, metaShape);
     owned.push(current);
@@ -353,7 +390,7 @@ export async function readCheckpoint(
       history: header.history,
       finished: header.finished,
     };
-    return { header, model, state };
+    return { header, model, state, stats };
   } catch (error) {
     for (const o of owned) o.free();
     throw error;

@@ -8,11 +8,12 @@
  * @module
  */
 
-import { readCheckpoint } from "./checkpoint.ts";
+import { type RatingStats, readCheckpoint } from "./checkpoint.ts";
 import type { PmfModel } from "./model.ts";
 import { loadMovieFeatures, type MovieFeatures } from "./movie_features.ts";
 import { loadMovieCatalogue, type Movie, type MovieCatalogue } from "./movies.ts";
 import { loadRatings } from "./ratings_load.ts";
+import type { Ratings } from "./ratings.ts";
 import { MovieVectors, topMovies } from "./recommend.ts";
 import { MovieSearch } from "./search.ts";
 import { DEFAULT_MODEL_PATH } from "./train_pipeline.ts";
@@ -139,6 +140,7 @@ export class Recommender implements Disposable {
   #search: MovieSearch;
   #history: { offsets: Uint32Array; movies: Uint32Array; ratings: Float32Array } | null;
   #movieStats: { sum: Float64Array; count: Uint32Array } | null;
+  #stats: RatingStats | null;
 
   /** Use {@link loadRecommender}. */
   constructor(
@@ -147,6 +149,7 @@ export class Recommender implements Disposable {
     catalogue: MovieCatalogue,
     features: MovieFeatures | null,
     history: { offsets: Uint32Array; movies: Uint32Array; ratings: Float32Array } | null,
+    stats: RatingStats | null = null,
   ) {
     this.#core = core;
     this.model = model;
@@ -157,7 +160,8 @@ export class Recommender implements Disposable {
     this.#withoutMeta = model.meta ? new MovieVectors(core, model, features, false) : null;
     this.#history = history;
     this.#movieStats = null;
-    if (history) {
+    this.#stats = stats;
+    if (history && !stats) {
       const sum = new Float64Array(model.nMovies), count = new Uint32Array(model.nMovies);
       for (let i = 0; i < history.movies.length; i++) {
         sum[history.movies[i]] += history.ratings[i];
@@ -166,7 +170,16 @@ export class Recommender implements Disposable {
       this.#movieStats = { sum, count };
     }
     const known = catalogue.movies.filter((m) => this.#movieIndex(m.movieId) >= 0);
-    this.#search = new MovieSearch(known, (m) => this.#movieStats?.count[this.#movieIndex(m.movieId)] ?? 0);
+    this.#search = new MovieSearch(known, (m) => this.#ratingCount(this.#movieIndex(m.movieId)));
+  }
+
+  #ratingCount(m: number): number {
+    return this.#stats?.movieCount[m] ?? this.#movieStats?.count[m] ?? 0;
+  }
+
+  #movieMean(m: number): number | null {
+    if (this.#stats) return this.#stats.movieCount[m] ? this.#stats.movieMean[m] : null;
+    return this.#movieStats?.count[m] ? this.#movieStats.sum[m] / this.#movieStats.count[m] : null;
   }
 
   #movieIndex(movieId: number): number {
@@ -232,7 +245,7 @@ export class Recommender implements Disposable {
         x !== 0
       ),
       userMean: this.#userMean(u),
-      movieMean: this.#movieStats?.count[m] ? this.#movieStats.sum[m] / this.#movieStats.count[m] : null,
+      movieMean: this.#movieMean(m),
     };
   }
 
@@ -245,6 +258,7 @@ export class Recommender implements Disposable {
   }
 
   #userMean(u: number): number | null {
+    if (this.#stats) return this.#stats.userMean[u];
     const h = this.#history;
     if (!h || h.offsets[u + 1] === h.offsets[u]) return null;
     let sum = 0;
@@ -373,7 +387,7 @@ function search(sorted: Uint32Array, id: number): number {
 export async function loadRecommender(options: LoadRecommenderOptions = {}): Promise<Recommender> {
   const core = await WasmCore.create();
   const modelPath = options.modelPath ?? DEFAULT_MODEL_PATH;
-  const { header, model } = await readCheckpoint(core, modelPath);
+  const { header, model, stats } = await readCheckpoint(core, modelPath);
   try {
     const ratingsPath = options.ratingsPath ?? header.data.ratingsPath;
     const dir = ratingsPath ? ratingsPath.replace(/[^/\\]*$/, "") : "";
@@ -395,44 +409,42 @@ export async function loadRecommender(options: LoadRecommenderOptions = {}): Pro
       try {
         const { ratings } = await loadRatings(core, ratingsPath);
         using _r = ratings;
-        history = mapHistory(ratings.userIds, ratings.movieIds, ratings, model);
+        history = mapHistory(ratings, model);
       } catch (error) {
         if (!(error instanceof Error && /file not found/.test(error.message))) throw error;
       }
     }
-    return new Recommender(core, model, catalogue, features, history);
+    return new Recommender(core, model, catalogue, features, history, stats ?? null);
   } catch (error) {
     model.free();
     throw error;
   }
 }
 
-/** Users' rated movies and ratings, re-indexed to the model's indices. */
-function mapHistory(
-  userIds: Uint32Array,
-  movieIds: Uint32Array,
-  ratings: {
-    userOffsets: { view: Uint32Array };
-    columns: { movies: { view: Uint32Array }; ratings: { view: Float32Array } };
-  },
-  model: PmfModel,
-) {
-  const off = ratings.userOffsets.view, cm = ratings.columns.movies.view, cr = ratings.columns.ratings.view;
-  const movieMap = Int32Array.from(movieIds, (id) => search(model.movieIds, id));
+/** Users' rated movies and ratings, re-indexed to the model's indices (typed arrays; a plain copy when the ids match). */
+function mapHistory(ratings: Ratings, model: PmfModel) {
+  const n = ratings.nRatings;
+  const cu = ratings.columns.movies.view, cr = ratings.columns.ratings.view, off = ratings.userOffsets.view;
+  const same = (a: Uint32Array, b: Uint32Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+  if (same(ratings.userIds, model.userIds) && same(ratings.movieIds, model.movieIds)) {
+    return { offsets: off.slice(), movies: cu.slice(0, n), ratings: cr.slice(0, n) };
+  }
+  const movieMap = Int32Array.from(ratings.movieIds, (id) => search(model.movieIds, id));
   const offsets = new Uint32Array(model.nUsers + 1);
-  const movies: number[] = [], values: number[] = [];
+  const movies = new Uint32Array(n), values = new Float32Array(n);
+  let at = 0;
   for (let u = 0; u < model.nUsers; u++) {
-    const src = search(userIds, model.userIds[u]);
+    const src = search(ratings.userIds, model.userIds[u]);
     if (src >= 0) {
       for (let i = off[src]; i < off[src + 1]; i++) {
-        const m = movieMap[cm[i]];
+        const m = movieMap[cu[i]];
         if (m >= 0) {
-          movies.push(m);
-          values.push(cr[i]);
+          movies[at] = m;
+          values[at++] = cr[i];
         }
       }
     }
-    offsets[u + 1] = movies.length;
+    offsets[u + 1] = at;
   }
-  return { offsets, movies: Uint32Array.from(movies), ratings: Float32Array.from(values) };
+  return { offsets, movies: movies.slice(0, at), ratings: values.slice(0, at) };
 }

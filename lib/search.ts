@@ -24,7 +24,8 @@ interface Entry {
   movie: Movie;
   keys: string[];
   words: string[][];
-  grams: Set<string>;
+  /** Trigrams of the main title, built the first time a fuzzy match needs them. */
+  grams: Set<string> | null;
   popularity: number;
 }
 
@@ -47,7 +48,7 @@ export class MovieSearch {
         movie,
         keys,
         words: keys.map((k) => k.split(" ")),
-        grams: trigrams(keys[0] ?? ""),
+        grams: null,
         popularity: popularity(movie),
       };
     });
@@ -74,6 +75,7 @@ export class MovieSearch {
       }
       if (score === 0) {
         let common = 0;
+        e.grams ??= trigrams(e.keys[0] ?? "");
         for (const g of qGrams) if (e.grams.has(g)) common++;
         const sim = common / (qGrams.size + e.grams.size - common);
         if (sim >= 0.3) score = 40 * sim;

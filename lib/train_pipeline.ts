@@ -7,7 +7,13 @@
  * @module
  */
 
-import { type CheckpointMeta, readCheckpoint, type StoredMetrics, writeCheckpoint } from "./checkpoint.ts";
+import {
+  type CheckpointMeta,
+  type RatingStats,
+  readCheckpoint,
+  type StoredMetrics,
+  writeCheckpoint,
+} from "./checkpoint.ts";
 import { biasMetrics, constantMetrics, evaluateModel, fitBiases, meanOf, type Metrics } from "./evaluate.ts";
 import { defaultThreads, WorkerPool } from "./pool.ts";
 import { loadRatings } from "./ratings_load.ts";
@@ -130,6 +136,7 @@ export async function trainFromFile(core: WasmCore, options: TrainFileOptions): 
   const meta: CheckpointMeta = {
     split: splitOptions,
     data: { fingerprint: ratings.fingerprint, nRatings: ratings.nRatings, ratingsPath: options.ratingsPath },
+    stats: ratingStats(ratings),
   };
 
   const featuresDir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
@@ -173,6 +180,24 @@ export async function trainFromFile(core: WasmCore, options: TrainFileOptions): 
     modelPath,
     metadata: features ? { features: features.nFeatures, moviesCovered: features.covered } : null,
   };
+}
+
+/** Mean rating per user and per movie, and ratings per movie. */
+export function ratingStats(ratings: Ratings): RatingStats {
+  const off = ratings.userOffsets.view, m = ratings.columns.movies.view, r = ratings.columns.ratings.view;
+  const userMean = new Float32Array(ratings.nUsers);
+  const sum = new Float64Array(ratings.nMovies), movieCount = new Uint32Array(ratings.nMovies);
+  for (let u = 0; u < ratings.nUsers; u++) {
+    let s = 0;
+    for (let i = off[u]; i < off[u + 1]; i++) {
+      s += r[i];
+      sum[m[i]] += r[i];
+      movieCount[m[i]]++;
+    }
+    userMean[u] = off[u + 1] > off[u] ? s / (off[u + 1] - off[u]) : 0;
+  }
+  const movieMean = Float32Array.from(sum, (x, i) => (movieCount[i] ? x / movieCount[i] : 0));
+  return { userMean, movieMean, movieCount };
 }
 
 /** The folder whose feature files a ratings file would use by default. */
