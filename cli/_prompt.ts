@@ -1,99 +1,84 @@
 /**
- * The interactive prompt of `deno task predict` (line-based): pick a user,
- * type part of a title to see the predicted rating, or `top`, `similar
- * TITLE`, `new` (rate a few movies and get recommendations), `user ID`,
- * `help`; `q`, Ctrl-C or Ctrl-D leave.
+ * The interactive prompt of `deno task predict`: choose a user, then predict
+ * a rating (movie search with live suggestions: title, year, genres), see the
+ * user's top 10, find similar movies, or rate a few movies as a new user and
+ * get recommendations. "Quit", `q` in a search, Ctrl-C or Ctrl-D leave with
+ * the terminal restored.
  *
  * @module
  */
 
-import { createInterface } from "node:readline/promises";
+import { input, search, select } from "@inquirer/prompts";
 import process from "node:process";
-import {
-  loadRecommender,
-  type Recommender,
-  UnknownMovieError,
-  UnknownUserError,
-} from "../lib/recommender.ts";
 import type { Movie } from "../lib/movies.ts";
+import { loadRecommender, type Recommender, type ScoredMovie } from "../lib/recommender.ts";
 import { describePrediction, titleOf } from "./_format.ts";
 import { table } from "./_table.ts";
 
-const COMMANDS = `Type part of a movie title to see the predicted rating, or:
-  top [N]          the user's top N movies (default 10)
-  similar TITLE    movies most like one
-  new              rate a few movies as a new user and get recommendations
-  user ID          switch user
-  q                quit (Ctrl-C and Ctrl-D work too)`;
+/** Thrown to leave the prompt (q typed in a search). */
+class Quit extends Error {}
+
+/** True for the errors inquirer raises on Ctrl-C / Ctrl-D / a closed terminal. */
+function isExit(error: unknown): boolean {
+  return error instanceof Quit ||
+    (error instanceof Error && /ExitPromptError|AbortPromptError/.test(error.name));
+}
+
+/** Aborts the active prompt on Ctrl-D (inquirer handles Ctrl-C itself). */
+const ctrlD = new AbortController();
+const context = { signal: ctrlD.signal };
 
 /** Runs the prompt until the person quits. */
 export async function interactive(modelPath: string, useMetadata: boolean): Promise<void> {
   using rec = await loadRecommender({ modelPath });
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-  const ask = async (q: string): Promise<string | null> => {
-    try {
-      return (await rl.question(q)).trim();
-    } catch {
-      return null; // closed: Ctrl-D or Ctrl-C
-    }
+  const onKey = (_: unknown, key: { ctrl?: boolean; name?: string } | undefined) => {
+    if (key?.ctrl && key.name === "d") ctrlD.abort();
   };
-  let closed = false;
-  rl.on("close", () => (closed = true));
-  rl.on("SIGINT", () => rl.close());
+  process.stdin.on("keypress", onKey);
   const ids = rec.model.userIds;
   console.log(
     `Model: ${rec.model.nUsers} users, ${rec.model.nMovies} movies, k=${rec.model.k}${
       rec.hasMetadata ? ", with TMDB metadata" : ""
-    }.`,
+    }. Ctrl-C or Ctrl-D to quit.`,
   );
   try {
-    let user = await chooseUser(rec, ask, `User id (${ids[0]}–${ids[ids.length - 1]}): `);
-    if (user === null) return;
-    console.log(COMMANDS);
-    while (!closed) {
-      const line = await ask(`user ${user}> `);
-      if (line === null || line === "q" || line === "quit") break;
-      if (!line) continue;
-      try {
-        const [word, ...rest] = line.split(/\s+/);
-        const arg = rest.join(" ");
-        if (word === "help" || word === "?") console.log(COMMANDS);
-        else if (word === "top") {
-          const n = Number(arg || 10);
-          console.log(
-            movies(rec.recommend(user, Number.isInteger(n) && n > 0 ? n : 10, { useMetadata }), "rating"),
-          );
-        } else if (word === "similar" && arg) {
-          const m = await pickMovie(rec, arg, ask);
-          if (m) console.log(movies(rec.similarMovies(m.movieId, 10), "similarity"));
-        } else if (word === "user") {
-          user = await chooseUser(rec, ask, "User id: ", arg) ?? user;
-        } else if (word === "new") {
-          await newUser(rec, ask);
-        } else {
-          const m = await pickMovie(rec, line, ask);
-          if (m) {
-            console.log(
-              describePrediction(rec.predictRating({ userId: user, movieId: m.movieId, useMetadata })),
-            );
-          }
-        }
-      } catch (error) {
-        if (error instanceof UnknownMovieError || error instanceof UnknownUserError) {
-          console.log(error.message);
-        } else throw error;
+    let user = await askUser(rec, `User id (${ids[0]}–${ids[ids.length - 1]})`);
+    for (;;) {
+      const action = await select({
+        message: `User ${user}: what next?`,
+        choices: [
+          { name: "Predict a rating", value: "predict", description: "search a movie by part of its title" },
+          { name: "Top 10 for this user", value: "top" },
+          { name: "Similar movies", value: "similar" },
+          { name: "New user: rate a few movies", value: "new" },
+          { name: "Switch user", value: "user" },
+          { name: "Quit", value: "quit" },
+        ],
+      }, context);
+      if (action === "quit") break;
+      if (action === "predict") {
+        const m = await pickMovie(rec, "Movie (type part of the title)");
+        console.log(describePrediction(rec.predictRating({ userId: user, movieId: m.movieId, useMetadata })));
+      } else if (action === "top") {
+        console.log(movies(rec.recommend(user, 10, { useMetadata }), "rating"));
+      } else if (action === "similar") {
+        const m = await pickMovie(rec, "Movies similar to");
+        console.log(movies(rec.similarMovies(m.movieId, 10), "similarity"));
+      } else if (action === "new") {
+        await newUser(rec);
+      } else {
+        user = await askUser(rec, "User id");
       }
     }
+  } catch (error) {
+    if (!isExit(error)) throw error;
   } finally {
-    rl.close();
-    console.log("Bye.");
+    process.stdin.off("keypress", onKey);
   }
+  console.log("Bye.");
 }
 
-function movies(
-  rows: { title: string; year: number | null; genres: string[]; score: number }[],
-  name: string,
-) {
+function movies(rows: ScoredMovie[], name: string): string {
   return table(
     ["movie", "genres", name],
     rows.map((m) => [titleOf(m), m.genres.join(", "), m.score.toFixed(2)]),
@@ -101,66 +86,66 @@ function movies(
   );
 }
 
-async function chooseUser(
-  rec: Recommender,
-  ask: (q: string) => Promise<string | null>,
-  question: string,
-  given?: string,
-): Promise<number | null> {
-  for (let answer = given ?? await ask(question); answer !== null; answer = await ask(question)) {
-    if (answer === "q") return null;
-    const id = Number(answer);
-    const ids = rec.model.userIds;
-    if (Number.isInteger(id) && rec.model.userIds.includes(id)) return id;
-    console.log(
-      `Unknown user "${answer}": ids run from ${ids[0]} to ${
-        ids[ids.length - 1]
-      }; type one of them, or q to quit`,
-    );
-  }
-  return null;
+async function askUser(rec: Recommender, message: string): Promise<number> {
+  const ids = rec.model.userIds;
+  const answer = await input({
+    message,
+    validate: (v) => {
+      if (v.trim() === "q") return true;
+      const id = Number(v.trim());
+      return (Number.isInteger(id) && ids.includes(id)) ||
+        `Unknown user "${v}": ids run from ${ids[0]} to ${
+          ids[ids.length - 1]
+        } (or fold in a new user from the menu)`;
+    },
+  }, context);
+  if (answer.trim() === "q") throw new Quit();
+  return Number(answer.trim());
 }
 
-async function pickMovie(
-  rec: Recommender,
-  query: string,
-  ask: (q: string) => Promise<string | null>,
-): Promise<Movie | null> {
-  const hits = rec.search(query, 8);
-  if (!hits.length) {
-    rec.resolveMovie(query); // throws with "did you mean"
-    return null;
-  }
-  if (hits.length === 1) return hits[0];
-  hits.forEach((m, i) => console.log(`  ${i + 1}. ${titleOf(m)} — ${m.genres.join(", ")}`));
-  const answer = await ask("Which one (number, Enter for 1)? ");
-  if (answer === null) return null;
-  const i = answer === "" ? 0 : Number(answer) - 1;
-  return hits[i] ?? null;
-}
-
-async function newUser(rec: Recommender, ask: (q: string) => Promise<string | null>): Promise<void> {
-  console.log("Rate a few movies as TITLE = RATING (0.5–5), one per line; an empty line when done.");
-  const ratings: { movie: number; rating: number }[] = [];
-  for (let line = await ask("  rate> "); line; line = await ask("  rate> ")) {
-    const m = line.match(/^(.*?)\s*=\s*([\d.]+)$/);
-    if (!m) {
-      console.log('  Write it as TITLE = RATING, e.g. "toy story = 4.5"');
-      continue;
-    }
-    try {
-      const movie = await pickMovie(rec, m[1], ask);
-      if (movie) {
-        ratings.push({ movie: movie.movieId, rating: Number(m[2]) });
-        console.log(`  ${titleOf(movie)}: ${m[2]}`);
+async function pickMovie(rec: Recommender, message: string): Promise<Movie> {
+  const choice = await search<Movie | "quit">({
+    message,
+    source: (term) => {
+      if (!term) return [];
+      if (term.trim() === "q") return [{ name: "Quit", value: "quit" as const }];
+      const hits = rec.search(term, 8);
+      if (hits.length) {
+        return hits.map((m) => ({
+          name: titleOf(m),
+          value: m,
+          description: m.genres.join(", ") || "no genres",
+        }));
       }
-    } catch (error) {
-      if (error instanceof UnknownMovieError) console.log(`  ${error.message}`);
-      else throw error;
-    }
+      return [{ name: `No title matches "${term}"`, value: "quit" as const, disabled: true }];
+    },
+  }, context);
+  if (choice === "quit") throw new Quit();
+  return choice;
+}
+
+async function newUser(rec: Recommender): Promise<void> {
+  const ratings: { movie: number; rating: number }[] = [];
+  for (;;) {
+    const m = await pickMovie(
+      rec,
+      ratings.length ? `Rate another movie (${ratings.length} so far)` : "Rate a movie",
+    );
+    const rating = await select({
+      message: `Your rating of ${titleOf(m)}`,
+      choices: [5, 4.5, 4, 3.5, 3, 2.5, 2, 1.5, 1, 0.5].map((r) => ({ name: r.toFixed(1), value: r })),
+    }, context);
+    ratings.push({ movie: m.movieId, rating });
+    const more = await select({
+      message: "Next",
+      choices: [{ name: "Rate another movie", value: true }, {
+        name: "Show my recommendations",
+        value: false,
+      }],
+    }, context);
+    if (!more) break;
   }
-  if (!ratings.length) return;
   const folded = rec.foldInUser(ratings);
-  console.log(`Recommendations for the new user (${ratings.length} ratings):`);
+  console.log(`Recommendations for you (${ratings.length} ratings):`);
   console.log(movies(rec.recommendFor(folded, 10), "rating"));
 }

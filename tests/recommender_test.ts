@@ -105,7 +105,7 @@ Deno.test("predict --json answers scripts; without a terminal and without a ques
 });
 
 Deno.test({
-  name: "the interactive prompt, driven through a pseudo-terminal: search, rating, top N, quit",
+  name: "the interactive prompt, driven through a pseudo-terminal: live search, rating, top 10, Ctrl-D",
   ignore: Deno.build.os !== "linux",
   fn: async () => {
     const dir = await trained();
@@ -114,28 +114,36 @@ Deno.test({
     const cmd = `${DENO} run --config ${new URL("deno.json", ROOT).pathname} -A ${
       new URL("cli/predict.ts", ROOT).pathname
     } --model ${dir}/model.bin`;
-    // Keystrokes go in one by one with pauses, as a person types them.
-    const keys = ["7", `${movie.title}`, "", "top 3", "q"];
+    // Keystrokes as a person types them: an unknown user, a known one, "Predict a rating",
+    // part of a title (suggestions appear), Enter, down-arrow to "Top 10", Enter, Ctrl-D.
+    const keys = ["99999\r", "\x15", "7\r", "\r", movie.title.slice(0, 12), "\r", "\x1b[B\r", "\x04"];
     const child = new Deno.Command("script", {
       args: ["-qfec", cmd, "/dev/null"],
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1", TERM: "dumb" },
+      env: { NO_COLOR: "1" },
     }).spawn();
     const writer = child.stdin.getWriter();
+    await new Promise((r) => setTimeout(r, 2500));
     for (const k of keys) {
-      await new Promise((r) => setTimeout(r, 1500));
-      await writer.write(new TextEncoder().encode(`${k}\r`));
+      await writer.write(new TextEncoder().encode(k));
+      await new Promise((r) => setTimeout(r, 1200));
     }
-    await new Promise((r) => setTimeout(r, 1500));
-    await writer.close();
     const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const exited = await Promise.race([
+      child.status,
+      new Promise((r) => setTimeout(() => r("running"), 8000)),
+    ]);
+    await writer.close().catch(() => {});
     const { stdout } = await child.output();
     clearTimeout(timer);
-    const screen = new TextDecoder().decode(stdout);
-    assert.match(screen, /User id \(1–300\):/);
-    assert.match(screen, new RegExp(`Predicted rating for user 7: \\d\\.\\d\\d`));
+    // Strip ANSI sequences to read the screen as text.
+    const screen = new TextDecoder().decode(stdout).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+    assert.notEqual(exited, "running", "Ctrl-D ends the prompt");
+    assert.match(screen, /Unknown user "99999": ids run from 1 to 300/);
+    assert.match(screen, new RegExp(`${movie.title.slice(0, 12).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    assert.match(screen, /Predicted rating for user 7: \d\.\d\d/);
     assert.match(screen, /│ movie\s+│ genres\s+│ rating │/);
     assert.match(screen, /Bye\./);
   },
