@@ -139,6 +139,7 @@ Deno.test({
     const { stdout } = await child.output();
     clearTimeout(timer);
     // Strip ANSI sequences to read the screen as text.
+    // deno-lint-ignore no-control-regex
     const screen = new TextDecoder().decode(stdout).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
     assert.notEqual(exited, "running", "Ctrl-D ends the prompt");
     assert.match(screen, /Unknown user "99999": ids run from 1 to 300/);
