@@ -268,8 +268,9 @@ export interface LoadedCheckpoint {
 }
 
 /**
- * Reads and verifies a model file (magic, version, length, every checksum)
- * before building anything; a bad file is refused whole with a
+ * Reads and verifies a model file (magic, version, length, and the checksum
+ * of every array it loads — the training state too when `training`) before
+ * building anything; a bad file is refused whole with a
  * {@link ModelFileError} saying what is wrong and what to do.
  */
 export async function readCheckpoint(
@@ -277,9 +278,9 @@ export async function readCheckpoint(
   path: string,
   options: { training?: boolean; features?: MovieFeatures | null } = {},
 ): Promise<LoadedCheckpoint> {
-  let bytes: Uint8Array;
+  let file: Deno.FsFile;
   try {
-    bytes = await Deno.readFile(path);
+    file = await Deno.open(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new ModelFileError(
@@ -289,11 +290,14 @@ export async function readCheckpoint(
     }
     throw error;
   }
+  using _file = file;
+  const size = (await file.stat()).size;
   const fail = (what: string) => new ModelFileError(path, `Cannot load model "${path}": ${what}`);
-  if (bytes.length < PREFIX || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
+  const prefix = await readRange(file, 0, Math.min(PREFIX, size));
+  if (prefix.length < PREFIX || new TextDecoder().decode(prefix.subarray(0, 8)) !== MAGIC) {
     throw fail("it is not a movie-recommender model file (wrong magic bytes)");
   }
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dv = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
   const version = dv.getUint32(8, true);
   if (version !== MODEL_FORMAT_VERSION) {
     throw fail(
@@ -301,25 +305,32 @@ export async function readCheckpoint(
     );
   }
   const headerLen = dv.getUint32(12, true);
-  if (PREFIX + headerLen > bytes.length) throw fail(truncated(bytes.length, PREFIX + headerLen));
-  const headerBytes = bytes.subarray(PREFIX, PREFIX + headerLen);
+  if (PREFIX + headerLen > size) throw fail(truncated(size, PREFIX + headerLen));
+  const headerBytes = await readRange(file, PREFIX, headerLen);
   if (headerChecksum(core, headerBytes) !== getChecksum(dv)) {
     throw fail("its header fails its checksum (corrupt)");
   }
   const header: ModelHeader = JSON.parse(new TextDecoder().decode(headerBytes));
   const last = header.arrays[header.arrays.length - 1];
-  if (last && last.offset + last.length * 4 > bytes.length) {
-    throw fail(truncated(bytes.length, last.offset + last.length * 4));
+  if (last && last.offset + last.length * 4 > size) {
+    throw fail(truncated(size, last.offset + last.length * 4));
   }
   const { nUsers, nMovies, k, stride } = header.shape;
   if (stride !== strideFor(k)) throw fail(`its shape is inconsistent (k ${k}, stride ${stride}) (corrupt)`);
 
-  for (const e of header.arrays) {
+  // Read and verify the arrays this load uses (the training state only when training).
+  const training = (name: string) =>
+    name.startsWith("cur_") || name.startsWith("adam_") || name.startsWith("meta_moment");
+  const wanted = header.arrays.filter((e) => options.training || !training(e.name));
+  const arrays = new Map<string, Uint8Array>();
+  for (const e of wanted) {
+    const bytes = await readRange(file, e.offset, e.length * 4);
     using tmp = core.allocArray(Uint32Array, Math.max(1, e.length));
-    core.view(Uint8Array, tmp.ptr, e.length * 4).set(bytes.subarray(e.offset, e.offset + e.length * 4));
+    core.view(Uint8Array, tmp.ptr, e.length * 4).set(bytes);
     if (checksum(core, tmp.ptr, e.length) !== e.checksum) {
       throw fail(`its array "${e.name}" fails its checksum (corrupt)`);
     }
+    arrays.set(e.name, bytes);
   }
   const owned: { free(): void }[] = [];
   try {
@@ -327,7 +338,7 @@ export async function readCheckpoint(
       const e = header.arrays.find((a) => a.name === name);
       if (!e) throw fail(`it lacks the array "${name}" (corrupt)`);
       // Every array's checksum was verified above.
-      const src = bytes.subarray(e.offset, e.offset + e.length * 4);
+      const src = arrays.get(name)!;
       if (into) {
         if (into.length !== e.length) throw fail(`its array "${name}" has the wrong length (corrupt)`);
         core.view(Uint8Array, into.ptr, e.length * 4).set(src);
@@ -392,6 +403,18 @@ export async function readCheckpoint(
     for (const o of owned) o.free();
     throw error;
   }
+}
+
+async function readRange(file: Deno.FsFile, offset: number, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  await file.seek(offset, Deno.SeekMode.Start);
+  let done = 0;
+  while (done < length) {
+    const n = await file.read(out.subarray(done));
+    if (n === null) break;
+    done += n;
+  }
+  return done === length ? out : out.subarray(0, done);
 }
 
 function truncated(have: number, need: number): string {
