@@ -21,6 +21,8 @@ import { AdamState } from "./_train_kernels.ts";
 import { MetaTrainer } from "./meta_params.ts";
 import { PmfModel, strideFor } from "./model.ts";
 import type { MovieFeatures } from "./movie_features.ts";
+import { type Movie, MovieCatalogue } from "./movies.ts";
+import { titleKey } from "./titles.ts";
 import type { RatingsFingerprint } from "./ratings.ts";
 import type { SplitOptions } from "./splits.ts";
 import type { EpochReport, TrainConfig, TrainState } from "./train.ts";
@@ -85,6 +87,8 @@ export interface ModelHeader {
   history: EpochReport[];
   /** Test metrics, once training finished. */
   metrics: StoredMetrics | null;
+  /** The model's movies as [movieId, title, year, "genre|genre", "alias|alias", "key|key"], or absent. */
+  catalogue?: [number, string, number | null, string, string, string][];
   /** The metadata projection: feature count, feature schema, Adam steps of W; null without metadata. */
   meta: { nFeatures: number; schema: string; steps: number; hidden: number } | null;
   /** Arrays in the file. */
@@ -106,6 +110,8 @@ export interface CheckpointMeta {
   metrics?: StoredMetrics | null;
   /** Per-user and per-movie rating statistics of the data (context for predictions). */
   stats?: RatingStats;
+  /** The catalogue entries of the model's movies, so a loaded model needs no movies.csv. */
+  catalogue?: readonly Movie[];
 }
 
 /** Mean rating of every user and movie and each movie's number of ratings, by model index. */
@@ -185,6 +191,20 @@ export async function writeCheckpoint(
     finished: state.finished,
     history: state.history,
     metrics: meta.metrics ?? null,
+    ...(meta.catalogue
+      ? {
+        catalogue: meta.catalogue.map((c) =>
+          [
+            c.movieId,
+            c.title,
+            c.year,
+            c.genres.join("|"),
+            c.aliases.join("|"),
+            [c.title, ...c.aliases].map(titleKey).join("|"),
+          ] as [number, string, number | null, string, string, string]
+        ),
+      }
+      : {}),
     meta: m.meta
       ? {
         nFeatures: m.meta.nFeatures,
@@ -423,4 +443,24 @@ function truncated(have: number, need: number): string {
 
 function pad16(n: number): number {
   return Math.ceil(n / 16) * 16;
+}
+
+/** The catalogue stored in a model file's header (tmdbId and imdbId are not kept), or null. */
+export function storedCatalogue(header: ModelHeader): MovieCatalogue | null {
+  if (!header.catalogue) return null;
+  const movies: Movie[] = [], keys: string[][] = [];
+  for (const [movieId, title, year, genres, aliases, titleKeys] of header.catalogue) {
+    movies.push({
+      movieId,
+      title,
+      rawTitle: year === null ? title : `${title} (${year})`,
+      year,
+      genres: genres ? genres.split("|") : [],
+      aliases: aliases ? aliases.split("|") : [],
+      imdbId: null,
+      tmdbId: null,
+    });
+    keys.push(titleKeys.split("|"));
+  }
+  return new MovieCatalogue(movies, [], keys);
 }

@@ -38,15 +38,19 @@ export class MovieCatalogue {
   readonly notes: readonly string[];
   #byId = new Map<number, Movie>();
   #byKey = new Map<string, Movie[]>();
+  #keys = new Map<Movie, string[]>();
 
-  /** Indexes `movies`. */
-  constructor(movies: Movie[], notes: string[] = []) {
+  /** Indexes `movies`; `keys[i]`, when given, are movie i's precomputed title keys. */
+  constructor(movies: Movie[], notes: string[] = [], keys?: readonly string[][]) {
+    const given = new Map<Movie, string[]>();
+    if (keys) movies.forEach((m, i) => keys[i] && given.set(m, keys[i]));
     this.movies = [...movies].sort((a, b) => a.movieId - b.movieId);
     this.notes = notes;
     for (const m of this.movies) {
       this.#byId.set(m.movieId, m);
-      for (const t of [m.title, ...m.aliases]) {
-        const key = titleKey(t);
+      const keys = given.get(m) ?? [m.title, ...m.aliases].map(titleKey);
+      this.#keys.set(m, keys);
+      for (const key of keys) {
         const list = this.#byKey.get(key) ?? [];
         if (!list.includes(m)) list.push(m);
         this.#byKey.set(key, list);
@@ -57,6 +61,11 @@ export class MovieCatalogue {
   /** Number of movies. */
   get size(): number {
     return this.movies.length;
+  }
+
+  /** The comparable keys (`titleKey`) of a movie's title and aliases. */
+  keysOf(movie: Movie): string[] {
+    return this.#keys.get(movie) ?? [movie.title, ...movie.aliases].map(titleKey);
   }
 
   /** The movie with this MovieLens id. */

@@ -261,3 +261,49 @@ async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let done = 0;
   while (done < bytes.length) done += await file.write(bytes.subarray(done));
 }
+
+/**
+ * Reads only the named arrays of a current, intact cache (each verified by
+ * its checksum), as raw little-endian bytes; null when the cache is missing,
+ * stale or damaged (then load the ratings the usual way).
+ */
+export async function readCacheArrays(
+  core: WasmCore,
+  path: string,
+  fingerprint: RatingsFingerprint,
+  names: readonly string[],
+): Promise<Map<string, Uint8Array> | null> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path);
+  } catch {
+    return null;
+  }
+  using _file = file;
+  const prefix = new Uint8Array(16);
+  if (await readFull(file, prefix) < 16 || new TextDecoder().decode(prefix.subarray(0, 8)) !== MAGIC) {
+    return null;
+  }
+  const dv = new DataView(prefix.buffer);
+  if (dv.getUint32(8, true) !== CACHE_VERSION) return null;
+  const headerBytes = new Uint8Array(dv.getUint32(12, true));
+  await readFull(file, headerBytes);
+  let header: CacheHeader;
+  try {
+    header = JSON.parse(new TextDecoder().decode(headerBytes));
+  } catch {
+    return null;
+  }
+  if (describeChange(header.source, fingerprint)) return null;
+  const out = new Map<string, Uint8Array>();
+  for (const name of names) {
+    const e = header.arrays.find((a) => a.name === name);
+    if (!e) return null;
+    using tmp = core.allocArray(Uint32Array, Math.max(1, e.length));
+    await file.seek(e.offset, Deno.SeekMode.Start);
+    if (await readFull(file, core.view(Uint8Array, tmp.ptr, e.length * 4)) !== e.length * 4) return null;
+    if (checksum(core, tmp.ptr, e.length) !== e.checksum) return null;
+    out.set(name, core.view(Uint8Array, tmp.ptr, e.length * 4).slice());
+  }
+  return out;
+}

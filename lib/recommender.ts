@@ -8,12 +8,13 @@
  * @module
  */
 
-import { type RatingStats, readCheckpoint } from "./checkpoint.ts";
+import { type RatingStats, readCheckpoint, storedCatalogue } from "./checkpoint.ts";
 import type { PmfModel } from "./model.ts";
 import { loadMovieFeatures, type MovieFeatures } from "./movie_features.ts";
 import { loadMovieCatalogue, type Movie, type MovieCatalogue } from "./movies.ts";
 import { loadRatings } from "./ratings_load.ts";
-import type { Ratings } from "./ratings.ts";
+import { cachePathFor, readCacheArrays } from "./ratings_cache.ts";
+import { fingerprintFile } from "./ratings_ingest.ts";
 import { MovieVectors, topMovies } from "./recommend.ts";
 import { MovieSearch } from "./search.ts";
 import { DEFAULT_MODEL_PATH } from "./train_pipeline.ts";
@@ -138,7 +139,7 @@ export class Recommender implements Disposable {
   #withMeta: MovieVectors;
   #withoutMeta: MovieVectors | null;
   #search: MovieSearch;
-  #history: { offsets: Uint32Array; movies: Uint32Array; ratings: Float32Array } | null;
+  #history: History | null;
   #movieStats: { sum: Float64Array; count: Uint32Array } | null;
   #stats: RatingStats | null;
 
@@ -148,7 +149,7 @@ export class Recommender implements Disposable {
     model: PmfModel,
     catalogue: MovieCatalogue,
     features: MovieFeatures | null,
-    history: { offsets: Uint32Array; movies: Uint32Array; ratings: Float32Array } | null,
+    history: History | null,
     stats: RatingStats | null = null,
   ) {
     this.#core = core;
@@ -161,16 +162,20 @@ export class Recommender implements Disposable {
     this.#history = history;
     this.#movieStats = null;
     this.#stats = stats;
-    if (history && !stats) {
+    if (history?.ratings && !stats) {
       const sum = new Float64Array(model.nMovies), count = new Uint32Array(model.nMovies);
       for (let i = 0; i < history.movies.length; i++) {
-        sum[history.movies[i]] += history.ratings[i];
+        sum[history.movies[i]] += history.ratings![i];
         count[history.movies[i]]++;
       }
       this.#movieStats = { sum, count };
     }
     const known = catalogue.movies.filter((m) => this.#movieIndex(m.movieId) >= 0);
-    this.#search = new MovieSearch(known, (m) => this.#ratingCount(this.#movieIndex(m.movieId)));
+    this.#search = new MovieSearch(
+      known,
+      (m) => this.#ratingCount(this.#movieIndex(m.movieId)),
+      (m) => catalogue.keysOf(m),
+    );
   }
 
   #ratingCount(m: number): number {
@@ -260,7 +265,7 @@ export class Recommender implements Disposable {
   #userMean(u: number): number | null {
     if (this.#stats) return this.#stats.userMean[u];
     const h = this.#history;
-    if (!h || h.offsets[u + 1] === h.offsets[u]) return null;
+    if (!h?.ratings || h.offsets[u + 1] === h.offsets[u]) return null;
     let sum = 0;
     for (let i = h.offsets[u]; i < h.offsets[u + 1]; i++) sum += h.ratings[i];
     return sum / (h.offsets[u + 1] - h.offsets[u]);
@@ -391,8 +396,8 @@ export async function loadRecommender(options: LoadRecommenderOptions = {}): Pro
   try {
     const ratingsPath = options.ratingsPath ?? header.data.ratingsPath;
     const dir = ratingsPath ? ratingsPath.replace(/[^/\\]*$/, "") : "";
-    const moviesPath = options.moviesPath ?? `${dir}movies.csv`;
-    const catalogue = await loadMovieCatalogue(moviesPath);
+    const catalogue = (options.moviesPath ? null : storedCatalogue(header)) ??
+      await loadMovieCatalogue(options.moviesPath ?? `${dir}movies.csv`);
     let features: MovieFeatures | null = null;
     if (model.meta) {
       const featuresDir = options.featuresDir ?? header.data.featuresDir ?? dir.replace(/[/\\]$/, "");
@@ -407,9 +412,21 @@ export async function loadRecommender(options: LoadRecommenderOptions = {}): Pro
     let history = null;
     if (ratingsPath) {
       try {
-        const { ratings } = await loadRatings(core, ratingsPath);
-        using _r = ratings;
-        history = mapHistory(ratings, model);
+        history = await quickHistory(core, ratingsPath, model);
+        if (!history) {
+          const { ratings } = await loadRatings(core, ratingsPath);
+          using _r = ratings;
+          history = mapHistory(
+            {
+              userIds: ratings.userIds,
+              movieIds: ratings.movieIds,
+              offsets: ratings.userOffsets.view.slice(),
+            },
+            ratings.columns.movies.view.slice(0, ratings.nRatings),
+            ratings.columns.ratings.view.slice(0, ratings.nRatings),
+            model,
+          );
+        }
       } catch (error) {
         if (!(error instanceof Error && /file not found/.test(error.message))) throw error;
       }
@@ -421,30 +438,71 @@ export async function loadRecommender(options: LoadRecommenderOptions = {}): Pro
   }
 }
 
-/** Users' rated movies and ratings, re-indexed to the model's indices (typed arrays; a plain copy when the ids match). */
-function mapHistory(ratings: Ratings, model: PmfModel) {
-  const n = ratings.nRatings;
-  const cu = ratings.columns.movies.view, cr = ratings.columns.ratings.view, off = ratings.userOffsets.view;
-  const same = (a: Uint32Array, b: Uint32Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-  if (same(ratings.userIds, model.userIds) && same(ratings.movieIds, model.movieIds)) {
-    return { offsets: off.slice(), movies: cu.slice(0, n), ratings: cr.slice(0, n) };
+/** Users' rated movies from the ratings cache alone (offsets and movies; no ratings), or null. */
+async function quickHistory(core: WasmCore, ratingsPath: string, model: PmfModel): Promise<History | null> {
+  let fingerprint;
+  try {
+    using f = await Deno.open(ratingsPath);
+    fingerprint = await fingerprintFile(f, (await f.stat()).size);
+  } catch {
+    return null;
   }
-  const movieMap = Int32Array.from(ratings.movieIds, (id) => search(model.movieIds, id));
+  const arrays = await readCacheArrays(core, cachePathFor(ratingsPath), fingerprint, [
+    "userIds",
+    "movieIds",
+    "userOffsets",
+    "movies",
+  ]);
+  if (!arrays) return null;
+  const u32 = (name: string) => new Uint32Array(arrays.get(name)!.buffer);
+  return mapHistory(
+    { userIds: u32("userIds"), movieIds: u32("movieIds"), offsets: u32("userOffsets") },
+    u32("movies"),
+    null,
+    model,
+  );
+}
+
+/** A user's rated movies (model indices) and, when known, the ratings. */
+interface History {
+  offsets: Uint32Array;
+  movies: Uint32Array;
+  ratings: Float32Array | null;
+}
+
+/**
+ * Users' rated movies (and ratings), re-indexed to the model's indices; the
+ * arrays are used as they are when the ids match, so pass copies the caller
+ * does not keep.
+ */
+function mapHistory(
+  source: { userIds: Uint32Array; movieIds: Uint32Array; offsets: Uint32Array },
+  cm: Uint32Array,
+  cr: Float32Array | null,
+  model: PmfModel,
+): History {
+  const n = cm.length, off = source.offsets;
+  const same = (a: Uint32Array, b: Uint32Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+  if (same(source.userIds, model.userIds) && same(source.movieIds, model.movieIds)) {
+    return { offsets: off, movies: cm, ratings: cr };
+  }
+  const movieMap = Int32Array.from(source.movieIds, (id) => search(model.movieIds, id));
   const offsets = new Uint32Array(model.nUsers + 1);
-  const movies = new Uint32Array(n), values = new Float32Array(n);
+  const movies = new Uint32Array(n), values = cr ? new Float32Array(n) : null;
   let at = 0;
   for (let u = 0; u < model.nUsers; u++) {
-    const src = search(ratings.userIds, model.userIds[u]);
+    const src = search(source.userIds, model.userIds[u]);
     if (src >= 0) {
       for (let i = off[src]; i < off[src + 1]; i++) {
-        const m = movieMap[cu[i]];
+        const m = movieMap[cm[i]];
         if (m >= 0) {
           movies[at] = m;
-          values[at++] = cr[i];
+          if (values && cr) values[at] = cr[i];
+          at++;
         }
       }
     }
     offsets[u + 1] = at;
   }
-  return { offsets, movies: movies.slice(0, at), ratings: values.slice(0, at) };
+  return { offsets, movies: movies.slice(0, at), ratings: values ? values.slice(0, at) : null };
 }

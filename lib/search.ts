@@ -40,10 +40,17 @@ function trigrams(key: string): Set<string> {
 export class MovieSearch {
   #entries: Entry[];
 
-  /** Indexes `movies`; `popularity(movie)` breaks ties (e.g. its number of ratings). */
-  constructor(movies: readonly Movie[], popularity: (movie: Movie) => number = () => 0) {
+  /**
+   * Indexes `movies`; `popularity(movie)` breaks ties (e.g. its number of
+   * ratings); `keysOf` can supply precomputed title keys.
+   */
+  constructor(
+    movies: readonly Movie[],
+    popularity: (movie: Movie) => number = () => 0,
+    keysOf: (movie: Movie) => string[] = (m) => [m.title, ...m.aliases].map(titleKey),
+  ) {
     this.#entries = movies.map((movie) => {
-      const keys = [movie.title, ...movie.aliases].map(titleKey).filter(Boolean);
+      const keys = keysOf(movie).filter(Boolean);
       return {
         movie,
         keys,

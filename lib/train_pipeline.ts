@@ -37,6 +37,7 @@ import {
   type TrainState,
 } from "./train.ts";
 import type { PmfModel } from "./model.ts";
+import { loadMovieCatalogue, type Movie } from "./movies.ts";
 import { featureFiles, loadMovieFeatures, type MovieFeatures } from "./movie_features.ts";
 import type { WasmCore } from "./wasm.ts";
 
@@ -137,6 +138,7 @@ export async function trainFromFile(core: WasmCore, options: TrainFileOptions): 
     split: splitOptions,
     data: { fingerprint: ratings.fingerprint, nRatings: ratings.nRatings, ratingsPath: options.ratingsPath },
     stats: ratingStats(ratings),
+    catalogue: await catalogueFor(options.ratingsPath, ratings.movieIds),
   };
 
   const featuresDir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
@@ -180,6 +182,18 @@ export async function trainFromFile(core: WasmCore, options: TrainFileOptions): 
     modelPath,
     metadata: features ? { features: features.nFeatures, moviesCovered: features.covered } : null,
   };
+}
+
+/** The catalogue entries of the rated movies, from movies.csv beside the ratings (undefined without it). */
+async function catalogueFor(ratingsPath: string, movieIds: Uint32Array): Promise<Movie[] | undefined> {
+  const path = `${ratingsPath.replace(/[^/\\]*$/, "")}movies.csv`;
+  try {
+    const catalogue = await loadMovieCatalogue(path, { linksPath: null });
+    return Array.from(movieIds, (id) => catalogue.byId(id)).filter((m): m is Movie => m !== undefined);
+  } catch (error) {
+    if (error instanceof Error && /file not found/.test(error.message)) return undefined;
+    throw error;
+  }
 }
 
 /** Mean rating per user and per movie, and ratings per movie. */

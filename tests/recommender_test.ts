@@ -150,6 +150,31 @@ Deno.test({
   },
 });
 
+Deno.test("loadModel() needs no movies.csv (the model file carries its catalogue) and rebuilds a missing ratings cache", async () => {
+  const dir = await trained();
+  const copy = await Deno.makeTempDir({ prefix: "pmf-rec-copy-" });
+  try {
+    await Deno.copyFile(`${dir}/ratings.csv`, `${copy}/ratings.csv`);
+    const model = await Deno.readFile(`${dir}/model.bin`);
+    await Deno.writeFile(`${copy}/model.bin`, model);
+    using rec = await loadModel({
+      modelPath: `${copy}/model.bin`,
+      ratingsPath: `${copy}/ratings.csv`,
+      featuresDir: dir,
+    });
+    const movie = rec.catalogue.byId(rec.model.movieIds[10])!;
+    assert.equal(rec.search(`${movie.title} (${movie.year})`, 1)[0].movieId, movie.movieId);
+    const lines = (await Deno.readTextFile(`${copy}/ratings.csv`)).split("\n").filter((l) =>
+      l.startsWith("4,")
+    );
+    const rated = new Set(lines.map((l) => Number(l.split(",")[1])));
+    assert.ok(rec.recommend(4, 20).every((m) => !rated.has(m.movieId)));
+    assert.ok((await Deno.stat(`${copy}/ratings.csv.pmfcache`)).size > 0, "the cache was rebuilt");
+  } finally {
+    await Deno.remove(copy, { recursive: true });
+  }
+});
+
 Deno.test("cleanup of the shared recommender set", async () => {
   if (shared) await Deno.remove(shared, { recursive: true });
   shared = undefined;
