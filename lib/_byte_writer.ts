@@ -4,6 +4,8 @@
  * @module
  */
 
+import { writeAll } from "./_io.ts";
+
 const ENCODER = new TextEncoder();
 
 /** Appends text and numbers to a buffer and flushes it to a file when full. */
@@ -69,11 +71,6 @@ export class ByteWriter {
     await writeAll(this.#file, this.#buf.subarray(0, this.#pos));
     this.#pos = 0;
   }
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let done = 0;
-  while (done < bytes.length) done += await file.write(bytes.subarray(done));
 }
 
 /** Quotes a CSV field when it holds a comma, a quote or a line break (RFC 4180). */

@@ -16,6 +16,7 @@
  * @module
  */
 
+import { pad16, readRange } from "./_io.ts";
 import { checksum } from "./_ingest_kernels.ts";
 import { AdamState } from "./_train_kernels.ts";
 import { MetaTrainer } from "./meta_params.ts";
@@ -52,6 +53,18 @@ export interface StoredMetrics {
   test: Record<string, { rmse: number; mae: number }>;
   /** Number of test ratings. */
   nTest: number;
+}
+
+/** The data a model was trained on: the ratings file's fingerprint and size, and where it and the features were. */
+export interface ModelData {
+  /** Fingerprint of the ratings CSV. */
+  fingerprint: RatingsFingerprint;
+  /** Number of ratings. */
+  nRatings: number;
+  /** The ratings CSV as given to training. */
+  ratingsPath?: string;
+  /** The features folder, or null for a model without metadata. */
+  featuresDir?: string | null;
 }
 
 /** The JSON header of a model file. */
@@ -425,24 +438,8 @@ export async function readCheckpoint(
   }
 }
 
-async function readRange(file: Deno.FsFile, offset: number, length: number): Promise<Uint8Array> {
-  const out = new Uint8Array(length);
-  await file.seek(offset, Deno.SeekMode.Start);
-  let done = 0;
-  while (done < length) {
-    const n = await file.read(out.subarray(done));
-    if (n === null) break;
-    done += n;
-  }
-  return done === length ? out : out.subarray(0, done);
-}
-
 function truncated(have: number, need: number): string {
   return `it is truncated: ${have} bytes, expected at least ${need} (an interrupted copy or a full disk?); retrain or restore it`;
-}
-
-function pad16(n: number): number {
-  return Math.ceil(n / 16) * 16;
 }
 
 /** The catalogue stored in a model file's header (tmdbId and imdbId are not kept), or null. */

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { writeAll } from "./_io.ts";
+
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
 /** The header bytes of a C-order little-endian float32 array of `shape`. */
@@ -89,9 +91,4 @@ export function readNpyHeader(bytes: Uint8Array): NpyInfo {
     shape: shape.split(",").map((s) => s.trim()).filter(Boolean).map(Number),
     dataOffset: start + len,
   };
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let done = 0;
-  while (done < bytes.length) done += await file.write(bytes.subarray(done));
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { indexOfSorted } from "./_io.ts";
 import { freeColumns, type RatingColumns } from "./_ingest_kernels.ts";
 import type { CoreArray } from "./wasm.ts";
 
@@ -90,12 +91,12 @@ export class Ratings implements Disposable {
 
   /** Dense index of a MovieLens userId, or -1. */
   userIndex(userId: number): number {
-    return search(this.userIds, userId);
+    return indexOfSorted(this.userIds, userId);
   }
 
   /** Dense index of a MovieLens movieId, or -1. */
   movieIndex(movieId: number): number {
-    return search(this.movieIds, movieId);
+    return indexOfSorted(this.movieIds, movieId);
   }
 
   /** Mean of all ratings. */
@@ -118,15 +119,4 @@ export class Ratings implements Disposable {
   [Symbol.dispose](): void {
     this.free();
   }
-}
-
-function search(sorted: Uint32Array, id: number): number {
-  let lo = 0, hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] === id) return mid;
-    if (sorted[mid] < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { pad16, readFull, writeAll } from "./_io.ts";
 import { checksum, type RatingColumns } from "./_ingest_kernels.ts";
 import { type IngestReport, Ratings, type RatingsFingerprint } from "./ratings.ts";
 import type { CoreArray, WasmCore } from "./wasm.ts";
@@ -241,25 +242,6 @@ function hostChecksum(core: WasmCore, words: Uint32Array): string {
   using tmp = core.allocArray(Uint32Array, words.length);
   tmp.view.set(words);
   return checksum(core, tmp.ptr, words.length);
-}
-
-function pad16(n: number): number {
-  return Math.ceil(n / 16) * 16;
-}
-
-async function readFull(file: Deno.FsFile, into: Uint8Array): Promise<number> {
-  let done = 0;
-  while (done < into.length) {
-    const n = await file.read(into.subarray(done));
-    if (n === null) break;
-    done += n;
-  }
-  return done;
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let done = 0;
-  while (done < bytes.length) done += await file.write(bytes.subarray(done));
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   userOffsets,
 } from "./_ingest_kernels.ts";
 import { DataSyntaxError, displayText, notFound } from "./errors.ts";
+import { readRange } from "./_io.ts";
 import { type IngestReport, Ratings, type RatingsFingerprint } from "./ratings.ts";
 import type { CoreArray, WasmCore } from "./wasm.ts";
 
@@ -84,11 +85,9 @@ export async function ingestRatingsCsv(
 export async function fingerprintFile(file: Deno.FsFile, size: number): Promise<RatingsFingerprint> {
   const stat = await file.stat();
   const span = 65536;
-  const head = new Uint8Array(Math.min(span, size));
+  const head = await readRange(file, 0, Math.min(span, size));
   const tailStart = Math.max(head.length, size - span);
-  const tail = new Uint8Array(size - tailStart);
-  await readAt(file, head, 0);
-  await readAt(file, tail, tailStart);
+  const tail = await readRange(file, tailStart, size - tailStart);
   const both = new Uint8Array(head.length + tail.length);
   both.set(head);
   both.set(tail, head.length);
@@ -98,16 +97,6 @@ export async function fingerprintFile(file: Deno.FsFile, size: number): Promise<
     mtimeMs: stat.mtime?.getTime() ?? 0,
     headTailSha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
   };
-}
-
-async function readAt(file: Deno.FsFile, into: Uint8Array, offset: number): Promise<void> {
-  await file.seek(offset, Deno.SeekMode.Start);
-  let done = 0;
-  while (done < into.length) {
-    const n = await file.read(into.subarray(done));
-    if (n === null) break;
-    done += n;
-  }
 }
 
 /** One ingestion run: owns its staging buffer, state and columns until it hands them over. */

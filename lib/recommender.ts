@@ -8,6 +8,7 @@
  * @module
  */
 
+import { indexOfSorted } from "./_io.ts";
 import { type RatingStats, readCheckpoint, storedCatalogue } from "./checkpoint.ts";
 import type { PmfModel } from "./model.ts";
 import { loadMovieFeatures, type MovieFeatures } from "./movie_features.ts";
@@ -188,11 +189,11 @@ export class Recommender implements Disposable {
   }
 
   #movieIndex(movieId: number): number {
-    return search(this.model.movieIds, movieId);
+    return indexOfSorted(this.model.movieIds, movieId);
   }
 
   #userIndex(userId: number): number {
-    const u = search(this.model.userIds, userId);
+    const u = indexOfSorted(this.model.userIds, userId);
     if (u < 0) {
       const ids = this.model.userIds;
       throw new UnknownUserError(userId, ids[0], ids[ids.length - 1], ids.length);
@@ -372,17 +373,6 @@ export class Recommender implements Disposable {
   }
 }
 
-function search(sorted: Uint32Array, id: number): number {
-  let lo = 0, hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] === id) return mid;
-    if (sorted[mid] < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
 /**
  * Loads a trained model with what it needs to answer questions: the
  * catalogue (required, for titles), the ratings (optional: users' histories
@@ -486,12 +476,12 @@ function mapHistory(
   if (same(source.userIds, model.userIds) && same(source.movieIds, model.movieIds)) {
     return { offsets: off, movies: cm, ratings: cr };
   }
-  const movieMap = Int32Array.from(source.movieIds, (id) => search(model.movieIds, id));
+  const movieMap = Int32Array.from(source.movieIds, (id) => indexOfSorted(model.movieIds, id));
   const offsets = new Uint32Array(model.nUsers + 1);
   const movies = new Uint32Array(n), values = cr ? new Float32Array(n) : null;
   let at = 0;
   for (let u = 0; u < model.nUsers; u++) {
-    const src = search(source.userIds, model.userIds[u]);
+    const src = indexOfSorted(source.userIds, model.userIds[u]);
     if (src >= 0) {
       for (let i = off[src]; i < off[src + 1]; i++) {
         const m = movieMap[cm[i]];
