@@ -82,12 +82,7 @@ export interface ModelHeader {
   /** How the ratings were split. */
   split: Required<SplitOptions>;
   /** The ratings file the model was trained on, and the features folder it used. */
-  data: {
-    fingerprint: RatingsFingerprint;
-    nRatings: number;
-    ratingsPath?: string;
-    featuresDir?: string | null;
-  };
+  data: ModelData;
   /** Epochs completed. */
   epoch: number;
   /** Epoch of the stored best model. */
@@ -113,12 +108,7 @@ export interface CheckpointMeta {
   /** How the ratings were split. */
   split: Required<SplitOptions>;
   /** The ratings the model was trained on (and where they and the features were). */
-  data: {
-    fingerprint: RatingsFingerprint;
-    nRatings: number;
-    ratingsPath?: string;
-    featuresDir?: string | null;
-  };
+  data: ModelData;
   /** Test metrics, when known. */
   metrics?: StoredMetrics | null;
   /** Per-user and per-movie rating statistics of the data (context for predictions). */
