@@ -16,7 +16,7 @@ import type { Ratings } from "./ratings.ts";
 import { SPLIT, type SplitOptions, splitRatings } from "./splits.ts";
 import type { TrainConfig } from "./train.ts";
 import { gatherSide } from "./train_layout.ts";
-import { trainOnSplit } from "./train_pipeline.ts";
+import { trainOnSplit } from "./train_split.ts";
 import type { WasmCore } from "./wasm.ts";
 
 /** Split side of the held-out movies' ratings. */

@@ -10,7 +10,7 @@ import type { Metrics } from "./evaluate.ts";
 import type { Ratings } from "./ratings.ts";
 import { kFoldAssignments, SPLIT, splitRatings } from "./splits.ts";
 import type { TrainConfig } from "./train.ts";
-import { trainOnSplit } from "./train_pipeline.ts";
+import { trainOnSplit } from "./train_split.ts";
 import type { WasmCore } from "./wasm.ts";
 
 /** One fold's result. */

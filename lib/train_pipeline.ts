@@ -7,38 +7,23 @@
  * @module
  */
 
-import {
-  type CheckpointMeta,
-  type RatingStats,
-  readCheckpoint,
-  type StoredMetrics,
-  writeCheckpoint,
-} from "./checkpoint.ts";
-import { biasMetrics, constantMetrics, evaluateModel, fitBiases, meanOf, type Metrics } from "./evaluate.ts";
-import { defaultThreads, WorkerPool } from "./pool.ts";
-import { loadRatings } from "./ratings_load.ts";
+import { type CheckpointMeta, type RatingStats, readCheckpoint } from "./checkpoint.ts";
+import type { Metrics } from "./evaluate.ts";
+import type { PmfModel } from "./model.ts";
+import { featureFiles, loadMovieFeatures, type MovieFeatures } from "./movie_features.ts";
+import { loadMovieCatalogue, type Movie } from "./movies.ts";
+import { defaultThreads } from "./pool.ts";
 import type { Ratings, RatingsFingerprint } from "./ratings.ts";
-import {
-  countSplit,
-  SPLIT,
-  SPLIT_DEFAULTS,
-  type SplitCounts,
-  type SplitOptions,
-  splitRatings,
-} from "./splits.ts";
-import { buildTrainLayout, gatherSide } from "./train_layout.ts";
+import { loadRatings } from "./ratings_load.ts";
+import { countSplit, SPLIT_DEFAULTS, type SplitCounts, type SplitOptions, splitRatings } from "./splits.ts";
 import {
   type EpochReport,
   freeState,
-  initialState,
   resolveTrainConfig,
-  runTraining,
   type TrainConfig,
   type TrainState,
 } from "./train.ts";
-import type { PmfModel } from "./model.ts";
-import { loadMovieCatalogue, type Movie } from "./movies.ts";
-import { featureFiles, loadMovieFeatures, type MovieFeatures } from "./movie_features.ts";
+import { trainOnSplit } from "./train_split.ts";
 import type { WasmCore } from "./wasm.ts";
 
 /** Default model file. */
@@ -249,112 +234,6 @@ async function openFeatures(
     `Using ${features.nFeatures} TMDB features from "${dir}" for ${features.covered} of ${movieIds.length} movies`,
   );
   return features;
-}
-
-/** Options of {@link trainOnSplit}. */
-export interface SplitTrainOptions {
-  /** Resolved configuration (ignored when resuming: the state's is used). */
-  config: TrainConfig;
-  /** Workers. */
-  threads: number;
-  /** A state to continue instead of starting afresh. */
-  resumed?: TrainState;
-  /** Movie features for the metadata projection, or null/undefined for none. */
-  features?: MovieFeatures | null;
-  /** Model file to write after each epoch, or null. */
-  modelPath?: string | null;
-  /** What to store in the model file besides the state. */
-  meta?: CheckpointMeta;
-  /** Called after each epoch with its report and seconds. */
-  onEpoch?: (report: EpochReport, seconds: number) => void;
-  /** Called with ratings done in the current epoch. */
-  onProgress?: (done: number, total: number) => void;
-}
-
-/** What {@link trainOnSplit} produced. */
-export interface SplitTrainResult {
-  /** The best model; the caller owns it. */
-  model: PmfModel;
-  /** The configuration used. */
-  config: TrainConfig;
-  /** Epoch history. */
-  history: EpochReport[];
-  /** Epoch of the kept model. */
-  bestEpoch: number;
-  /** Seconds of each epoch run here. */
-  epochSeconds: number[];
-  /** Test metrics of the model and the baselines. */
-  test: { model: Metrics; globalMean: Metrics; biasOnly: Metrics };
-}
-
-/**
- * Trains on the TRAIN side of `split`, early-stops on VALIDATION and
- * measures on TEST; writes the model file after each epoch when asked.
- */
-export async function trainOnSplit(
-  core: WasmCore,
-  ratings: Ratings,
-  split: Uint8Array,
-  options: SplitTrainOptions,
-): Promise<SplitTrainResult> {
-  const { threads, modelPath, meta } = options;
-  const seed = options.resumed?.config.seed ?? options.config.seed;
-  const layout = buildTrainLayout(core, ratings, split, SPLIT.TRAIN, threads, seed);
-  using _train = layout.set;
-  using validation = gatherSide(core, ratings, split, SPLIT.VALIDATION);
-  using test = gatherSide(core, ratings, split, SPLIT.TEST);
-  const features = options.features ?? null;
-  const state = options.resumed ??
-    initialState(core, options.config, threads, layout.set, ratings.userIds, ratings.movieIds, features);
-
-  await using pool = await WorkerPool.create(core, { threads });
-  const epochSeconds: number[] = [];
-  let epochStart = performance.now();
-  try {
-    await runTraining({
-      core,
-      pool,
-      layout,
-      validation,
-      state,
-      onProgress: options.onProgress,
-      onEpoch: (report) => {
-        const seconds = (performance.now() - epochStart) / 1000;
-        epochSeconds.push(seconds);
-        options.onEpoch?.(report, seconds);
-      },
-      onCheckpoint: async (s) => {
-        if (modelPath && meta) await writeCheckpoint(core, modelPath, s, meta);
-        epochStart = performance.now();
-      },
-    });
-    const bias = fitBiases(layout.set, ratings.nUsers, ratings.nMovies);
-    const results = {
-      model: await evaluateModel(core, pool, state.best, test, features),
-      globalMean: constantMetrics(test, meanOf(layout.set)),
-      biasOnly: biasMetrics(bias, test),
-    };
-    if (modelPath && meta && test.n) {
-      const metrics: StoredMetrics = {
-        nTest: test.n,
-        test: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { rmse: v.rmse, mae: v.mae }])),
-      };
-      await writeCheckpoint(core, modelPath, state, { ...meta, metrics });
-    }
-    state.model.free();
-    state.adam?.free();
-    return {
-      model: state.best,
-      config: state.config,
-      history: state.history,
-      bestEpoch: state.bestEpoch,
-      epochSeconds,
-      test: results,
-    };
-  } catch (error) {
-    freeState(state);
-    throw error;
-  }
 }
 
 /** Loads a checkpoint to resume and checks it matches this data, split and thread count. */
