@@ -303,8 +303,10 @@ export class Recommender implements Disposable {
   /**
    * Folds in a new user from a few ratings (movies fixed; a regularised
    * least-squares solve in the core) and returns what predictions need.
+   * `reg` (default 2) keeps a user with few ratings from extreme factors:
+   * with 0.5, two ratings were enough to push every prediction to 5.
    */
-  foldInUser(ratings: readonly { movie: MovieRef; rating: number }[], reg = 0.5): FoldedUser {
+  foldInUser(ratings: readonly { movie: MovieRef; rating: number }[], reg = 2): FoldedUser {
     if (!ratings.length) {
       throw new RangeError("Cannot fold in a user without ratings: rate at least one movie");
     }
