@@ -144,7 +144,8 @@ async function joinLinks(path: string, movies: Movie[], notes: string[]): Promis
 
 function intField(text: string | undefined, name: string, path: string, line: number, what: string): number {
   const t = (text ?? "").trim();
-  if (/^\d+$/.test(t) && Number(t) <= 0x7fffffff) return Number(t);
+  // Some copies of links.csv write ids as floats ("862.0"); a whole value is accepted.
+  if (/^\d+(\.0+)?$/.test(t) && Number(t) <= 0x7fffffff) return Number(t);
   throw new DataSyntaxError(
     `Cannot parse ${what} "${path}" at line ${line}: ${name} "${t}" is not a whole number in 0–2147483647`,
     path,

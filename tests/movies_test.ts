@@ -64,5 +64,8 @@ Deno.test("loadMovieCatalogue() reports a bad header, a bad id and a missing lin
   await Deno.writeTextFile(path, 'movieId,title,genres\n6,"Heat (1995)",Action|Crime|Thriller\n');
   const c = await loadMovieCatalogue(path);
   assert.equal(c.byId(6)?.tmdbId, null);
+  await Deno.writeTextFile(`${dir.path}/links.csv`, "movieId,imdbId,tmdbId\n6,0113277,949.0\n");
+  assert.equal((await loadMovieCatalogue(path)).byId(6)?.tmdbId, 949, "float-written ids are read");
+  await Deno.remove(`${dir.path}/links.csv`);
   assert.match(c.notes[0], /No links file ".*links.csv": movies have no TMDB ids/);
 });
