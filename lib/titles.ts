@@ -102,8 +102,3 @@ export function titleKey(title: string): string {
     .trim()
     .replace(KEY_ARTICLE, "");
 }
-
-/** "The American President (1995)": the display form used in tables and prompts. */
-export function displayTitle(parsed: ParsedTitle): string {
-  return parsed.year === null ? parsed.title : `${parsed.title} (${parsed.year})`;
-}
