@@ -62,17 +62,16 @@ export type { SplitCounts, SplitOptions } from "./lib/splits.ts";
 export type { Metrics } from "./lib/evaluate.ts";
 export { ModelFileError } from "./lib/checkpoint.ts";
 export {
-  ABI_VERSION,
   compileCore,
   CoreArray,
-  type CoreSymbol,
+  type KernelArgs,
   type KernelName,
+  type KernelResult,
+  type Kernels,
   type ScoreMoviesArgs,
   type TypedArrayConstructor,
   WASM_URL,
   WasmCore,
-  WasmCoreError,
   type WasmCoreOptions,
-  type WorkerRegion,
 } from "./lib/wasm.ts";
 export { defaultThreads, type PoolTask, WorkerPool, type WorkerPoolOptions } from "./lib/pool.ts";

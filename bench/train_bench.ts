@@ -1,6 +1,6 @@
 /**
  * Training benchmark, one process per thread count (peak RSS is its own):
- *   deno run -A bench/train_bench.ts CSV THREADS EPOCHS [LAYOUT_OUT | --features DIR]
+ *   deno run -A bench/train_bench.ts CSV THREADS EPOCHS [LAYOUT_OUT | --features DIR] [--blocks=N]
  * Loads the ratings (cache), lays them out, trains EPOCHS epochs at k = 64
  * with SGD (no early stopping) and prints one JSON object: seconds of each
  * epoch, the median of all but the first (warm-up), and peak RSS. With
@@ -17,16 +17,19 @@ import { WasmCore } from "../lib/wasm.ts";
 import { loadMovieFeatures } from "../lib/movie_features.ts";
 import { median, peakRssMiB, round } from "./_report.ts";
 
-const [csv, threadsArg, epochsArg, fourth, fifth] = Deno.args;
+const blocksArg = Deno.args.find((a) => a.startsWith("--blocks="));
+const [csv, threadsArg, epochsArg, fourth, fifth] = Deno.args.filter((a) => a !== blocksArg);
 const layoutOut = fourth === "--features" ? undefined : fourth;
 const featuresDir = fourth === "--features" ? fifth : undefined;
 const threads = Number(threadsArg), epochs = Number(epochsArg ?? 4);
 const core = await WasmCore.create();
 const { ratings } = await loadRatings(core, csv);
 const split = splitRatings(ratings);
-const config = { ...defaultTrainConfig(), k: 64, epochs, patience: epochs + 1 };
+const defaults = defaultTrainConfig();
+const blocks = blocksArg ? Number(blocksArg.slice("--blocks=".length)) : defaults.blocks;
+const config = { ...defaults, k: 64, epochs, patience: epochs + 1, blocks };
 const t0 = performance.now();
-const layout = buildTrainLayout(core, ratings, split, SPLIT.TRAIN, threads, config.seed);
+const layout = buildTrainLayout(core, ratings, split, SPLIT.TRAIN, config.blocks, config.seed);
 const layoutSeconds = (performance.now() - t0) / 1000;
 if (layoutOut) {
   const n = layout.set.n;
@@ -38,7 +41,7 @@ if (layoutOut) {
   await Deno.writeFile(layoutOut, file);
 }
 const features = featuresDir ? await loadMovieFeatures(core, featuresDir, ratings.movieIds) : null;
-const state = initialState(core, config, threads, layout.set, ratings.userIds, ratings.movieIds, features);
+const state = initialState(core, config, layout.set, ratings.userIds, ratings.movieIds, features);
 using empty = new RatingSet(core, 0);
 await using pool = await WorkerPool.create(core, { threads });
 const seconds: number[] = [];

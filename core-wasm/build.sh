@@ -1,79 +1,97 @@
 #!/usr/bin/env bash
-# Builds core-wasm/pmf_core.wasm, reproducibly, with Debian's Rust toolchain
-# (rustc 1.63 + libstd-rust-dev-wasm32 + lld, and binaryen's wasm-opt).
+# Builds the WebAssembly core reproducibly: Debian's Rust 1.96 (rustc-web) builds
+# std from source for wasm32 with atomics and SIMD, wasm-bindgen generates the glue,
+# and binaryen's wasm-opt (the npm package: Debian's cannot parse every opcode the
+# toolchain may emit) optimises the module.
 #
-#   bash core-wasm/build.sh          rebuild pmf_core.wasm and its hash manifest
-#   bash core-wasm/build.sh --check  rebuild into a temporary file and fail if it
-#                                    differs from the committed pmf_core.wasm
+#   bash core-wasm/build.sh          rebuild pkg/ (module, glue, types) and the manifest
+#   bash core-wasm/build.sh --check  rebuild into a temporary folder and fail if any
+#                                    file differs from the committed pkg/
+#
+# Needs: apt-get install rustc-web cargo-web rust-web-src lld-16, and
+# cargo install wasm-bindgen-cli --version 0.2.105 --locked (see core-wasm/README.md).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 rustc=${PMF_RUSTC:-/usr/bin/rustc}
 cargo=${PMF_CARGO:-/usr/bin/cargo}
+bindgen_version=0.2.105
+binaryen=binaryen@132.0.0
 mode=${1:-build}
 
-for tool in "$rustc" "$cargo" wasm-opt; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "Cannot build the WebAssembly core: \"$tool\" was not found." >&2
-    echo "Install Debian's toolchain: apt-get install -y rustc cargo libstd-rust-dev-wasm32 lld binaryen" >&2
-    exit 1
-  fi
-done
-if [ ! -d /usr/lib/rustlib/wasm32-unknown-unknown ]; then
-  echo "Cannot build the WebAssembly core: the wasm32 standard library is missing." >&2
-  echo "Install it: apt-get install -y libstd-rust-dev-wasm32 lld" >&2
+fail() {
+  echo "Cannot build the WebAssembly core: $1" >&2
+  echo "Fix: $2" >&2
   exit 1
+}
+[ -x "$rustc" ] && "$rustc" --version | grep -q '^rustc 1\.9[6-9]' ||
+  fail "\"$rustc\" is not Debian's rustc-web 1.96 or later." "apt-get install -y rustc-web cargo-web rust-web-src lld-16"
+[ -d /usr/lib/rustlib/src/rust/library ] ||
+  fail "the standard library's source (rust-web-src) is missing." "apt-get install -y rust-web-src"
+command -v wasm-ld-16 >/dev/null || fail "wasm-ld-16 was not found." "apt-get install -y lld-16"
+bindgen=${PMF_WASM_BINDGEN:-wasm-bindgen}
+if ! command -v "$bindgen" >/dev/null || ! "$bindgen" --version | grep -q " $bindgen_version\$"; then
+  fail "wasm-bindgen $bindgen_version was not found." "cargo install wasm-bindgen-cli --version $bindgen_version --locked"
 fi
 
-# Threaded SIMD build over an imported shared memory (see core-wasm/README.md).
-# --no-check-features lets core's bounds-check panics link; they reach the
-# trapping panic handler. Paths are remapped so the bytes do not depend on
-# where the checkout lives.
+# Threads over an imported shared memory; std built from source with atomics.
+# Paths are remapped so the bytes do not depend on where the checkout lives.
 flags=(
-  -C target-feature=+simd128,+atomics,+bulk-memory,+mutable-globals
+  -C linker=wasm-ld-16
+  -C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128
   -C link-arg=--shared-memory
   -C link-arg=--import-memory
   -C link-arg=--max-memory=4294967296
-  -C link-arg=--export=__stack_pointer
-  -C link-arg=--export=__heap_base
-  -C link-arg=--no-check-features
+  -C link-arg=--export=__wasm_init_tls
+  -C link-arg=--export=__tls_size
+  -C link-arg=--export=__tls_align
+  -C link-arg=--export=__tls_base
   "--remap-path-prefix=$here=/pmf_core"
   "--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 )
-
-export RUSTC="$rustc"
+export RUSTC="$rustc" RUSTC_BOOTSTRAP=1 SOURCE_DATE_EPOCH=0
 export RUSTFLAGS="${flags[*]}"
-export SOURCE_DATE_EPOCH=0
 unset CARGO_BUILD_RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
-"$cargo" build --quiet --release --locked --offline \
+"$cargo" build --quiet --release --locked \
   --manifest-path "$here/Cargo.toml" \
   --target wasm32-unknown-unknown \
-  --target-dir "$here/target"
+  --target-dir "$here/target" \
+  -Z build-std=std,panic_abort
 
-raw="$here/target/wasm32-unknown-unknown/release/pmf_core.wasm"
-tmp=$(mktemp "${TMPDIR:-/tmp}/pmf_core.XXXXXX.wasm")
-trap 'rm -f "$tmp"' EXIT
-wasm-opt -O3 --enable-simd --enable-threads --enable-bulk-memory \
-  --enable-mutable-globals --enable-sign-ext --strip-debug --strip-producers \
-  "$raw" -o "$tmp"
+out=$(mktemp -d "${TMPDIR:-/tmp}/pmf_core.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+"$bindgen" --target web --out-dir "$out" --out-name pmf_core \
+  "$here/target/wasm32-unknown-unknown/release/pmf_core.wasm"
+wasm_opt=(npx -y -p "$binaryen" wasm-opt)
+[ -n "${PMF_WASM_OPT:-}" ] && wasm_opt=("$PMF_WASM_OPT")
+"${wasm_opt[@]}" -O3 --enable-simd --enable-threads --enable-bulk-memory --enable-mutable-globals \
+  --enable-sign-ext --enable-nontrapping-float-to-int --strip-debug --strip-producers \
+  "$out/pmf_core_bg.wasm" -o "$out/pmf_core_bg.opt.wasm"
+mv "$out/pmf_core_bg.opt.wasm" "$out/pmf_core_bg.wasm"
+rm -f "$out/pmf_core_bg.wasm.d.ts"
 
+files=(pmf_core.js pmf_core.d.ts pmf_core_bg.wasm)
 manifest() {
-  (cd "$here" && sha256sum Cargo.toml Cargo.lock build.sh $(ls src/*.rs | LC_ALL=C sort) pmf_core.wasm)
+  (cd "$here" && sha256sum Cargo.toml Cargo.lock build.sh $(ls src/*.rs | LC_ALL=C sort))
+  (cd "$1" && sha256sum "${files[@]}" | sed 's#  #  pkg/#')
 }
 
 if [ "$mode" = "--check" ]; then
-  if ! cmp -s "$tmp" "$here/pmf_core.wasm"; then
-    echo "core-wasm/pmf_core.wasm is stale: rebuilding the Rust sources gives different bytes." >&2
-    echo "Run 'deno task build:wasm' and commit core-wasm/pmf_core.wasm and core-wasm/pmf_core.wasm.sha256." >&2
+  for f in "${files[@]}"; do
+    if ! cmp -s "$out/$f" "$here/pkg/$f"; then
+      echo "core-wasm/pkg/$f is stale: rebuilding the Rust sources gives different bytes." >&2
+      echo "Run 'deno task build:wasm' and commit core-wasm/pkg/ and core-wasm/pmf_core.sha256." >&2
+      exit 1
+    fi
+  done
+  if ! diff -q <(manifest "$out") "$here/pmf_core.sha256" >/dev/null; then
+    echo "core-wasm/pmf_core.sha256 does not match the sources; run 'deno task build:wasm'." >&2
     exit 1
   fi
-  if ! diff -q <(manifest) "$here/pmf_core.wasm.sha256" >/dev/null; then
-    echo "core-wasm/pmf_core.wasm.sha256 does not match the sources; run 'deno task build:wasm'." >&2
-    exit 1
-  fi
-  echo "core-wasm/pmf_core.wasm is up to date ($(wc -c <"$tmp") bytes)."
+  echo "core-wasm/pkg/ is up to date ($(wc -c <"$out/pmf_core_bg.wasm") bytes of WebAssembly)."
 else
-  cat "$tmp" >"$here/pmf_core.wasm"
-  manifest >"$here/pmf_core.wasm.sha256"
-  echo "Built core-wasm/pmf_core.wasm ($(wc -c <"$here/pmf_core.wasm") bytes)."
+  mkdir -p "$here/pkg"
+  for f in "${files[@]}"; do cat "$out/$f" >"$here/pkg/$f"; done
+  manifest "$here/pkg" >"$here/pmf_core.sha256"
+  echo "Built core-wasm/pkg/ ($(wc -c <"$here/pkg/pmf_core_bg.wasm") bytes of WebAssembly)."
 fi

@@ -7,31 +7,18 @@
  * @module
  */
 
-import type { CoreArray, WasmCore } from "./wasm.ts";
+import type { CoreArray, ParseCode, WasmCore } from "./wasm.ts";
 
-/** Outcome codes of {@link parseRatingLines} (`core-wasm/src/ratings_csv.rs`). */
-export const PARSE = {
-  OK: 0,
-  FIELD_COUNT: 1,
-  BAD_NUMBER: 2,
-  ID_RANGE: 3,
-  RATING_RANGE: 4,
-  RATING_STEP: 5,
-  TIME_RANGE: 6,
-  QUOTE: 7,
-  FULL: 8,
-} as const;
-
-/** Where one parse call stopped (the kernel's `ParseResult`). */
-export interface ParseResult {
+/** Where one parse call stopped: rows, lines and bytes consumed, the outcome and the running id maxima. */
+export interface ParseOutcome {
   /** Rows written by this call. */
   rows: number;
   /** Lines consumed, blank ones included; the bad line is not counted. */
   lines: number;
   /** Bytes consumed; on an error, the offset of the bad line. */
   bytes: number;
-  /** One of {@link PARSE}. */
-  code: number;
+  /** The outcome ({@link ParseCode}). */
+  code: ParseCode;
   /** On an error, the 0-based field (or, for a wrong field count, the count found). */
   column: number;
   /** Largest raw user id so far. */
@@ -81,8 +68,8 @@ export function allocColumns(core: WasmCore, capacity: number, hasTime: boolean)
 }
 
 /**
- * Parses whole lines at `input` (`len` bytes) into `cols` from row `start`.
- * `state` is a 32-byte buffer whose running maxima carry across calls.
+ * Parses whole lines at `input` (`len` bytes) into `cols` from row `start`;
+ * `maxUser` and `maxMovie` are the running maxima of earlier calls.
  */
 export function parseRatingLines(
   core: WasmCore,
@@ -90,30 +77,31 @@ export function parseRatingLines(
   len: number,
   cols: RatingColumns,
   start: number,
-  state: CoreArray<Uint32Array>,
-): ParseResult {
-  core.invoke("pmf_parse_ratings", [
+  maxUser: number,
+  maxMovie: number,
+): ParseOutcome {
+  using r = core.kernels.parseRatings(
     input,
     len,
-    cols.times ? 1 : 0,
+    cols.times !== null,
     cols.users.ptr,
     cols.movies.ptr,
     cols.ratings.ptr,
     cols.times?.ptr ?? 0,
     start,
     cols.users.length,
-    state.ptr,
-  ]);
-  const r = state.view;
+    maxUser,
+    maxMovie,
+  );
   return {
-    rows: r[0],
-    lines: r[1],
-    bytes: r[2],
-    code: r[3],
-    column: r[4],
-    maxUser: r[5],
-    maxMovie: r[6],
-    blank: r[7],
+    rows: r.rows,
+    lines: r.lines,
+    bytes: r.bytes,
+    code: r.code,
+    column: r.column,
+    maxUser: r.max_user,
+    maxMovie: r.max_movie,
+    blank: r.blank,
   };
 }
 
@@ -127,12 +115,11 @@ export const TABLE_MAX_ID: number = (1 << 25) - 1;
 export function indexIds(core: WasmCore, ids: CoreArray<Uint32Array>, n: number, maxId: number): Uint32Array {
   if (maxId > TABLE_MAX_ID) return indexIdsSorted(ids, n);
   using table = core.allocArray(Int32Array, maxId + 1);
-  core.invoke("pmf_ids_mark", [ids.ptr, n, table.ptr, table.length]);
-  core.invoke("pmf_ids_assign", [table.ptr, table.length, core.scratch]);
-  const count = core.view(Uint32Array, core.scratch, 1)[0];
+  core.kernels.idsMark(ids.ptr, n, table.ptr, table.length);
+  const count = core.kernels.idsAssign(table.ptr, table.length);
   using list = core.allocArray(Uint32Array, count);
-  core.invoke("pmf_ids_list", [table.ptr, table.length, list.ptr, count]);
-  core.invoke("pmf_ids_remap", [ids.ptr, n, table.ptr, table.length]);
+  core.kernels.idsList(table.ptr, table.length, list.ptr, count);
+  core.kernels.idsRemap(ids.ptr, n, table.ptr, table.length);
   return list.view.slice();
 }
 
@@ -160,8 +147,7 @@ function indexIdsSorted(ids: CoreArray<Uint32Array>, n: number): Uint32Array {
 
 /** True when the first `n` rows are in (user, movie) order. */
 export function isSorted(core: WasmCore, cols: RatingColumns, n: number): boolean {
-  core.invoke("pmf_is_sorted", [cols.users.ptr, cols.movies.ptr, n, core.scratch]);
-  return core.view(Uint32Array, core.scratch, 1)[0] === 1;
+  return core.kernels.isSorted(cols.users.ptr, cols.movies.ptr, n);
 }
 
 /**
@@ -179,10 +165,10 @@ export function sortRows(
   {
     using counts = core.allocArray(Uint32Array, Math.max(nUsers, nMovies) + 1);
     using byMovie = core.allocArray(Uint32Array, n);
-    core.invoke("pmf_counting_order", [cols.movies.ptr, n, nMovies, counts.ptr, 0, byMovie.ptr]);
+    core.kernels.countingOrder(cols.movies.ptr, n, nMovies, counts.ptr, 0, byMovie.ptr);
     order = core.allocArray(Uint32Array, n);
     try {
-      core.invoke("pmf_counting_order", [cols.users.ptr, n, nUsers, counts.ptr, byMovie.ptr, order.ptr]);
+      core.kernels.countingOrder(cols.users.ptr, n, nUsers, counts.ptr, byMovie.ptr, order.ptr);
     } catch (error) {
       order.free();
       throw error;
@@ -191,11 +177,11 @@ export function sortRows(
   using _order = order;
   const sorted = allocColumns(core, n, cols.times !== null);
   try {
-    core.invoke("pmf_gather32", [cols.users.ptr, order.ptr, n, sorted.users.ptr]);
-    core.invoke("pmf_gather32", [cols.movies.ptr, order.ptr, n, sorted.movies.ptr]);
-    core.invoke("pmf_gather32", [cols.ratings.ptr, order.ptr, n, sorted.ratings.ptr]);
+    core.kernels.gather32(cols.users.ptr, order.ptr, n, sorted.users.ptr);
+    core.kernels.gather32(cols.movies.ptr, order.ptr, n, sorted.movies.ptr);
+    core.kernels.gather32(cols.ratings.ptr, order.ptr, n, sorted.ratings.ptr);
     if (cols.times && sorted.times) {
-      core.invoke("pmf_gather32", [cols.times.ptr, order.ptr, n, sorted.times.ptr]);
+      core.kernels.gather32(cols.times.ptr, order.ptr, n, sorted.times.ptr);
     }
   } catch (error) {
     freeColumns(sorted);
@@ -207,15 +193,7 @@ export function sortRows(
 
 /** Drops duplicate (user, movie) rows of sorted columns, keeping the last; returns the rows kept. */
 export function dedupeRows(core: WasmCore, cols: RatingColumns, n: number): number {
-  core.invoke("pmf_dedupe", [
-    cols.users.ptr,
-    cols.movies.ptr,
-    cols.ratings.ptr,
-    cols.times?.ptr ?? 0,
-    n,
-    core.scratch,
-  ]);
-  return core.view(Uint32Array, core.scratch, 1)[0];
+  return core.kernels.dedupe(cols.users.ptr, cols.movies.ptr, cols.ratings.ptr, cols.times?.ptr ?? 0, n);
 }
 
 /** Per-user offsets (`nUsers + 1`) of the first `n` user-sorted rows. */
@@ -227,7 +205,7 @@ export function userOffsets(
 ): CoreArray<Uint32Array> {
   const offsets = core.allocArray(Uint32Array, nUsers + 1);
   try {
-    core.invoke("pmf_user_offsets", [users.ptr, n, nUsers, offsets.ptr]);
+    core.kernels.userOffsets(users.ptr, n, nUsers, offsets.ptr);
     return offsets;
   } catch (error) {
     offsets.free();
@@ -237,7 +215,5 @@ export function userOffsets(
 
 /** 64-bit checksum of `nWords` 4-byte words at `ptr`, as 16 hex digits. */
 export function checksum(core: WasmCore, ptr: number, nWords: number, scalar = false): string {
-  core.invoke(scalar ? "pmf_checksum_scalar" : "pmf_checksum", [ptr, nWords, core.scratch]);
-  const [lo, hi] = core.view(Uint32Array, core.scratch, 2);
-  return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0");
+  return core.kernels.checksum(ptr, nWords, scalar);
 }

@@ -1,10 +1,11 @@
 /**
- * Worker entry of the pool: instantiates the core over the shared memory
- * (through the binding module) and runs kernels on request.
+ * Worker entry of the pool: starts the core over the shared memory (through
+ * the binding module) and runs kernels on request.
  *
- * Protocol (main → worker): `init` {module, memory, region}, `call`
- * {id, kernel, args}. Replies: `ready`, `init-error` {message}, `done` {id},
- * `error` {id, message}. The pool terminates the Worker to shut it down.
+ * Protocol (main → worker), each message with an `id`: `init` {module,
+ * memory}, `call` {kernel, args}, `stop`. Replies carry the same `id`:
+ * `done` {result} or `error` {message}. After `stop` the Worker has freed its
+ * stack in the core and takes no more calls; the pool then terminates it.
  *
  * @module
  */
@@ -20,25 +21,40 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 let core: WasmCore | undefined;
 
-scope.onmessage = async (event: MessageEvent) => {
-  const msg = event.data;
-  if (msg.type === "init") {
-    try {
-      core = await WasmCore.attach(msg.module, msg.memory, msg.region);
-      scope.postMessage({ type: "ready" });
-    } catch (error) {
-      scope.postMessage({ type: "init-error", message: String((error as Error)?.message ?? error) });
-    }
-    return;
-  }
-  if (msg.type === "call") {
-    try {
+function handle(
+  msg: {
+    type: string;
+    kernel?: string;
+    args?: unknown[];
+    module?: WebAssembly.Module;
+    memory?: WebAssembly.Memory;
+  },
+): unknown {
+  switch (msg.type) {
+    case "init":
+      core = WasmCore.attach(msg.module!, msg.memory!);
+      return undefined;
+    case "call": {
       if (!core) throw new Error("Worker received a call before it was initialised");
-      if (!isKernelName(msg.kernel)) throw new TypeError(`Cannot run kernel "${msg.kernel}": unknown kernel`);
-      core.call(msg.kernel, msg.args);
-      scope.postMessage({ type: "done", id: msg.id });
-    } catch (error) {
-      scope.postMessage({ type: "error", id: msg.id, message: String((error as Error)?.message ?? error) });
+      const kernel = String(msg.kernel);
+      if (!isKernelName(kernel)) throw new TypeError(`Cannot run kernel "${kernel}": unknown kernel`);
+      // deno-lint-ignore no-explicit-any
+      return core.call(kernel, msg.args as any);
     }
+    case "stop":
+      core?.detach();
+      core = undefined;
+      return undefined;
+    default:
+      throw new TypeError(`Unknown pool message "${msg.type}"`);
+  }
+}
+
+scope.onmessage = (event: MessageEvent) => {
+  const msg = event.data;
+  try {
+    scope.postMessage({ type: "done", id: msg.id, result: handle(msg) });
+  } catch (error) {
+    scope.postMessage({ type: "error", id: msg.id, message: String((error as Error)?.message ?? error) });
   }
 };

@@ -1,16 +1,13 @@
 /**
- * The training descriptor (`TrainDesc` in core-wasm/src/exports.rs) and the
- * Adam state, written into shared memory for the kernels and Workers.
+ * The training pass (`TrainPass`, generated from core-wasm/src/bindings.rs)
+ * filled for the kernels and Workers, and the Adam state.
  *
  * @module
  */
 
 import type { PmfModel } from "./model.ts";
 import type { RatingSet } from "./train_layout.ts";
-import type { CoreArray, WasmCore } from "./wasm.ts";
-
-/** Words in a `TrainDesc`. */
-export const DESC_WORDS = 33;
+import type { CoreArray, TrainPass, WasmCore } from "./wasm.ts";
 
 /** Optimiser settings one pass uses. */
 export interface PassHyper {
@@ -78,51 +75,48 @@ export class AdamState implements Disposable {
   }
 }
 
-/** Writes a descriptor for `model` over `set` into `desc` (33 words); `meta` adds the metadata buffers. */
-export function writeDesc(
-  core: WasmCore,
-  desc: CoreArray<Uint32Array>,
+/**
+ * Fills `pass` for `model` over `set` (the core reads it by field name);
+ * `meta` adds the metadata buffers. Unused buffers are 0.
+ */
+export function fillPass(
+  pass: TrainPass,
   model: PmfModel,
   set: RatingSet,
   hyper: PassHyper,
   adam: AdamState | null,
   meta: MetaBuffers | null = null,
 ): void {
-  const w = desc.view;
-  const f = core.view(Float32Array, desc.ptr, DESC_WORDS);
-  w[0] = model.nUsers;
-  w[1] = model.nMovies;
-  w[2] = model.k;
-  w[3] = model.stride;
-  f[4] = model.mu;
-  w[5] = model.p.ptr;
-  w[6] = model.q.ptr;
-  w[7] = model.bu.ptr;
-  w[8] = model.bi.ptr;
-  w[9] = hyper.optimizer === "adam" ? 1 : 0;
-  f[10] = hyper.lr;
-  f[11] = hyper.lrBias;
-  f[12] = hyper.reg;
-  f[13] = hyper.regBias;
-  f[14] = 0.9;
-  f[15] = 0.999;
-  f[16] = 1e-8;
-  w[17] = adam?.mp.ptr ?? 0;
-  w[18] = adam?.vp.ptr ?? 0;
-  w[19] = adam?.mq.ptr ?? 0;
-  w[20] = adam?.vq.ptr ?? 0;
-  w[21] = adam?.su.ptr ?? 0;
-  w[22] = adam?.si.ptr ?? 0;
-  w[23] = set.users.ptr;
-  w[24] = set.movies.ptr;
-  w[25] = set.ratings.ptr;
-  w[26] = set.n;
-  w[27] = meta?.m.ptr ?? 0;
-  w[28] = meta?.g.ptr ?? 0;
-  w[29] = meta?.mb.ptr ?? 0;
-  w[30] = meta?.gb.ptr ?? 0;
-  f[31] = hyper.drop ?? 0;
-  w[32] = hyper.salt ?? 0;
+  pass.n_users = model.nUsers;
+  pass.n_movies = model.nMovies;
+  pass.k = model.k;
+  pass.stride = model.stride;
+  pass.mu = model.mu;
+  pass.p = model.p.ptr;
+  pass.q = model.q.ptr;
+  pass.bu = model.bu.ptr;
+  pass.bi = model.bi.ptr;
+  pass.adam = hyper.optimizer === "adam";
+  pass.lr = hyper.lr;
+  pass.lr_bias = hyper.lrBias;
+  pass.reg = hyper.reg;
+  pass.reg_bias = hyper.regBias;
+  pass.mp = adam?.mp.ptr ?? 0;
+  pass.vp = adam?.vp.ptr ?? 0;
+  pass.mq = adam?.mq.ptr ?? 0;
+  pass.vq = adam?.vq.ptr ?? 0;
+  pass.su = adam?.su.ptr ?? 0;
+  pass.si = adam?.si.ptr ?? 0;
+  pass.users = set.users.ptr;
+  pass.movies = set.movies.ptr;
+  pass.ratings = set.ratings.ptr;
+  pass.n_ratings = set.n;
+  pass.m = meta?.m.ptr ?? 0;
+  pass.g = meta?.g.ptr ?? 0;
+  pass.mb = meta?.mb.ptr ?? 0;
+  pass.gb = meta?.gb.ptr ?? 0;
+  pass.drop = hyper.drop ?? 0;
+  pass.salt = hyper.salt ?? 0;
 }
 
 /** Per-movie metadata buffers a pass reads (`m`, `mb`) and writes (`g`, `gb`). */

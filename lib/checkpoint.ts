@@ -77,8 +77,8 @@ export interface ModelHeader {
   mu: number;
   /** Training configuration. */
   config: TrainConfig;
-  /** Workers the run used (part of the block schedule). */
-  threads: number;
+  /** Workers of a run from before the block grid was part of the configuration (its grid side). */
+  threads?: number;
   /** How the ratings were split. */
   split: Required<SplitOptions>;
   /** The ratings file the model was trained on, and the features folder it used. */
@@ -185,7 +185,6 @@ export async function writeCheckpoint(
     shape: { nUsers: m.nUsers, nMovies: m.nMovies, k: m.k, stride: m.stride },
     mu: m.mu,
     config: state.config,
-    threads: state.threads,
     split: meta.split,
     data: meta.data,
     epoch: state.epoch,
@@ -334,6 +333,8 @@ export async function readCheckpoint(
     throw fail("its header fails its checksum (corrupt)");
   }
   const header: ModelHeader = JSON.parse(new TextDecoder().decode(headerBytes));
+  // Files from before the grid was configured: their grid side was the thread count.
+  header.config = { ...header.config, blocks: header.config.blocks ?? header.threads ?? 1 };
   const last = header.arrays[header.arrays.length - 1];
   if (last && last.offset + last.length * 4 > size) {
     throw fail(truncated(size, last.offset + last.length * 4));
@@ -411,7 +412,6 @@ export async function readCheckpoint(
       features: options.features ?? null,
       metaTrainer,
       config: header.config,
-      threads: header.threads,
       epoch: header.epoch,
       model: current,
       best: model,

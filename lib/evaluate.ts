@@ -6,13 +6,13 @@
  * @module
  */
 
-import { DESC_WORDS, writeDesc } from "./_train_kernels.ts";
+import { fillPass } from "./_train_kernels.ts";
 import { project } from "./meta_params.ts";
 import type { MovieFeatures } from "./movie_features.ts";
 import type { PmfModel } from "./model.ts";
 import type { WorkerPool } from "./pool.ts";
 import type { RatingSet } from "./train_layout.ts";
-import type { WasmCore } from "./wasm.ts";
+import { TrainPass, type WasmCore } from "./wasm.ts";
 
 /** Error metrics of predictions against ratings. */
 export interface Metrics {
@@ -36,7 +36,7 @@ export async function evaluateModel(
   features: MovieFeatures | null = null,
 ): Promise<Metrics> {
   if (set.n === 0) return { rmse: NaN, mae: NaN, n: 0 };
-  using desc = core.allocArray(Uint32Array, DESC_WORDS);
+  using pass = new TrainPass();
   const hyper = { optimizer: "sgd" as const, lr: 0, lrBias: 0, reg: 0, regBias: 0 };
   let meta = null;
   if (model.meta) {
@@ -46,32 +46,28 @@ export async function evaluateModel(
     meta = { m, g: m, mb, gb: mb };
   }
   try {
-    writeDesc(core, desc, model, set, hyper, null, meta);
-    return await errorsOnPool(core, pool, desc, set);
+    fillPass(pass, model, set, hyper, null, meta);
+    return await errorsOnPool(pool, pass, set);
   } finally {
     meta?.m.free();
     meta?.mb.free();
   }
 }
 
-async function errorsOnPool(
-  core: WasmCore,
-  pool: WorkerPool,
-  desc: { ptr: number },
-  set: RatingSet,
-): Promise<Metrics> {
-  const parts = pool.size;
-  using out = core.allocArray(Float64Array, parts * 2);
-  const per = Math.ceil(set.n / parts);
-  await pool.runAll(Array.from({ length: parts }, (_, w) => {
-    const start = Math.min(set.n, w * per), end = Math.min(set.n, start + per);
-    return { kernel: "errorsRange" as const, args: [desc.ptr, start, end, out.ptr + w * 16] };
+/** Ratings per evaluation task: fixed, so the sums (and the RMSE) do not depend on the thread count. */
+const EVAL_CHUNK = 1 << 16;
+
+async function errorsOnPool(pool: WorkerPool, pass: TrainPass, set: RatingSet): Promise<Metrics> {
+  const address = pass.address();
+  const chunks = Math.ceil(set.n / EVAL_CHUNK);
+  const sums = await pool.runAll(Array.from({ length: chunks }, (_, c) => {
+    const start = c * EVAL_CHUNK, end = Math.min(set.n, start + EVAL_CHUNK);
+    return { kernel: "errorsRange" as const, args: [address, start, end] as [number, number, number] };
   }));
   let sse = 0, sae = 0;
-  const o = out.view;
-  for (let w = 0; w < parts; w++) {
-    sse += o[2 * w];
-    sae += o[2 * w + 1];
+  for (const [e2, e1] of sums) {
+    sse += e2;
+    sae += e1;
   }
   return { rmse: Math.sqrt(sse / set.n), mae: sae / set.n, n: set.n };
 }

@@ -86,9 +86,9 @@ export function project(
   mb: CoreArray<Float32Array>,
   activations?: CoreArray<Float32Array>,
 ): void {
-  const csr = [features.indptr.ptr, features.indices.ptr, features.values.ptr, features.indptr.length - 1];
+  const csr = csrArgs(features);
   if (!params.hidden) {
-    core.invoke("pmf_meta_project", [
+    core.kernels.metaProject(
       ...csr,
       features.nFeatures,
       params.stride,
@@ -96,14 +96,14 @@ export function project(
       params.tensors[1].ptr,
       m.ptr,
       mb.ptr,
-    ]);
+    );
     return;
   }
   const temp = activations
     ? null
     : core.allocArray(Float32Array, (features.indptr.length - 1) * params.hidden);
   try {
-    core.invoke("pmf_meta_project_hidden", [
+    core.kernels.metaProjectHidden(
       ...csr,
       features.nFeatures,
       params.hidden,
@@ -112,7 +112,7 @@ export function project(
       (activations ?? temp!).ptr,
       m.ptr,
       mb.ptr,
-    ]);
+    );
   } finally {
     temp?.free();
   }
@@ -173,9 +173,9 @@ export class MetaTrainer implements Disposable {
     reg: number,
   ): void {
     const b = this.buffers;
-    const csr = [features.indptr.ptr, features.indices.ptr, features.values.ptr, features.indptr.length - 1];
+    const csr = csrArgs(features);
     if (params.hidden) {
-      core.invoke("pmf_meta_reduce_hidden", [
+      core.kernels.metaReduceHidden(
         ...csr,
         features.nFeatures,
         params.hidden,
@@ -185,9 +185,9 @@ export class MetaTrainer implements Disposable {
         b.g.ptr,
         b.gb.ptr,
         this.#grads[0].ptr,
-      ]);
+      );
     } else {
-      core.invoke("pmf_meta_reduce", [
+      core.kernels.metaReduce(
         ...csr,
         features.nFeatures,
         params.stride,
@@ -195,14 +195,14 @@ export class MetaTrainer implements Disposable {
         b.gb.ptr,
         this.#grads[0].ptr,
         this.#grads[1].ptr,
-      ]);
+      );
     }
     this.steps++;
     const c1 = Math.fround(1 - 0.9 ** this.steps), c2 = Math.fround(1 - 0.999 ** this.steps);
     const scale = 1 / Math.max(1, nRatings);
     params.tensors.forEach((t, k) => {
       const mo = this.moments[2 * k], vo = this.moments[2 * k + 1];
-      core.invoke("pmf_meta_adam", [
+      core.kernels.metaAdam(
         t.ptr,
         this.#grads[k].ptr,
         mo.ptr,
@@ -213,7 +213,7 @@ export class MetaTrainer implements Disposable {
         reg,
         c1,
         c2,
-      ]);
+      );
     });
     this.project(core, features, params);
   }
@@ -228,4 +228,9 @@ export class MetaTrainer implements Disposable {
   [Symbol.dispose](): void {
     this.free();
   }
+}
+
+/** The feature matrix's CSR arguments of the metadata kernels: indptr, indices, values, rows. */
+function csrArgs(features: MovieFeatures): [number, number, number, number] {
+  return [features.indptr.ptr, features.indices.ptr, features.values.ptr, features.indptr.length - 1];
 }

@@ -18,7 +18,6 @@ import {
   freeColumns,
   indexIds,
   isSorted,
-  PARSE,
   parseRatingLines,
   type RatingColumns,
   sortRows,
@@ -27,7 +26,7 @@ import {
 import { DataSyntaxError, displayText, notFound } from "./errors.ts";
 import { readRange } from "./_io.ts";
 import { type IngestReport, Ratings, type RatingsFingerprint } from "./ratings.ts";
-import type { CoreArray, WasmCore } from "./wasm.ts";
+import { type CoreArray, ParseCode, type WasmCore } from "./wasm.ts";
 
 /** Options for {@link ingestRatingsCsv}. */
 export interface IngestOptions {
@@ -108,7 +107,9 @@ class ChunkReader {
   #chunk: number;
   #options: IngestOptions;
   #staging: CoreArray<Uint8Array>;
-  #state: CoreArray<Uint32Array>;
+  /** Largest raw ids so far (the parser carries them across calls). */
+  #maxUser = 0;
+  #maxMovie = 0;
   #cols: RatingColumns | null = null;
   #rows = 0;
   /** Lines consumed so far, the header included; a bad line is number `#line + 1`. */
@@ -140,18 +141,11 @@ class ChunkReader {
     this.#chunk = chunk;
     this.#options = options;
     this.#staging = core.allocArray(Uint8Array, chunk + MAX_LINE_BYTES);
-    try {
-      this.#state = core.allocArray(Uint32Array, 8);
-    } catch (error) {
-      this.#staging.free();
-      throw error;
-    }
   }
 
   /** Frees everything this run still owns. */
   release(): void {
     this.#staging.free();
-    this.#state.free();
     if (this.#cols) freeColumns(this.#cols);
     this.#cols = null;
   }
@@ -243,14 +237,17 @@ class ChunkReader {
         end - pos,
         this.#cols,
         this.#rows,
-        this.#state,
+        this.#maxUser,
+        this.#maxMovie,
       );
+      this.#maxUser = r.maxUser;
+      this.#maxMovie = r.maxMovie;
       this.#rows += r.rows;
       this.#line += r.lines;
       this.#report.blankLines += r.blank;
       pos += r.bytes;
-      if (r.code === PARSE.OK) break;
-      if (r.code === PARSE.FULL) {
+      if (r.code === ParseCode.Ok) break;
+      if (r.code === ParseCode.Full) {
         this.#grow(pos);
         continue;
       }
@@ -310,31 +307,31 @@ class ChunkReader {
     const what = `${name[column] ?? "field"} "${field.text}"`;
     let detail: string;
     switch (code) {
-      case PARSE.FIELD_COUNT:
+      case ParseCode.FieldCount:
         detail = `expected ${name.length} fields (${name.join(",")}), found ${column}`;
         break;
-      case PARSE.BAD_NUMBER:
+      case ParseCode.BadNumber:
         detail = column === 2 ? `${what} is not a number like 3.5` : `${what} is not a whole number`;
         break;
-      case PARSE.ID_RANGE:
+      case ParseCode.IdRange:
         detail = `${what} is outside 0–2147483647`;
         break;
-      case PARSE.RATING_RANGE:
+      case ParseCode.RatingRange:
         detail = `${what} is outside 0.5–5`;
         break;
-      case PARSE.RATING_STEP:
+      case ParseCode.RatingStep:
         detail = `${what} is not a multiple of 0.5`;
         break;
-      case PARSE.TIME_RANGE:
+      case ParseCode.TimeRange:
         detail = `${what} is outside 0–4294967295 (seconds since 1970)`;
         break;
-      case PARSE.QUOTE:
+      case ParseCode.Quote:
         detail = `field ${column + 1} has an unclosed quote or text after its closing quote`;
         break;
       default:
         detail = `unexpected parser code ${code}`;
     }
-    const at = code === PARSE.FIELD_COUNT ? 0 : field.column;
+    const at = code === ParseCode.FieldCount ? 0 : field.column;
     const lineNo = this.#line + 1;
     const place = at ? `line ${lineNo}, column ${at}` : `line ${lineNo}`;
     return {
@@ -357,10 +354,9 @@ class ChunkReader {
         0,
       );
     }
-    const state = this.#state.view;
     let cols = this.#cols;
-    const userIds = indexIds(core, cols.users, n, state[5]);
-    const movieIds = indexIds(core, cols.movies, n, state[6]);
+    const userIds = indexIds(core, cols.users, n, this.#maxUser);
+    const movieIds = indexIds(core, cols.movies, n, this.#maxMovie);
     if (!isSorted(core, cols, n)) {
       this.#cols = null;
       cols = sortRows(core, cols, n, userIds.length, movieIds.length);

@@ -313,8 +313,7 @@ export class Recommender implements Disposable {
     const k = this.model.k, s = this.model.stride, n = ratings.length;
     const rated = new Set<number>();
     const core = this.#core;
-    const [vectors, bias, values, out, outBias] = core.allocArrays(Float32Array, [n * s, n, n, s, 1]);
-    const scratch = core.allocArray(Float64Array, k * k + k);
+    const [vectors, bias, values, out] = core.allocArrays(Float32Array, [n * s, n, n, s]);
     try {
       ratings.forEach((r, i) => {
         if (!(r.rating >= 0.5 && r.rating <= 5)) {
@@ -326,7 +325,7 @@ export class Recommender implements Disposable {
         bias.view[i] = this.#withMeta.bias.view[m];
         values.view[i] = r.rating;
       });
-      core.invoke("pmf_fold_in", [
+      const userBias = core.kernels.foldIn(
         vectors.ptr,
         bias.ptr,
         values.ptr,
@@ -337,13 +336,11 @@ export class Recommender implements Disposable {
         reg,
         reg,
         5,
-        scratch.ptr,
         out.ptr,
-        outBias.ptr,
-      ]);
-      return { factors: out.view.slice(0, k), bias: outBias.view[0], rated };
+      );
+      return { factors: out.view.slice(0, k), bias: userBias, rated };
     } finally {
-      for (const a of [vectors, bias, values, out, outBias, scratch]) a.free();
+      for (const a of [vectors, bias, values, out]) a.free();
     }
   }
 

@@ -3,24 +3,25 @@
  * memory, SGD (with a decaying learning rate) or Adam, validation after every
  * epoch, early stopping that keeps the best epoch, and a divergence check.
  *
- * Reproducible: the same options (seed and threads included) and data give
- * the same model bits, because the block schedule, the rating order inside
- * each block and the initialisation all derive from the seed, and partial
- * sums are combined in a fixed order.
+ * Reproducible: the same options and data give the same model bits on one
+ * machine with any number of Workers, because the block grid is part of the
+ * configuration (not the thread count), the rating order inside each block
+ * and the initialisation derive from the seed, blocks trained at the same
+ * time share no rows, and partial sums are combined in a fixed order.
  *
  * @module
  */
 
-import { AdamState, DESC_WORDS, type PassHyper, writeDesc } from "./_train_kernels.ts";
+import { AdamState, fillPass, type PassHyper } from "./_train_kernels.ts";
 import { mix32, Rng } from "./_random.ts";
 import { evaluateModel } from "./evaluate.ts";
 import { initHidden, MetaTrainer } from "./meta_params.ts";
 import { MAX_FACTORS, PmfModel } from "./model.ts";
 import type { MovieFeatures } from "./movie_features.ts";
-import type { PoolTask, WorkerPool } from "./pool.ts";
+import { type PoolTask, settleAll, type WorkerPool } from "./pool.ts";
 import type { TrainLayout } from "./train_layout.ts";
 import type { RatingSet } from "./train_layout.ts";
-import type { WasmCore } from "./wasm.ts";
+import { TrainPass, type WasmCore } from "./wasm.ts";
 
 /** Hyper-parameters and schedule of a training run. */
 export interface TrainConfig {
@@ -58,7 +59,17 @@ export interface TrainConfig {
   metadataDropout: number;
   /** Hidden ReLU units between the features and the factor space; 0 for a linear projection. Default: 0. */
   metadataHidden: number;
+  /**
+   * Users and movies are each cut into this many contiguous groups, making a
+   * blocks × blocks grid for parallel SGD (DSGD). Part of the model's recipe,
+   * independent of the thread count: any number of Workers gives the same
+   * model. Default: 8.
+   */
+  blocks: number;
 }
+
+/** Largest DSGD grid side. */
+export const MAX_BLOCKS = 64;
 
 /** Defaults of {@link TrainConfig}, in one place (the learning rates depend on the optimiser). */
 export function defaultTrainConfig(optimizer: "sgd" | "adam" = "sgd"): TrainConfig {
@@ -79,6 +90,7 @@ export function defaultTrainConfig(optimizer: "sgd" | "adam" = "sgd"): TrainConf
     metadataRegularization: 0.01,
     metadataDropout: 0.1,
     metadataHidden: 0,
+    blocks: 8,
   };
 }
 
@@ -121,6 +133,12 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
   check(Number.isSafeInteger(c.seed), "seed", c.seed, "an integer");
   check(Number.isInteger(c.patience) && c.patience >= 1, "patience", c.patience, "a positive integer");
   check(
+    Number.isInteger(c.blocks) && c.blocks >= 1 && c.blocks <= MAX_BLOCKS,
+    "blocks",
+    c.blocks,
+    `an integer in 1–${MAX_BLOCKS}`,
+  );
+  check(
     c.metadataLearningRate > 0 && c.metadataLearningRate <= 10,
     "metadataLearningRate",
     c.metadataLearningRate,
@@ -159,8 +177,6 @@ export interface EpochReport {
 export interface TrainState {
   /** Resolved configuration. */
   config: TrainConfig;
-  /** Worker count the run uses (part of the block schedule). */
-  threads: number;
   /** Epochs completed. */
   epoch: number;
   /** Current parameters. */
@@ -205,7 +221,7 @@ export class TrainingDivergedError extends Error {
 export interface TrainRun {
   /** The core. */
   core: WasmCore;
-  /** Workers; their count must equal the layout's groups. */
+  /** Workers (any number: the layout's grid fixes the result). */
   pool: WorkerPool;
   /** Training ratings in block order. */
   layout: TrainLayout;
@@ -229,7 +245,6 @@ export interface TrainRun {
 export function initialState(
   core: WasmCore,
   config: TrainConfig,
-  threads: number,
   train: RatingSet,
   userIds: Uint32Array,
   movieIds: Uint32Array,
@@ -269,7 +284,6 @@ export function initialState(
     features,
     metaTrainer,
     config,
-    threads,
     epoch: 0,
     model,
     best,
@@ -299,9 +313,12 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
   const { core, pool, layout, state } = run;
   const c = state.config;
   const g = layout.groups;
-  if (pool.size !== g) throw new RangeError(`Cannot train: ${pool.size} Workers for a ${g}-group layout`);
-  using desc = core.allocArray(Uint32Array, DESC_WORDS);
-  using sums = core.allocArray(Float64Array, g * (Math.ceil(layout.set.n / CHUNK) + g) + g * g * META_ROUNDS);
+  using pass = new TrainPass();
+  const address = pass.address();
+  const trainTask = (start: number, end: number): PoolTask<"trainRange"> => ({
+    kernel: "trainRange",
+    args: [address, start, end, false],
+  });
   while (!state.finished && state.epoch < c.epochs) {
     const epoch = state.epoch + 1;
     const lr = c.optimizer === "sgd" ? c.learningRate * c.decay ** (epoch - 1) : c.learningRate;
@@ -318,25 +335,27 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
     const meta = state.model.meta && state.metaTrainer && state.features
       ? { params: state.model.meta, trainer: state.metaTrainer, features: state.features }
       : null;
-    writeDesc(core, desc, state.model, layout.set, hyper, state.adam, meta?.trainer.buffers ?? null);
-    let slot = 0, done = 0;
-    sums.view.fill(0);
+    fillPass(pass, state.model, layout.set, hyper, state.adam, meta?.trainer.buffers ?? null);
+    // Squared-error sums per task, added up in task order (not completion order).
+    const sums: number[] = [];
+    let done = 0;
+    // In sub-epoch s, block (w, (w + s) mod g) of every user group w: no two share a row.
+    const block = (w: number, s: number) => w * g + ((w + s) % g);
     if (meta) {
       meta.trainer.project(core, meta.features, meta.params);
       for (let s = 0; s < g; s++) {
-        // Rounds: every Worker trains one slice of its block, then W takes one step.
+        // Rounds: every block trains one slice, then W takes one step.
         for (let r = 0; r < META_ROUNDS; r++) {
-          const tasks: PoolTask[] = [];
+          const tasks: PoolTask<"trainRange">[] = [];
           let n = 0;
           for (let w = 0; w < g; w++) {
-            const block = w * g + ((w + s) % g);
-            const lo = layout.blockOffsets[block], len = layout.blockOffsets[block + 1] - lo;
+            const lo = layout.blockOffsets[block(w, s)], len = layout.blockOffsets[block(w, s) + 1] - lo;
             const start = lo + Math.floor((len * r) / META_ROUNDS),
               end = lo + Math.floor((len * (r + 1)) / META_ROUNDS);
-            tasks.push({ kernel: "trainRange", args: [desc.ptr, start, end, sums.ptr + 8 * slot++] });
+            tasks.push(trainTask(start, end));
             n += end - start;
           }
-          await pool.runAll(tasks);
+          sums.push(...await pool.runAll(tasks));
           done += n;
           run.onProgress?.(done, layout.set.n);
           meta.trainer.step(
@@ -351,26 +370,31 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
       }
     }
     for (let s = 0; s < g && !meta; s++) {
-      const perWorker: PoolTask[][] = [];
+      // Block w goes to Worker w mod size; each Worker trains its blocks in order, in chunks.
+      const perWorker: { task: PoolTask<"trainRange">; slot: number }[][] = Array.from(
+        { length: pool.size },
+        () => [],
+      );
       for (let w = 0; w < g; w++) {
-        const block = w * g + ((w + s) % g);
-        const tasks: PoolTask[] = [];
-        for (let start = layout.blockOffsets[block]; start < layout.blockOffsets[block + 1]; start += CHUNK) {
-          const end = Math.min(start + CHUNK, layout.blockOffsets[block + 1]);
-          tasks.push({ kernel: "trainRange", args: [desc.ptr, start, end, sums.ptr + 8 * slot++] });
+        const end = layout.blockOffsets[block(w, s) + 1];
+        for (let start = layout.blockOffsets[block(w, s)]; start < end; start += CHUNK) {
+          perWorker[w % pool.size].push({
+            task: trainTask(start, Math.min(start + CHUNK, end)),
+            slot: sums.length,
+          });
+          sums.push(0);
         }
-        perWorker.push(tasks);
       }
-      await Promise.all(perWorker.map(async (tasks, w) => {
-        for (const task of tasks) {
-          await pool.run(w, task);
+      await settleAll(perWorker.map(async (tasks, t) => {
+        for (const { task, slot } of tasks) {
+          sums[slot] = await pool.run(t, task);
           done += task.args[2] - task.args[1];
           run.onProgress?.(done, layout.set.n);
         }
       }));
     }
     let sse = 0;
-    for (let i = 0; i < slot; i++) sse += sums.view[i];
+    for (const part of sums) sse += part;
     const trainRmse = Math.sqrt(sse / Math.max(1, layout.set.n));
     if (!Number.isFinite(trainRmse) || trainRmse > 100) throw new TrainingDivergedError(epoch, trainRmse, lr);
     const validationRmse = run.validation.n

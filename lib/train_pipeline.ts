@@ -137,7 +137,6 @@ export async function trainFromFile(core: WasmCore, options: TrainFileOptions): 
       modelPath,
       ratings.fingerprint,
       splitOptions,
-      threads,
       options.epochs,
       features,
     );
@@ -236,13 +235,12 @@ async function openFeatures(
   return features;
 }
 
-/** Loads a checkpoint to resume and checks it matches this data, split and thread count. */
+/** Loads a checkpoint to resume and checks it matches this data and split (any thread count will do). */
 async function resumeState(
   core: WasmCore,
   path: string,
   fingerprint: RatingsFingerprint,
   split: Required<SplitOptions>,
-  threads: number,
   epochs: number | undefined,
   features: MovieFeatures | null,
 ): Promise<TrainState> {
@@ -271,9 +269,6 @@ async function resumeState(
   }
   if (JSON.stringify(header.split) !== JSON.stringify(split)) {
     throw refuse(`it used the split ${JSON.stringify(header.split)}; pass the same split options`);
-  }
-  if (header.threads !== threads) {
-    throw refuse(`it was trained with --threads ${header.threads}; resume with the same thread count`);
   }
   if (epochs !== undefined && epochs !== s.config.epochs) {
     s.config = { ...s.config, epochs };

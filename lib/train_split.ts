@@ -30,7 +30,7 @@ import type { WasmCore } from "./wasm.ts";
 export interface SplitTrainOptions {
   /** Resolved configuration (ignored when resuming: the state's is used). */
   config: TrainConfig;
-  /** Workers. */
+  /** Workers (the model does not depend on how many). */
   threads: number;
   /** A state to continue instead of starting afresh. */
   resumed?: TrainState;
@@ -73,14 +73,14 @@ export async function trainOnSplit(
   options: SplitTrainOptions,
 ): Promise<SplitTrainResult> {
   const { threads, modelPath, meta } = options;
-  const seed = options.resumed?.config.seed ?? options.config.seed;
-  const layout = buildTrainLayout(core, ratings, split, SPLIT.TRAIN, threads, seed);
+  const config = options.resumed?.config ?? options.config;
+  const layout = buildTrainLayout(core, ratings, split, SPLIT.TRAIN, config.blocks, config.seed);
   using _train = layout.set;
   using validation = gatherSide(core, ratings, split, SPLIT.VALIDATION);
   using test = gatherSide(core, ratings, split, SPLIT.TEST);
   const features = options.features ?? null;
   const state = options.resumed ??
-    initialState(core, options.config, threads, layout.set, ratings.userIds, ratings.movieIds, features);
+    initialState(core, options.config, layout.set, ratings.userIds, ratings.movieIds, features);
 
   await using pool = await WorkerPool.create(core, { threads });
   const epochSeconds: number[] = [];

@@ -59,32 +59,50 @@ Deno.test("WorkerPool reports a kernel failure in a Worker as an error, and keep
   const core = await WasmCore.create();
   await using pool = await WorkerPool.create(core, { threads: 1 });
   await assert.rejects(
-    pool.run(0, { kernel: "dot", args: [0, 16, 4, 16] }),
-    /pmf_dot.*pointer is null/,
+    pool.run(0, { kernel: "dot", args: [0, 16, 4, false] }),
+    /Cannot run core kernel "dot": buffer "a" is null/,
   );
   using a = core.allocArray(Float32Array, 4);
-  using out = core.allocArray(Float32Array, 4);
   a.view.set([1, 2, 3, 4]);
-  await pool.run(0, { kernel: "dot", args: [a.ptr, a.ptr, 4, out.ptr] });
-  assert.equal(out.view[0], 30);
+  assert.equal(await pool.run(0, { kernel: "dot", args: [a.ptr, a.ptr, 4, false] }), 30);
 });
 
-Deno.test("WorkerPool.close() frees the stacks and refuses later work", async () => {
+Deno.test("WorkerPool.close() frees every Worker's stack in the core and refuses later work", async () => {
   const core = await WasmCore.create();
-  const before = core.bytesInUse;
+  const before = core.heapBytes;
   const pool = await WorkerPool.create(core, { threads: 2 });
-  assert.ok(core.bytesInUse >= before + 2 * (1 << 20));
+  assert.ok(core.heapBytes >= before + 2 * 65536, "each Worker got a stack from the core's heap");
   await pool.close();
   await pool.close();
-  assert.equal(core.bytesInUse, before);
-  await assert.rejects(pool.run(0, { kernel: "dot", args: [0, 0, 0, 0] }), /pool is closed/);
+  assert.equal(core.heapBytes, before);
+  await assert.rejects(pool.run(0, { kernel: "dot", args: [0, 0, 0, false] }), /pool is closed/);
+});
+
+Deno.test("WorkerPool.close() waits for the tasks in flight before it frees anything", async () => {
+  const { core, n, base } = await workload();
+  using out = core.allocArray(Float32Array, n);
+  const before = core.heapBytes;
+  const pool = await WorkerPool.create(core, { threads: 2 });
+  let settled = 0;
+  const tasks = Array.from(
+    { length: 40 },
+    (_, i) =>
+      pool.run(i % 2, {
+        kernel: "scoreMovies",
+        args: scoreArgs({ ...base, first: 0, count: n, out: out.ptr }),
+      })
+        .then(() => settled++),
+  );
+  await pool.close();
+  assert.equal(settled, 40, "every task ran to the end before the Workers were stopped");
+  assert.equal(core.heapBytes, before);
+  await Promise.all(tasks);
 });
 
 Deno.test("WorkerPool.create() validates its options", async () => {
   const core = await WasmCore.create();
   await assert.rejects(WorkerPool.create(core, { threads: 0 }), /expected an integer in 1–256/);
-  await assert.rejects(WorkerPool.create(core, { stackBytes: 1000 }), /at least 64 KiB/);
-  assert.equal(core.bytesInUse, 64);
+  assert.equal(core.bytesInUse, 0);
 });
 
 Deno.test("A process that used the pool exits on its own: no Worker is left hanging", async () => {
@@ -94,7 +112,7 @@ Deno.test("A process that used the pool exits on its own: no Worker is left hang
     const pool = await WorkerPool.create(core, { threads: 2 });
     using a = core.allocArray(Float32Array, 8);
     a.view.fill(1);
-    await pool.runAll([0, 1].map(() => ({ kernel: "axpy", args: [1, a.ptr, a.ptr, 8] })));
+    await pool.runAll([0, 1].map(() => ({ kernel: "axpy", args: [1, a.ptr, a.ptr, 8] as [number, number, number, number] })));
     await pool.close();
     console.log("closed");
   `;

@@ -7,9 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import { allocColumns, freeColumns, PARSE, parseRatingLines } from "../lib/_ingest_kernels.ts";
+import { allocColumns, freeColumns, parseRatingLines } from "../lib/_ingest_kernels.ts";
 import { Rng } from "../lib/_random.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { ParseCode, WasmCore } from "../lib/wasm.ts";
 
 type Row = [number, number, number, number];
 
@@ -88,7 +88,6 @@ Deno.test("parseRatingLines() agrees with the reference grammar on 100,000 rando
   const rng = new Rng(20260101);
   const cols = allocColumns(core, 64, true);
   using staging = core.allocArray(Uint8Array, 4096);
-  using state = core.allocArray(Uint32Array, 8);
   const decoder = new TextDecoder();
   let accepted = 0, rejected = 0;
   try {
@@ -100,8 +99,8 @@ Deno.test("parseRatingLines() agrees with the reference grammar on 100,000 rando
       const hasInvalidUtf8 = decoder.decode(bytes).includes("\uFFFD");
       let pos = 0, line = 0;
       while (pos < bytes.length) {
-        const r = parseRatingLines(core, staging.ptr + pos, bytes.length - pos, cols, 0, state);
-        assert.ok(r.bytes <= bytes.length - pos && r.code !== PARSE.FULL, `fragment ${f}`);
+        const r = parseRatingLines(core, staging.ptr + pos, bytes.length - pos, cols, 0, 0, 0);
+        assert.ok(r.bytes <= bytes.length - pos && r.code !== ParseCode.Full, `fragment ${f}`);
         const u = cols.users.view, m = cols.movies.view, v = cols.ratings.view, t = cols.times!.view;
         let row = 0;
         for (let l = 0; l < r.lines; l++, line++) {
@@ -116,7 +115,7 @@ Deno.test("parseRatingLines() agrees with the reference grammar on 100,000 rando
           accepted++;
         }
         pos += r.bytes;
-        if (r.code === PARSE.OK) break;
+        if (r.code === ParseCode.Ok) break;
         if (!hasInvalidUtf8) {
           assert.equal(
             reference(lines[line]),

@@ -4,11 +4,11 @@
  */
 
 import assert from "node:assert/strict";
-import { DESC_WORDS, writeDesc } from "../lib/_train_kernels.ts";
+import { AdamState, fillPass } from "../lib/_train_kernels.ts";
 import { PmfModel } from "../lib/model.ts";
 import { WorkerPool } from "../lib/pool.ts";
 import { RatingSet } from "../lib/train_layout.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { TrainPass, WasmCore } from "../lib/wasm.ts";
 
 /** A rank-2 checkerboard: rating = 3 + 1.5·(user parity == movie parity ? 1 : -1). */
 function checkerboard(core: WasmCore, nUsers: number, nMovies: number): RatingSet {
@@ -48,20 +48,18 @@ for (const optimizer of ["sgd", "adam"] as const) {
     using set = checkerboard(core, 12, 10);
     const hyper = { optimizer, lr: 0.05, lrBias: 0.05, reg: 0.001, regBias: 0.001 };
     const finals: Float32Array[] = [];
-    for (const kernel of ["trainRange", "trainRangeScalar"] as const) {
+    for (const scalar of [false, true]) {
       using model = initModel(core, 12, 10, 6);
-      const { AdamState } = await import("../lib/_train_kernels.ts");
       using adam = optimizer === "adam" ? new AdamState(core, model) : null;
-      using desc = core.allocArray(Uint32Array, DESC_WORDS);
-      using sse = core.allocArray(Float64Array, 1);
-      writeDesc(core, desc, model, set, hyper, adam);
+      using pass = new TrainPass();
+      fillPass(pass, model, set, hyper, adam);
       let first = 0, last = 0;
       for (let epoch = 0; epoch < 300; epoch++) {
-        core.call(kernel, [desc.ptr, 0, set.n, sse.ptr]);
-        if (epoch === 0) first = Math.sqrt(sse.view[0] / set.n);
-        last = Math.sqrt(sse.view[0] / set.n);
+        const sse = core.call("trainRange", [pass.address(), 0, set.n, scalar]);
+        if (epoch === 0) first = Math.sqrt(sse / set.n);
+        last = Math.sqrt(sse / set.n);
       }
-      assert.ok(last < 0.05 && last < first / 10, `${kernel}: ${first} -> ${last}`);
+      assert.ok(last < 0.05 && last < first / 10, `scalar ${scalar}: ${first} -> ${last}`);
       finals.push(model.q.view.slice());
       assert.equal(model.p.view[6], 0, "padding lanes stay zero");
     }
@@ -86,14 +84,19 @@ Deno.test("trainRange on two Workers over disjoint blocks equals the same blocks
   const results: Float32Array[] = [];
   for (const parallel of [false, true]) {
     using model = initModel(core, 8, 8, 4);
-    using desc = core.allocArray(Uint32Array, DESC_WORDS);
-    using sse = core.allocArray(Float64Array, 2);
-    writeDesc(core, desc, model, set, hyper, null);
+    using pass = new TrainPass();
+    fillPass(pass, model, set, hyper, null);
     await using pool = await WorkerPool.create(core, { threads: 2 });
     for (let epoch = 0; epoch < 20; epoch++) {
       const tasks = [
-        { kernel: "trainRange" as const, args: [desc.ptr, 0, 16, sse.ptr] },
-        { kernel: "trainRange" as const, args: [desc.ptr, 16, 32, sse.ptr + 8] },
+        {
+          kernel: "trainRange" as const,
+          args: [pass.address(), 0, 16, false] as [number, number, number, boolean],
+        },
+        {
+          kernel: "trainRange" as const,
+          args: [pass.address(), 16, 32, false] as [number, number, number, boolean],
+        },
       ];
       if (parallel) await pool.runAll(tasks);
       else for (const t of tasks) await pool.run(0, t);

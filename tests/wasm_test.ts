@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WasmCore, WasmCoreError } from "../lib/wasm.ts";
+import { WasmCore } from "../lib/wasm.ts";
 import { seededFloats } from "./_helpers.ts";
 
 /** The dot product in the lane order documented in core-wasm/src/vector.rs, in f32. */
@@ -38,7 +38,7 @@ Deno.test("WasmCore.dot() agrees bit for bit with its scalar twin and the docume
     assert.equal(simd, core.dot(pa.ptr, pb.ptr, n, true), `n=${n}`);
     assert.equal(simd, laneOrderDot(a, b), `n=${n}`);
   }
-  assert.equal(core.bytesInUse, 64);
+  assert.equal(core.bytesInUse, 0);
 });
 
 Deno.test("WasmCore.axpy() adds a scaled vector in place", async () => {
@@ -104,31 +104,53 @@ Deno.test("WasmCore.scoreMovies() fills only the requested range", async () => {
   assert.deepEqual(Array.from(out.view), [-9, -9, -9, 4, 4, 4, 4, -9, -9, -9]);
 });
 
-Deno.test("WasmCore kernels return a status, not a trap, for bad buffers", async () => {
+Deno.test("WasmCore kernels throw an error with the core's message, not a trap, for bad buffers", async () => {
   const core = await WasmCore.create();
   using a = core.allocArray(Float32Array, 4);
   const end = core.memoryBytes;
-  assert.throws(() => core.dot(a.ptr, end - 8, 4), (e: unknown) => {
-    assert.ok(e instanceof WasmCoreError);
-    assert.equal(e.status, 3);
-    assert.match(e.message, /pmf_dot.*past the end of WebAssembly memory/);
-    return true;
-  });
-  assert.throws(() => core.dot(0, a.ptr, 4), /pointer is null/);
-  assert.throws(() => core.dot(a.ptr + 2, a.ptr, 1), /not aligned/);
+  assert.throws(
+    () => core.dot(a.ptr, end - 8, 4),
+    /^Error: Cannot run core kernel "dot": buffer "b" \(4 elements at \d+\) reaches past the end of memory$/,
+  );
+  assert.throws(() => core.dot(0, a.ptr, 4), /buffer "a" is null/);
+  assert.throws(() => core.dot(a.ptr + 2, a.ptr, 1), /buffer "a" at \d+ is not aligned to 4 bytes/);
   const score = { user: a.ptr, factors: a.ptr, bias: 0, offset: 0, first: 0, count: 1, out: a.ptr };
-  assert.throws(() => core.scoreMovies({ ...score, stride: 2, k: 4 }), /dimension is invalid/);
+  assert.throws(
+    () => core.scoreMovies({ ...score, stride: 2, k: 4 }),
+    /k 4 must be positive and at most the stride 2/,
+  );
   assert.throws(
     () => core.scoreMovies({ ...score, stride: 4, k: 4, first: 0xffffffff, count: 2 }),
-    /overflowed/,
+    /overflows/,
   );
+  // @ts-expect-error: a call with too few arguments is refused at run time too
   assert.throws(() => core.call("dot", [1, 2]), /expected 4 arguments/);
+  // The core still works after each refusal.
+  a.view.set([1, 2, 3, 4]);
+  assert.equal(core.dot(a.ptr, a.ptr, 4), 30);
+});
+
+Deno.test("WasmCore.alloc() gives zeroed, aligned blocks, refuses bad requests and frees once", async () => {
+  const core = await WasmCore.create();
+  const heap = core.heapBytes;
+  const a = core.alloc(100, 64), b = core.alloc(0), c = core.alloc(33, 4096);
+  assert.equal(a % 64, 0);
+  assert.equal(c % 4096, 0);
+  assert.ok(new Set([a, b, c]).size === 3);
+  assert.ok(core.view(Uint8Array, a, 100).every((x) => x === 0));
+  assert.equal(core.bytesInUse, 133);
+  assert.throws(() => core.alloc(8, 24), /alignment "24" is not a power of two/);
+  assert.throws(() => core.alloc(-1), /non-negative integer/);
+  for (const p of [a, b, c]) core.free(p);
+  assert.throws(() => core.free(a), /not a live block/);
+  assert.equal(core.bytesInUse, 0);
+  assert.equal(core.heapBytes, heap);
 });
 
 Deno.test("WasmCore memory grows on demand and fresh views see the new size", async () => {
-  const core = await WasmCore.create({ initialMiB: 2 });
+  const core = await WasmCore.create();
   const before = core.memoryBytes;
-  using big = core.allocArray(Float32Array, 4 * 1024 * 1024); // 16 MiB
+  using big = core.allocArray(Float32Array, 16 * 1024 * 1024); // 64 MiB
   assert.ok(core.memoryBytes > before);
   assert.ok(core.memoryBytes >= big.ptr + 16 * 1024 * 1024);
   big.view.fill(2);
@@ -143,5 +165,5 @@ Deno.test("CoreArray refuses use after free and frees once", async () => {
   arr.free();
   arr.free();
   assert.throws(() => arr.view, /freed/);
-  assert.equal(core.bytesInUse, 64);
+  assert.equal(core.bytesInUse, 0);
 });

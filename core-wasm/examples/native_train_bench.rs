@@ -24,7 +24,7 @@ fn main() {
     let users = words(&bytes, 12, n);
     let movies = words(&bytes, 12 + 4 * n, n);
     let ratings: Vec<f32> = words(&bytes, 12 + 8 * n, n).into_iter().map(f32::from_bits).collect();
-    let stride = (k + 3) / 4 * 4;
+    let stride = k.div_ceil(4) * 4;
     let mut seed = 42u32;
     let mut init = |len: usize| -> Vec<f32> {
         (0..len)
@@ -32,17 +32,47 @@ fn main() {
                 seed ^= seed << 13;
                 seed ^= seed >> 17;
                 seed ^= seed << 5;
-                if i % stride < k { (seed as f32 / u32::MAX as f32 - 0.5) * 0.2 } else { 0.0 }
+                if i % stride < k {
+                    (seed as f32 / u32::MAX as f32 - 0.5) * 0.2
+                } else {
+                    0.0
+                }
             })
             .collect()
     };
     let (mut p, mut q) = (init(nu * stride), init(nm * stride));
     let (mut bu, mut bi) = (vec![0.0f32; nu], vec![0.0f32; nm]);
     let null = std::ptr::null_mut();
-    let b = Buffers { p: p.as_mut_ptr(), q: q.as_mut_ptr(), bu: bu.as_mut_ptr(), bi: bi.as_mut_ptr(), mp: null, vp: null, mq: null, vq: null, su: null, si: null, m: null, g: null, mb: null, gb: null };
+    let b = Buffers {
+        p: p.as_mut_ptr(),
+        q: q.as_mut_ptr(),
+        bu: bu.as_mut_ptr(),
+        bi: bi.as_mut_ptr(),
+        mp: null,
+        vp: null,
+        mq: null,
+        vq: null,
+        su: null,
+        si: null,
+        m: null,
+        g: null,
+        mb: null,
+        gb: null,
+    };
     let mu = ratings.iter().map(|&r| r as f64).sum::<f64>() as f32 / n as f32;
     let s = Shape { n_users: nu, n_movies: nm, stride, mu };
-    let h = Hyper { optimizer: SGD, lr: 0.01, lr_bias: 0.01, reg: 0.05, reg_bias: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, drop: 0.0, salt: 0 };
+    let h = Hyper {
+        optimizer: SGD,
+        lr: 0.01,
+        lr_bias: 0.01,
+        reg: 0.05,
+        reg_bias: 0.01,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        drop: 0.0,
+        salt: 0,
+    };
     let mut seconds = vec![];
     let mut rmse = 0.0;
     for _ in 0..epochs {

@@ -135,7 +135,8 @@ mod tests {
         let vectors = [1.0f32, 0.0, 0.0, 1.0, 1.0, 1.0, 0.5, -1.0, -1.0, 0.2];
         let bias = [0.1f32, -0.2, 0.0, 0.3, 0.05];
         let (mu, p, b) = (3.5f32, [1.0f32, -0.5], 0.3f32);
-        let ratings: Vec<f32> = (0..5).map(|i| mu + b + bias[i] + vectors[i * 2] * p[0] + vectors[i * 2 + 1] * p[1]).collect();
+        let ratings: Vec<f32> =
+            (0..5).map(|i| mu + b + bias[i] + vectors[i * 2] * p[0] + vectors[i * 2 + 1] * p[1]).collect();
         let mut scratch = vec![0.0f64; 6];
         let (mut out, mut ob) = ([0.0f32; 2], 0.0f32);
         assert!(fold_in(&vectors, &bias, &ratings, 2, 2, mu, 1e-6, 1e-6, 50, &mut scratch, &mut out, &mut ob));

@@ -212,7 +212,18 @@ mod tests {
         assert_eq!(&dw[..4], &[1.5, 1.5, 1.5, 1.5]);
         assert_eq!(dwb, vec![3.0, 4.0]);
         assert!(g.iter().all(|&x| x == 0.0) && gb.iter().all(|&x| x == 0.0));
-        let h = crate::train::Hyper { optimizer: 1, lr: 0.1, lr_bias: 0.1, reg: 0.0, reg_bias: 0.0, beta1: 0.9, beta2: 0.999, eps: 1e-8, drop: 0.0, salt: 0 };
+        let h = crate::train::Hyper {
+            optimizer: 1,
+            lr: 0.1,
+            lr_bias: 0.1,
+            reg: 0.0,
+            reg_bias: 0.0,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            drop: 0.0,
+            salt: 0,
+        };
         let (mut mw, mut vw) = (vec![0.0; 8], vec![0.0; 8]);
         let before = w[0];
         adam_step(&mut w, &mut dw, &mut mw, &mut vw, 1.0, &h, 0.1, 0.001);

@@ -12,7 +12,13 @@ pub fn is_sorted(users: &[u32], movies: &[u32]) -> bool {
 /// Stable counting sort of row numbers by `keys[row]`. Rows come from
 /// `perm_in` (or 0..n when `None`) and go to `perm_out`. `counts` needs
 /// `n_keys + 1` entries. Returns false if a key is `>= n_keys`.
-pub fn counting_order(keys: &[u32], n_keys: usize, counts: &mut [u32], perm_in: Option<&[u32]>, perm_out: &mut [u32]) -> bool {
+pub fn counting_order(
+    keys: &[u32],
+    n_keys: usize,
+    counts: &mut [u32],
+    perm_in: Option<&[u32]>,
+    perm_out: &mut [u32],
+) -> bool {
     let n = keys.len();
     if counts.len() < n_keys + 1 || perm_out.len() < n {
         return false;
@@ -76,11 +82,11 @@ pub fn offsets(users: &[u32], n_users: usize, offsets: &mut [u32]) -> bool {
         return false;
     }
     let mut row = 0usize;
-    for u in 0..=n_users {
+    for (u, offset) in offsets[..=n_users].iter_mut().enumerate() {
         while row < users.len() && (users[row] as usize) < u {
             row += 1;
         }
-        offsets[u] = row as u32;
+        *offset = row as u32;
     }
     row == users.len() && users.windows(2).all(|w| w[0] <= w[1])
 }
@@ -93,7 +99,7 @@ mod tests {
     fn sorts_by_user_then_movie_and_keeps_the_last_duplicate() {
         let users = vec![1u32, 0, 1, 0, 1];
         let movies = vec![2u32, 1, 0, 1, 2];
-        let ratings = vec![1.0f32, 2.0, 3.0, 4.0, 5.0];
+        let ratings = [1.0f32, 2.0, 3.0, 4.0, 5.0];
         assert!(!is_sorted(&users, &movies));
         let mut counts = vec![0u32; 4];
         let mut by_movie = vec![0u32; 5];

@@ -8,13 +8,7 @@ pub const MAX_RATING: f32 = 5.0;
 /// Clamps a raw score to the rating scale.
 #[inline]
 pub fn clamp(x: f32) -> f32 {
-    if x < MIN_RATING {
-        MIN_RATING
-    } else if x > MAX_RATING {
-        MAX_RATING
-    } else {
-        x
-    }
+    x.clamp(MIN_RATING, MAX_RATING)
 }
 
 /// A read-only view of the model.
@@ -82,7 +76,15 @@ mod tests {
 
     #[test]
     fn predictions_are_clamped_and_errors_summed() {
-        let m = ModelRef { p: &[1.0, 0.0, 0.0, 0.0], q: &[3.0, 0.0, 0.0, 0.0, -9.0, 0.0, 0.0, 0.0], bu: &[0.5], bi: &[0.0, 0.0], stride: 4, mu: 3.5, meta: None };
+        let m = ModelRef {
+            p: &[1.0, 0.0, 0.0, 0.0],
+            q: &[3.0, 0.0, 0.0, 0.0, -9.0, 0.0, 0.0, 0.0],
+            bu: &[0.5],
+            bi: &[0.0, 0.0],
+            stride: 4,
+            mu: 3.5,
+            meta: None,
+        };
         let dot = crate::vector::scalar::dot;
         assert_eq!(m.predict(0, 0, dot), Some(5.0));
         assert_eq!(m.predict(0, 1, dot), Some(0.5));

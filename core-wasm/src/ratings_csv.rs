@@ -8,34 +8,61 @@
 //! `[0.5, 5]`; timestamps are integers in `0..=2^32-1`. The first bad row
 //! stops parsing with a code and the field it was found in.
 
-/// Parse outcomes (`ParseResult::code`). Part of the ABI.
-pub mod code {
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Parse outcomes (`ParseResult::code`); the host reads the generated enum.
+#[wasm_bindgen]
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseCode {
     /// Every line was parsed.
-    pub const OK: u32 = 0;
+    Ok = 0,
     /// A row has too few or too many fields.
-    pub const FIELD_COUNT: u32 = 1;
+    FieldCount = 1,
     /// A field is not a plain decimal number.
-    pub const BAD_NUMBER: u32 = 2;
+    BadNumber = 2,
     /// An id is negative or above 2^31 - 1.
-    pub const ID_RANGE: u32 = 3;
+    IdRange = 3,
     /// A rating is outside [0.5, 5].
-    pub const RATING_RANGE: u32 = 4;
+    RatingRange = 4,
     /// A rating is not a multiple of 0.5.
-    pub const RATING_STEP: u32 = 5;
+    RatingStep = 5,
     /// A timestamp is negative or above 2^32 - 1.
-    pub const TIME_RANGE: u32 = 6;
+    TimeRange = 6,
     /// A quoted field is not closed on its line, or text follows its closing quote.
-    pub const QUOTE: u32 = 7;
+    Quote = 7,
     /// The output columns are full; call again with the rest of the input.
-    pub const FULL: u32 = 8;
+    Full = 8,
+}
+
+/// [`ParseCode`] values as the numbers `ParseResult::code` holds.
+pub mod code {
+    use super::ParseCode;
+    /// See [`ParseCode::Ok`].
+    pub const OK: u32 = ParseCode::Ok as u32;
+    /// See [`ParseCode::FieldCount`].
+    pub const FIELD_COUNT: u32 = ParseCode::FieldCount as u32;
+    /// See [`ParseCode::BadNumber`].
+    pub const BAD_NUMBER: u32 = ParseCode::BadNumber as u32;
+    /// See [`ParseCode::IdRange`].
+    pub const ID_RANGE: u32 = ParseCode::IdRange as u32;
+    /// See [`ParseCode::RatingRange`].
+    pub const RATING_RANGE: u32 = ParseCode::RatingRange as u32;
+    /// See [`ParseCode::RatingStep`].
+    pub const RATING_STEP: u32 = ParseCode::RatingStep as u32;
+    /// See [`ParseCode::TimeRange`].
+    pub const TIME_RANGE: u32 = ParseCode::TimeRange as u32;
+    /// See [`ParseCode::Quote`].
+    pub const QUOTE: u32 = ParseCode::Quote as u32;
+    /// See [`ParseCode::Full`].
+    pub const FULL: u32 = ParseCode::Full as u32;
 }
 
 /// Largest id accepted.
 pub const MAX_ID: u64 = 0x7fff_ffff;
 
-/// Where parsing stopped and what it produced. Field order is part of the ABI
-/// (the host reads it as eight u32 values).
-#[repr(C)]
+/// Where parsing stopped and what it produced (the host reads its fields by name).
+#[wasm_bindgen]
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ParseResult {
     /// Rows written to the output columns by this call.
@@ -271,7 +298,8 @@ mod tests {
         let mut o = Out { users: vec![0; cap], movies: vec![0; cap], ratings: vec![0.0; cap], times: vec![0; cap] };
         let mut r = ParseResult::default();
         {
-            let mut cols = Columns { users: &mut o.users, movies: &mut o.movies, ratings: &mut o.ratings, times: &mut o.times };
+            let mut cols =
+                Columns { users: &mut o.users, movies: &mut o.movies, ratings: &mut o.ratings, times: &mut o.times };
             parse(text.as_bytes(), has_time, &mut cols, 0, &mut r);
         }
         (r, o)

@@ -43,14 +43,7 @@ pub fn score_movies_scalar(
 
 /// Scores `out.len()` movies whose rows start at `factors[0]`, with the
 /// platform's fastest dot product (SIMD on wasm32).
-pub fn score_movies(
-    user: &[f32],
-    factors: &[f32],
-    stride: usize,
-    bias: Option<&[f32]>,
-    offset: f32,
-    out: &mut [f32],
-) {
+pub fn score_movies(user: &[f32], factors: &[f32], stride: usize, bias: Option<&[f32]>, offset: f32, out: &mut [f32]) {
     score_with(crate::vector::dot, user, factors, stride, bias, offset, out)
 }
 

@@ -216,7 +216,8 @@ impl RowOps for Simd {
         unsafe {
             let mut j = 0;
             while j < n {
-                let v = f32x4_add(v128_load(a.as_ptr().add(j) as *const v128), v128_load(b.as_ptr().add(j) as *const v128));
+                let v =
+                    f32x4_add(v128_load(a.as_ptr().add(j) as *const v128), v128_load(b.as_ptr().add(j) as *const v128));
                 v128_store(out.as_mut_ptr().add(j) as *mut v128, v);
                 j += 4;
             }
@@ -491,7 +492,18 @@ mod tests {
             }
         }
         let s = Shape { n_users: nu, n_movies: nm, stride, mu: 3.0 };
-        let h = Hyper { optimizer, lr, lr_bias: lr, reg: 0.001, reg_bias: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, drop: 0.0, salt: 0 };
+        let h = Hyper {
+            optimizer,
+            lr,
+            lr_bias: lr,
+            reg: 0.001,
+            reg_bias: 0.001,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            drop: 0.0,
+            salt: 0,
+        };
         let b = f.buffers();
         let n = ratings.len() as f64;
         let first = unsafe { train::<Scalar>(&b, &s, &h, &users, &movies, &ratings, 0) }.unwrap();
@@ -520,7 +532,18 @@ mod tests {
         let b = f.buffers();
         let s = Shape { n_users: 2, n_movies: 2, stride: 8, mu: 3.0 };
         for optimizer in [SGD, ADAM] {
-            let h = Hyper { optimizer, lr: 0.1, lr_bias: 0.1, reg: 0.1, reg_bias: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, drop: 0.0, salt: 0 };
+            let h = Hyper {
+                optimizer,
+                lr: 0.1,
+                lr_bias: 0.1,
+                reg: 0.1,
+                reg_bias: 0.1,
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-8,
+                drop: 0.0,
+                salt: 0,
+            };
             unsafe { train::<Scalar>(&b, &s, &h, &[0, 1, 1], &[1, 0, 1], &[5.0, 1.0, 4.0], 0) }.unwrap();
         }
         for r in 0..2 {
@@ -534,7 +557,18 @@ mod tests {
         let mut f = Fixture::new(2, 2, 4);
         let b = f.buffers();
         let s = Shape { n_users: 2, n_movies: 2, stride: 4, mu: 3.0 };
-        let h = Hyper { optimizer: SGD, lr: 0.1, lr_bias: 0.1, reg: 0.1, reg_bias: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, drop: 0.0, salt: 0 };
+        let h = Hyper {
+            optimizer: SGD,
+            lr: 0.1,
+            lr_bias: 0.1,
+            reg: 0.1,
+            reg_bias: 0.1,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            drop: 0.0,
+            salt: 0,
+        };
         assert_eq!(unsafe { train::<Scalar>(&b, &s, &h, &[0, 2], &[0, 0], &[3.0, 3.0], 0) }, Err(1));
     }
 }

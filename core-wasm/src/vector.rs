@@ -29,12 +29,7 @@ pub mod scalar {
             }
             i += 4;
         }
-        let s = [
-            acc0[0] + acc1[0],
-            acc0[1] + acc1[1],
-            acc0[2] + acc1[2],
-            acc0[3] + acc1[3],
-        ];
+        let s = [acc0[0] + acc1[0], acc0[1] + acc1[1], acc0[2] + acc1[2], acc0[3] + acc1[3]];
         let mut h = (s[0] + s[1]) + (s[2] + s[3]);
         while i < n {
             h += a[i] * b[i];
@@ -54,9 +49,7 @@ pub mod scalar {
 /// SIMD twins (wasm32 `simd128`), with the arithmetic order of [`scalar`].
 #[cfg(target_arch = "wasm32")]
 pub mod simd {
-    use core::arch::wasm32::{
-        f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, v128, v128_load, v128_store,
-    };
+    use core::arch::wasm32::{f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, v128, v128_load, v128_store};
 
     /// Dot product of the first `min(a.len(), b.len())` elements.
     #[inline]

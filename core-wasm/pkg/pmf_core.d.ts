@@ -1,0 +1,477 @@
+/* tslint:disable */
+/* eslint-disable */
+/**
+ * Allocates `bytes` zeroed bytes aligned to `align` (a power of two, at
+ * least 16) and returns the byte offset; free it with [`free`].
+ */
+export function alloc(bytes: number, align: number): number;
+/**
+ * Back-propagates per-movie gradient sums through the hidden layer into
+ * `grads` (same layout as `params` in [`meta_project_hidden`]).
+ */
+export function metaReduceHidden(indptr: number, indices: number, values: number, rows: number, cols: number, units: number, stride: number, params: number, hidden: number, g: number, gb: number, grads: number): void;
+/**
+ * Folds in a new user from `n` ratings on movies whose effective vectors
+ * (`n × stride`, first `k` used) and biases are given; writes the user's
+ * `k` factors to `out_p` and returns the user's bias.
+ */
+export function foldIn(vectors: number, bias: number, ratings: number, n: number, stride: number, k: number, mu: number, reg: number, reg_bias: number, iterations: number, out_p: number): number;
+/**
+ * Trains on ratings `start..end` of the pass at `pass` (see
+ * [`TrainPass::address`]); returns the sum of squared errors measured
+ * before each update. `scalar` picks the scalar twin (same bits).
+ */
+export function trainRange(pass: number, start: number, end: number, scalar: boolean): number;
+/**
+ * Sums of squared and absolute errors of clamped predictions over ratings
+ * `start..end` of the pass at `pass`, as `[sse, sae]`.
+ */
+export function errorsRange(pass: number, start: number, end: number): Float64Array;
+/**
+ * `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie wb[e]` for `rows` movies whose features
+ * are the CSR (`indptr`, `indices`, `values`) over `cols` features.
+ */
+export function metaProject(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, w: number, wb: number, m: number, mb: number): void;
+/**
+ * `dW += Σ_i f_i ⊗ G_i`, `dwb += Σ_i f_i gb_i`, then zeroes `g` and `gb`.
+ */
+export function metaReduce(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, g: number, gb: number, dw: number, dwb: number): void;
+/**
+ * One Adam step on `n` weights from the ascent sum `dw` (see `meta::adam_step`).
+ */
+export function metaAdam(w: number, dw: number, mw: number, vw: number, n: number, scale: number, lr: number, reg: number, c1: number, c2: number): void;
+/**
+ * The hidden-layer projection (see `meta::project_hidden`); `params` holds
+ * W1 (cols × units), b1 (units), W2 (units × stride) and wb (cols), in that order.
+ */
+export function metaProjectHidden(indptr: number, indices: number, values: number, rows: number, cols: number, units: number, stride: number, params: number, hidden: number, m: number, mb: number): void;
+/**
+ * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
+ */
+export function free(ptr: number, bytes: number, align: number): void;
+/**
+ * Bytes the core's heap holds (every thread's allocations).
+ */
+export function bytesInUse(): number;
+/**
+ * `dot(a[0..n], b[0..n])`; `scalar` picks the scalar twin (same bits).
+ */
+export function dot(a: number, b: number, n: number, scalar: boolean): number;
+/**
+ * Stable counting sort of row numbers by key; `perm_in` may be 0 (0..n).
+ * `counts` has `n_keys + 1` u32 of scratch.
+ */
+export function countingOrder(keys: number, n: number, n_keys: number, counts: number, perm_in: number, perm_out: number): void;
+/**
+ * `dst[i] = src[perm[i]]` for `n` 4-byte elements; every `perm[i] < n`.
+ */
+export function gather32(src: number, perm: number, n: number, dst: number): void;
+/**
+ * Drops duplicate (user, movie) rows from sorted columns, keeping the last;
+ * returns the number kept. `times` may be 0.
+ */
+export function dedupe(users: number, movies: number, ratings: number, times: number, n: number): number;
+/**
+ * Per-user offsets (`n_users + 1` u32) of user-sorted rows.
+ */
+export function userOffsets(users: number, n: number, n_users: number, offsets: number): void;
+/**
+ * 64-bit checksum of `n` 4-byte words at `words`, as 16 hex digits;
+ * `scalar` picks the scalar twin (same value).
+ */
+export function checksum(words: number, n: number, scalar: boolean): string;
+/**
+ * `y[i] += alpha * x[i]` for `i < n`.
+ */
+export function axpy(alpha: number, x: number, y: number, n: number): void;
+/**
+ * Scores movies `first..first + count` for one user:
+ * `out[i] = (offset + bias[i]) + dot(user[0..k], factors[i * stride..][0..k])`.
+ * `bias` may be 0 (no movie bias). `out` and `bias` are indexed by movie, so
+ * Workers can fill disjoint ranges of one output buffer.
+ */
+export function scoreMovies(user: number, factors: number, stride: number, k: number, bias: number, offset: number, first: number, count: number, out: number, scalar: boolean): void;
+/**
+ * Parses whole lines of a ratings CSV (no header) at `input` (`len` bytes)
+ * into columns of `capacity` rows, writing from row `start`; see
+ * `ratings_csv::parse`. `times` may be 0 when `has_time` is false.
+ * `max_user` and `max_movie` carry the running maxima from the last call.
+ */
+export function parseRatings(input: number, len: number, has_time: boolean, users: number, movies: number, ratings: number, times: number, start: number, capacity: number, max_user: number, max_movie: number): ParseResult;
+/**
+ * Marks `n` raw ids in a lookup table of `table_len` i32 (see `ids`).
+ */
+export function idsMark(ids: number, n: number, table: number, table_len: number): void;
+/**
+ * Turns marks into dense ranks; returns the number of distinct ids.
+ */
+export function idsAssign(table: number, table_len: number): number;
+/**
+ * Writes the raw id of each of `n_out` dense indices to `out`.
+ */
+export function idsList(table: number, table_len: number, out: number, n_out: number): void;
+/**
+ * Replaces `n` raw ids in place by their dense indices.
+ */
+export function idsRemap(ids: number, n: number, table: number, table_len: number): void;
+/**
+ * True when the `n` rows are in (user, movie) order.
+ */
+export function isSorted(users: number, movies: number, n: number): boolean;
+/**
+ * Parse outcomes (`ParseResult::code`); the host reads the generated enum.
+ */
+export enum ParseCode {
+  /**
+   * Every line was parsed.
+   */
+  Ok = 0,
+  /**
+   * A row has too few or too many fields.
+   */
+  FieldCount = 1,
+  /**
+   * A field is not a plain decimal number.
+   */
+  BadNumber = 2,
+  /**
+   * An id is negative or above 2^31 - 1.
+   */
+  IdRange = 3,
+  /**
+   * A rating is outside [0.5, 5].
+   */
+  RatingRange = 4,
+  /**
+   * A rating is not a multiple of 0.5.
+   */
+  RatingStep = 5,
+  /**
+   * A timestamp is negative or above 2^32 - 1.
+   */
+  TimeRange = 6,
+  /**
+   * A quoted field is not closed on its line, or text follows its closing quote.
+   */
+  Quote = 7,
+  /**
+   * The output columns are full; call again with the rest of the input.
+   */
+  Full = 8,
+}
+/**
+ * Where parsing stopped and what it produced (the host reads its fields by name).
+ */
+export class ParseResult {
+  private constructor();
+  free(): void;
+  [Symbol.dispose](): void;
+  /**
+   * Rows written to the output columns by this call.
+   */
+  rows: number;
+  /**
+   * Lines consumed (blank ones included); the bad line is not counted.
+   */
+  lines: number;
+  /**
+   * Bytes consumed; on an error, the offset of the bad line.
+   */
+  bytes: number;
+  /**
+   * One of [`code`].
+   */
+  code: number;
+  /**
+   * On an error, the 0-based field it was found in (or the field count).
+   */
+  column: number;
+  /**
+   * Largest user id seen so far (carried in and out across calls).
+   */
+  max_user: number;
+  /**
+   * Largest movie id seen so far (carried in and out across calls).
+   */
+  max_movie: number;
+  /**
+   * Blank lines skipped by this call.
+   */
+  blank: number;
+}
+/**
+ * Everything one training or evaluation pass reads: shapes, the model's and
+ * the optimiser's buffers (byte offsets), the ratings and the
+ * hyper-parameters. The host fills it by field name; Workers get its
+ * [`TrainPass::address`]. Buffers that a pass does not use are 0.
+ */
+export class TrainPass {
+  free(): void;
+  [Symbol.dispose](): void;
+  /**
+   * An empty pass (every buffer 0).
+   */
+  constructor();
+  /**
+   * Byte offset of this pass in the shared memory, for Workers; valid until it is freed.
+   */
+  address(): number;
+  /**
+   * Number of users.
+   */
+  n_users: number;
+  /**
+   * Number of movies.
+   */
+  n_movies: number;
+  /**
+   * Number of factors.
+   */
+  k: number;
+  /**
+   * Floats per row (k rounded up to 4).
+   */
+  stride: number;
+  /**
+   * Global mean rating.
+   */
+  mu: number;
+  /**
+   * User factors.
+   */
+  p: number;
+  /**
+   * Movie factors.
+   */
+  q: number;
+  /**
+   * User biases.
+   */
+  bu: number;
+  /**
+   * Movie biases.
+   */
+  bi: number;
+  /**
+   * True for Adam, false for SGD.
+   */
+  adam: boolean;
+  /**
+   * Learning rate of the factors.
+   */
+  lr: number;
+  /**
+   * Learning rate of the biases.
+   */
+  lr_bias: number;
+  /**
+   * L2 weight decay of the factors.
+   */
+  reg: number;
+  /**
+   * L2 weight decay of the biases.
+   */
+  reg_bias: number;
+  /**
+   * Adam's moments of P, Q and the per-row bias state (see `train::Buffers`).
+   */
+  mp: number;
+  /**
+   * Second moment of P.
+   */
+  vp: number;
+  /**
+   * First moment of Q.
+   */
+  mq: number;
+  /**
+   * Second moment of Q.
+   */
+  vq: number;
+  /**
+   * Per user bias moments and step powers (4 floats).
+   */
+  su: number;
+  /**
+   * Per movie bias moments and step powers (4 floats).
+   */
+  si: number;
+  /**
+   * Dense user index per rating.
+   */
+  users: number;
+  /**
+   * Dense movie index per rating.
+   */
+  movies: number;
+  /**
+   * Rating values.
+   */
+  ratings: number;
+  /**
+   * Number of ratings.
+   */
+  n_ratings: number;
+  /**
+   * Metadata vectors `W·f_i` per movie (0 without metadata).
+   */
+  m: number;
+  /**
+   * Per-movie gradient sums of the metadata vectors.
+   */
+  g: number;
+  /**
+   * Metadata biases per movie.
+   */
+  mb: number;
+  /**
+   * Per-movie gradient sums of the metadata biases.
+   */
+  gb: number;
+  /**
+   * Share of ratings trained as if their movie were new (metadata only).
+   */
+  drop: number;
+  /**
+   * Salt of the drop decision.
+   */
+  salt: number;
+}
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput {
+  readonly __wbg_get_parseresult_blank: (a: number) => number;
+  readonly __wbg_get_parseresult_bytes: (a: number) => number;
+  readonly __wbg_get_parseresult_code: (a: number) => number;
+  readonly __wbg_get_parseresult_column: (a: number) => number;
+  readonly __wbg_get_parseresult_lines: (a: number) => number;
+  readonly __wbg_get_parseresult_max_movie: (a: number) => number;
+  readonly __wbg_get_parseresult_max_user: (a: number) => number;
+  readonly __wbg_get_parseresult_rows: (a: number) => number;
+  readonly __wbg_get_trainpass_adam: (a: number) => number;
+  readonly __wbg_get_trainpass_bi: (a: number) => number;
+  readonly __wbg_get_trainpass_drop: (a: number) => number;
+  readonly __wbg_get_trainpass_g: (a: number) => number;
+  readonly __wbg_get_trainpass_gb: (a: number) => number;
+  readonly __wbg_get_trainpass_lr: (a: number) => number;
+  readonly __wbg_get_trainpass_lr_bias: (a: number) => number;
+  readonly __wbg_get_trainpass_m: (a: number) => number;
+  readonly __wbg_get_trainpass_mb: (a: number) => number;
+  readonly __wbg_get_trainpass_movies: (a: number) => number;
+  readonly __wbg_get_trainpass_mp: (a: number) => number;
+  readonly __wbg_get_trainpass_mq: (a: number) => number;
+  readonly __wbg_get_trainpass_mu: (a: number) => number;
+  readonly __wbg_get_trainpass_n_ratings: (a: number) => number;
+  readonly __wbg_get_trainpass_ratings: (a: number) => number;
+  readonly __wbg_get_trainpass_reg: (a: number) => number;
+  readonly __wbg_get_trainpass_reg_bias: (a: number) => number;
+  readonly __wbg_get_trainpass_salt: (a: number) => number;
+  readonly __wbg_get_trainpass_si: (a: number) => number;
+  readonly __wbg_get_trainpass_su: (a: number) => number;
+  readonly __wbg_get_trainpass_users: (a: number) => number;
+  readonly __wbg_get_trainpass_vp: (a: number) => number;
+  readonly __wbg_get_trainpass_vq: (a: number) => number;
+  readonly __wbg_parseresult_free: (a: number, b: number) => void;
+  readonly __wbg_set_parseresult_blank: (a: number, b: number) => void;
+  readonly __wbg_set_parseresult_bytes: (a: number, b: number) => void;
+  readonly __wbg_set_parseresult_code: (a: number, b: number) => void;
+  readonly __wbg_set_parseresult_column: (a: number, b: number) => void;
+  readonly __wbg_set_parseresult_lines: (a: number, b: number) => void;
+  readonly __wbg_set_parseresult_max_movie: (a: number, b: number) => void;
+  readonly __wbg_set_parseresult_max_user: (a: number, b: number) => void;
+  readonly __wbg_set_parseresult_rows: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_adam: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_bi: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_drop: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_g: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_gb: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_lr: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_lr_bias: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_m: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_mb: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_movies: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_mp: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_mq: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_mu: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_n_ratings: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_ratings: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_reg: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_reg_bias: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_salt: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_si: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_su: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_users: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_vp: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_vq: (a: number, b: number) => void;
+  readonly __wbg_trainpass_free: (a: number, b: number) => void;
+  readonly alloc: (a: number, b: number, c: number) => void;
+  readonly axpy: (a: number, b: number, c: number, d: number, e: number) => void;
+  readonly bytesInUse: () => number;
+  readonly checksum: (a: number, b: number, c: number, d: number) => void;
+  readonly countingOrder: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
+  readonly dedupe: (a: number, b: number, c: number, d: number, e: number, f: number) => void;
+  readonly dot: (a: number, b: number, c: number, d: number, e: number) => void;
+  readonly errorsRange: (a: number, b: number, c: number, d: number) => void;
+  readonly foldIn: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
+  readonly free: (a: number, b: number, c: number, d: number) => void;
+  readonly gather32: (a: number, b: number, c: number, d: number, e: number) => void;
+  readonly idsAssign: (a: number, b: number, c: number) => void;
+  readonly idsList: (a: number, b: number, c: number, d: number, e: number) => void;
+  readonly idsMark: (a: number, b: number, c: number, d: number, e: number) => void;
+  readonly idsRemap: (a: number, b: number, c: number, d: number, e: number) => void;
+  readonly isSorted: (a: number, b: number, c: number, d: number) => void;
+  readonly metaAdam: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
+  readonly metaProject: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
+  readonly metaProjectHidden: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
+  readonly metaReduce: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
+  readonly metaReduceHidden: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
+  readonly parseRatings: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
+  readonly scoreMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
+  readonly trainRange: (a: number, b: number, c: number, d: number, e: number) => void;
+  readonly trainpass_address: (a: number) => number;
+  readonly trainpass_new: () => number;
+  readonly userOffsets: (a: number, b: number, c: number, d: number, e: number) => void;
+  readonly __wbg_set_trainpass_bu: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_k: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_n_movies: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_n_users: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_p: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_q: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_stride: (a: number, b: number) => void;
+  readonly __wbg_get_trainpass_bu: (a: number) => number;
+  readonly __wbg_get_trainpass_k: (a: number) => number;
+  readonly __wbg_get_trainpass_n_movies: (a: number) => number;
+  readonly __wbg_get_trainpass_n_users: (a: number) => number;
+  readonly __wbg_get_trainpass_p: (a: number) => number;
+  readonly __wbg_get_trainpass_q: (a: number) => number;
+  readonly __wbg_get_trainpass_stride: (a: number) => number;
+  readonly memory: WebAssembly.Memory;
+  readonly __wbindgen_add_to_stack_pointer: (a: number) => number;
+  readonly __wbindgen_export: (a: number, b: number, c: number) => void;
+  readonly __wbindgen_thread_destroy: (a?: number, b?: number, c?: number) => void;
+  readonly __wbindgen_start: (a: number) => void;
+}
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+/**
+* Instantiates the given `module`, which can either be bytes or
+* a precompiled `WebAssembly.Module`.
+*
+* @param {{ module: SyncInitInput, memory?: WebAssembly.Memory, thread_stack_size?: number }} module - Passing `SyncInitInput` directly is deprecated.
+* @param {WebAssembly.Memory} memory - Deprecated.
+*
+* @returns {InitOutput}
+*/
+export function initSync(module: { module: SyncInitInput, memory?: WebAssembly.Memory, thread_stack_size?: number } | SyncInitInput, memory?: WebAssembly.Memory): InitOutput;
+
+/**
+* If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+* for everything else, calls `WebAssembly.instantiate` directly.
+*
+* @param {{ module_or_path: InitInput | Promise<InitInput>, memory?: WebAssembly.Memory, thread_stack_size?: number }} module_or_path - Passing `InitInput` directly is deprecated.
+* @param {WebAssembly.Memory} memory - Deprecated.
+*
+* @returns {Promise<InitOutput>}
+*/
+export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput>, memory?: WebAssembly.Memory, thread_stack_size?: number } | InitInput | Promise<InitInput>, memory?: WebAssembly.Memory): Promise<InitOutput>;

@@ -1,0 +1,812 @@
+//! The boundary: every `#[wasm_bindgen]` export of the core, and nothing else.
+//!
+//! Bulk arrays live in the shared memory, allocated here ([`alloc`]) and
+//! filled by the host through views, so kernels take byte offsets and
+//! lengths. Every export re-checks its buffers (alignment, overflow, end of
+//! memory) and its shapes, and fails with an error whose message names the
+//! kernel and what was wrong: a trap means a bug in this crate, never bad
+//! input. Small results are returned as values.
+
+use crate::memory;
+use crate::ratings_csv::{Columns, ParseResult};
+use crate::train::{Buffers, Hyper, Shape, ADAM, SGD};
+use std::slice;
+use wasm_bindgen::prelude::*;
+
+/// Largest row stride (floats) the kernels accept: the Adam and metadata
+/// paths keep one row on the stack.
+pub const MAX_STRIDE: usize = 256;
+
+type Check<T> = Result<T, String>;
+
+/// Runs `f`, turning its failure into an error that names the kernel.
+fn run<T>(kernel: &str, f: impl FnOnce() -> Check<T>) -> Result<T, JsError> {
+    f().map_err(|detail| JsError::new(&format!("Cannot run core kernel \"{kernel}\": {detail}")))
+}
+
+/// Bytes of linear memory currently addressable.
+#[cfg(target_arch = "wasm32")]
+fn memory_bytes() -> u64 {
+    core::arch::wasm32::memory_size(0) as u64 * 65536
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn memory_bytes() -> u64 {
+    u64::MAX
+}
+
+/// Checks that `len` elements of `T` at byte offset `ptr` are a valid region.
+fn check<T>(name: &str, ptr: usize, len: usize) -> Check<()> {
+    if ptr == 0 {
+        return Err(format!("buffer \"{name}\" is null"));
+    }
+    if ptr % std::mem::align_of::<T>() != 0 {
+        return Err(format!("buffer \"{name}\" at {ptr} is not aligned to {} bytes", std::mem::align_of::<T>()));
+    }
+    let bytes = (len as u64).checked_mul(std::mem::size_of::<T>() as u64);
+    let end = bytes.and_then(|b| (ptr as u64).checked_add(b));
+    match end {
+        Some(end) if end <= memory_bytes() => Ok(()),
+        _ => Err(format!("buffer \"{name}\" ({len} elements at {ptr}) reaches past the end of memory")),
+    }
+}
+
+/// A checked shared slice. SAFETY (of callers): the host guarantees that no
+/// other thread writes the region during the call.
+fn view<'a, T>(name: &str, ptr: usize, len: usize) -> Check<&'a [T]> {
+    check::<T>(name, ptr, len)?;
+    Ok(unsafe { slice::from_raw_parts(ptr as *const T, len) })
+}
+
+/// A checked mutable slice; regions passed to one call must not overlap,
+/// which the host guarantees.
+#[allow(clippy::mut_from_ref)]
+fn view_mut<'a, T>(name: &str, ptr: usize, len: usize) -> Check<&'a mut [T]> {
+    check::<T>(name, ptr, len)?;
+    Ok(unsafe { slice::from_raw_parts_mut(ptr as *mut T, len) })
+}
+
+fn product(a: usize, b: usize) -> Check<usize> {
+    a.checked_mul(b).ok_or_else(|| format!("{a} × {b} overflows"))
+}
+
+fn check_stride(stride: usize) -> Check<()> {
+    if stride == 0 || stride % 4 != 0 || stride > MAX_STRIDE {
+        return Err(format!("stride {stride} is not a multiple of 4 in 4–{MAX_STRIDE}"));
+    }
+    Ok(())
+}
+
+// --- memory ---------------------------------------------------------------------
+
+/// Allocates `bytes` zeroed bytes aligned to `align` (a power of two, at
+/// least 16) and returns the byte offset; free it with [`free`].
+#[wasm_bindgen]
+pub fn alloc(bytes: usize, align: usize) -> Result<usize, JsError> {
+    let layout = memory::layout(bytes, align).map_err(|e| JsError::new(&format!("Cannot allocate: {e}")))?;
+    memory::alloc_zeroed(layout).ok_or_else(|| {
+        JsError::new(&format!(
+            "Cannot allocate {bytes} bytes: WebAssembly memory is full (4 GiB); use a smaller data set or fewer factors"
+        ))
+    })
+}
+
+/// Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
+#[wasm_bindgen]
+pub fn free(ptr: usize, bytes: usize, align: usize) -> Result<(), JsError> {
+    let layout = memory::layout(bytes, align).map_err(|e| JsError::new(&format!("Cannot free: {e}")))?;
+    // SAFETY: the host frees each block once, with the layout it allocated.
+    unsafe { memory::free(ptr, layout) };
+    Ok(())
+}
+
+/// Bytes the core's heap holds (every thread's allocations).
+#[wasm_bindgen(js_name = bytesInUse)]
+pub fn bytes_in_use() -> usize {
+    memory::bytes_in_use()
+}
+
+// --- vectors and scoring ---------------------------------------------------------
+
+/// `dot(a[0..n], b[0..n])`; `scalar` picks the scalar twin (same bits).
+#[wasm_bindgen]
+pub fn dot(a: usize, b: usize, n: usize, scalar: bool) -> Result<f32, JsError> {
+    run("dot", || {
+        let (a, b) = (view::<f32>("a", a, n)?, view::<f32>("b", b, n)?);
+        Ok(if scalar { crate::vector::scalar::dot(a, b) } else { crate::vector::dot(a, b) })
+    })
+}
+
+/// `y[i] += alpha * x[i]` for `i < n`.
+#[wasm_bindgen]
+pub fn axpy(alpha: f32, x: usize, y: usize, n: usize) -> Result<(), JsError> {
+    run("axpy", || {
+        crate::vector::axpy(alpha, view("x", x, n)?, view_mut("y", y, n)?);
+        Ok(())
+    })
+}
+
+/// Scores movies `first..first + count` for one user:
+/// `out[i] = (offset + bias[i]) + dot(user[0..k], factors[i * stride..][0..k])`.
+/// `bias` may be 0 (no movie bias). `out` and `bias` are indexed by movie, so
+/// Workers can fill disjoint ranges of one output buffer.
+#[wasm_bindgen(js_name = scoreMovies)]
+#[allow(clippy::too_many_arguments)]
+pub fn score_movies(
+    user: usize,
+    factors: usize,
+    stride: usize,
+    k: usize,
+    bias: usize,
+    offset: f32,
+    first: usize,
+    count: usize,
+    out: usize,
+    scalar: bool,
+) -> Result<(), JsError> {
+    run("scoreMovies", || {
+        if k == 0 || stride < k {
+            return Err(format!("k {k} must be positive and at most the stride {stride}"));
+        }
+        let end = first.checked_add(count).ok_or("first + count overflows")?;
+        let factors = view::<f32>("factors", factors, product(end, stride)?)?;
+        let user = view::<f32>("user", user, k)?;
+        let out = &mut view_mut::<f32>("out", out, end)?[first..];
+        let bias = if bias == 0 { None } else { Some(&view::<f32>("bias", bias, end)?[first..]) };
+        if count > 0 {
+            let rows = &factors[first * stride..];
+            let f = if scalar { crate::score::score_movies_scalar } else { crate::score::score_movies };
+            f(user, rows, stride, bias, offset, out);
+        }
+        Ok(())
+    })
+}
+
+// --- ratings ingestion -------------------------------------------------------------
+
+/// Parses whole lines of a ratings CSV (no header) at `input` (`len` bytes)
+/// into columns of `capacity` rows, writing from row `start`; see
+/// `ratings_csv::parse`. `times` may be 0 when `has_time` is false.
+/// `max_user` and `max_movie` carry the running maxima from the last call.
+#[wasm_bindgen(js_name = parseRatings)]
+#[allow(clippy::too_many_arguments)]
+pub fn parse_ratings(
+    input: usize,
+    len: usize,
+    has_time: bool,
+    users: usize,
+    movies: usize,
+    ratings: usize,
+    times: usize,
+    start: usize,
+    capacity: usize,
+    max_user: u32,
+    max_movie: u32,
+) -> Result<ParseResult, JsError> {
+    run("parseRatings", || {
+        if start > capacity {
+            return Err(format!("start row {start} is past the capacity {capacity}"));
+        }
+        let input = view::<u8>("input", input, len)?;
+        let mut out = Columns {
+            users: view_mut("users", users, capacity)?,
+            movies: view_mut("movies", movies, capacity)?,
+            ratings: view_mut("ratings", ratings, capacity)?,
+            times: if has_time { view_mut("times", times, capacity)? } else { &mut [] },
+        };
+        let mut result = ParseResult { max_user, max_movie, ..ParseResult::default() };
+        crate::ratings_csv::parse(input, has_time, &mut out, start, &mut result);
+        Ok(result)
+    })
+}
+
+/// Marks `n` raw ids in a lookup table of `table_len` i32 (see `ids`).
+#[wasm_bindgen(js_name = idsMark)]
+pub fn ids_mark(ids: usize, n: usize, table: usize, table_len: usize) -> Result<(), JsError> {
+    run("idsMark", || {
+        if crate::ids::mark(view("ids", ids, n)?, view_mut("table", table, table_len)?) {
+            Ok(())
+        } else {
+            Err(format!("an id is outside the table of {table_len} entries"))
+        }
+    })
+}
+
+/// Turns marks into dense ranks; returns the number of distinct ids.
+#[wasm_bindgen(js_name = idsAssign)]
+pub fn ids_assign(table: usize, table_len: usize) -> Result<u32, JsError> {
+    run("idsAssign", || Ok(crate::ids::assign(view_mut("table", table, table_len)?)))
+}
+
+/// Writes the raw id of each of `n_out` dense indices to `out`.
+#[wasm_bindgen(js_name = idsList)]
+pub fn ids_list(table: usize, table_len: usize, out: usize, n_out: usize) -> Result<(), JsError> {
+    run("idsList", || {
+        crate::ids::list(view("table", table, table_len)?, view_mut("out", out, n_out)?);
+        Ok(())
+    })
+}
+
+/// Replaces `n` raw ids in place by their dense indices.
+#[wasm_bindgen(js_name = idsRemap)]
+pub fn ids_remap(ids: usize, n: usize, table: usize, table_len: usize) -> Result<(), JsError> {
+    run("idsRemap", || {
+        if crate::ids::remap(view_mut("ids", ids, n)?, view("table", table, table_len)?) {
+            Ok(())
+        } else {
+            Err(format!("an id is outside the table of {table_len} entries or unmarked"))
+        }
+    })
+}
+
+/// True when the `n` rows are in (user, movie) order.
+#[wasm_bindgen(js_name = isSorted)]
+pub fn is_sorted(users: usize, movies: usize, n: usize) -> Result<bool, JsError> {
+    run("isSorted", || Ok(crate::order::is_sorted(view("users", users, n)?, view("movies", movies, n)?)))
+}
+
+/// Stable counting sort of row numbers by key; `perm_in` may be 0 (0..n).
+/// `counts` has `n_keys + 1` u32 of scratch.
+#[wasm_bindgen(js_name = countingOrder)]
+pub fn counting_order(
+    keys: usize,
+    n: usize,
+    n_keys: usize,
+    counts: usize,
+    perm_in: usize,
+    perm_out: usize,
+) -> Result<(), JsError> {
+    run("countingOrder", || {
+        let keys = view("keys", keys, n)?;
+        let counts = view_mut("counts", counts, n_keys.checked_add(1).ok_or("n_keys overflows")?)?;
+        let perm_in = if perm_in == 0 { None } else { Some(view::<u32>("perm_in", perm_in, n)?) };
+        if perm_in.is_some_and(|p| p.iter().any(|&row| row as usize >= n)) {
+            return Err(format!("a permutation entry is not below {n}"));
+        }
+        if crate::order::counting_order(keys, n_keys, counts, perm_in, view_mut("perm_out", perm_out, n)?) {
+            Ok(())
+        } else {
+            Err(format!("a key is not below {n_keys}"))
+        }
+    })
+}
+
+/// `dst[i] = src[perm[i]]` for `n` 4-byte elements; every `perm[i] < n`.
+#[wasm_bindgen]
+pub fn gather32(src: usize, perm: usize, n: usize, dst: usize) -> Result<(), JsError> {
+    run("gather32", || {
+        let perm = view::<u32>("perm", perm, n)?;
+        if perm.iter().any(|&p| p as usize >= n) {
+            return Err(format!("a permutation entry is not below {n}"));
+        }
+        crate::order::gather(view("src", src, n)?, perm, view_mut("dst", dst, n)?);
+        Ok(())
+    })
+}
+
+/// Drops duplicate (user, movie) rows from sorted columns, keeping the last;
+/// returns the number kept. `times` may be 0.
+#[wasm_bindgen]
+pub fn dedupe(users: usize, movies: usize, ratings: usize, times: usize, n: usize) -> Result<u32, JsError> {
+    run("dedupe", || {
+        let times = if times == 0 { None } else { Some(view_mut("times", times, n)?) };
+        let kept = crate::order::dedupe(
+            view_mut("users", users, n)?,
+            view_mut("movies", movies, n)?,
+            view_mut("ratings", ratings, n)?,
+            times,
+        );
+        Ok(kept as u32)
+    })
+}
+
+/// Per-user offsets (`n_users + 1` u32) of user-sorted rows.
+#[wasm_bindgen(js_name = userOffsets)]
+pub fn user_offsets(users: usize, n: usize, n_users: usize, offsets: usize) -> Result<(), JsError> {
+    run("userOffsets", || {
+        let out = view_mut("offsets", offsets, n_users.checked_add(1).ok_or("n_users overflows")?)?;
+        if crate::order::offsets(view("users", users, n)?, n_users, out) {
+            Ok(())
+        } else {
+            Err(format!("rows are not sorted by user or a user is not below {n_users}"))
+        }
+    })
+}
+
+/// 64-bit checksum of `n` 4-byte words at `words`, as 16 hex digits;
+/// `scalar` picks the scalar twin (same value).
+#[wasm_bindgen]
+pub fn checksum(words: usize, n: usize, scalar: bool) -> Result<String, JsError> {
+    run("checksum", || {
+        let w = view("words", words, n)?;
+        let h = if scalar { crate::checksum::checksum_scalar(w) } else { crate::checksum::checksum(w) };
+        Ok(format!("{h:016x}"))
+    })
+}
+
+// --- training ------------------------------------------------------------------
+
+/// Everything one training or evaluation pass reads: shapes, the model's and
+/// the optimiser's buffers (byte offsets), the ratings and the
+/// hyper-parameters. The host fills it by field name; Workers get its
+/// [`TrainPass::address`]. Buffers that a pass does not use are 0.
+#[wasm_bindgen]
+#[derive(Clone, Copy, Default)]
+pub struct TrainPass {
+    /// Number of users.
+    pub n_users: usize,
+    /// Number of movies.
+    pub n_movies: usize,
+    /// Number of factors.
+    pub k: usize,
+    /// Floats per row (k rounded up to 4).
+    pub stride: usize,
+    /// Global mean rating.
+    pub mu: f32,
+    /// User factors.
+    pub p: usize,
+    /// Movie factors.
+    pub q: usize,
+    /// User biases.
+    pub bu: usize,
+    /// Movie biases.
+    pub bi: usize,
+    /// True for Adam, false for SGD.
+    pub adam: bool,
+    /// Learning rate of the factors.
+    pub lr: f32,
+    /// Learning rate of the biases.
+    pub lr_bias: f32,
+    /// L2 weight decay of the factors.
+    pub reg: f32,
+    /// L2 weight decay of the biases.
+    pub reg_bias: f32,
+    /// Adam's moments of P, Q and the per-row bias state (see `train::Buffers`).
+    pub mp: usize,
+    /// Second moment of P.
+    pub vp: usize,
+    /// First moment of Q.
+    pub mq: usize,
+    /// Second moment of Q.
+    pub vq: usize,
+    /// Per user bias moments and step powers (4 floats).
+    pub su: usize,
+    /// Per movie bias moments and step powers (4 floats).
+    pub si: usize,
+    /// Dense user index per rating.
+    pub users: usize,
+    /// Dense movie index per rating.
+    pub movies: usize,
+    /// Rating values.
+    pub ratings: usize,
+    /// Number of ratings.
+    pub n_ratings: usize,
+    /// Metadata vectors `W·f_i` per movie (0 without metadata).
+    pub m: usize,
+    /// Per-movie gradient sums of the metadata vectors.
+    pub g: usize,
+    /// Metadata biases per movie.
+    pub mb: usize,
+    /// Per-movie gradient sums of the metadata biases.
+    pub gb: usize,
+    /// Share of ratings trained as if their movie were new (metadata only).
+    pub drop: f32,
+    /// Salt of the drop decision.
+    pub salt: u32,
+}
+
+#[wasm_bindgen]
+impl TrainPass {
+    /// An empty pass (every buffer 0).
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> TrainPass {
+        TrainPass::default()
+    }
+
+    /// Byte offset of this pass in the shared memory, for Workers; valid until it is freed.
+    pub fn address(&self) -> usize {
+        self as *const TrainPass as usize
+    }
+}
+
+/// Reads the pass at `address` (from [`TrainPass::address`]).
+fn read_pass(address: usize) -> Check<TrainPass> {
+    Ok(view::<TrainPass>("pass", address, 1)?[0])
+}
+
+/// Checks a pass's buffers and shapes; returns the kernel's views.
+fn check_pass(d: &TrainPass, training: bool) -> Check<(Buffers, Shape, Hyper)> {
+    let (nu, nm, stride) = (d.n_users, d.n_movies, d.stride);
+    if d.k == 0 || stride < d.k {
+        return Err(format!("k {} must be positive and at most the stride {stride}", d.k));
+    }
+    check_stride(stride)?;
+    let (pu, pm) = (product(nu, stride)?, product(nm, stride)?);
+    check::<f32>("p", d.p, pu)?;
+    check::<f32>("q", d.q, pm)?;
+    check::<f32>("bu", d.bu, nu)?;
+    check::<f32>("bi", d.bi, nm)?;
+    let adam = training && d.adam;
+    if adam {
+        for (name, ptr, len) in [("mp", d.mp, pu), ("vp", d.vp, pu), ("mq", d.mq, pm), ("vq", d.vq, pm)] {
+            check::<f32>(name, ptr, len)?;
+        }
+        check::<f32>("su", d.su, product(nu, 4)?)?;
+        check::<f32>("si", d.si, product(nm, 4)?)?;
+    }
+    let meta = d.m != 0;
+    if meta {
+        check::<f32>("m", d.m, pm)?;
+        check::<f32>("mb", d.mb, nm)?;
+        if training {
+            check::<f32>("g", d.g, pm)?;
+            check::<f32>("gb", d.gb, nm)?;
+        }
+    }
+    let ptr = |word: usize, used: bool| if used { word as *mut f32 } else { std::ptr::null_mut() };
+    let b = Buffers {
+        p: ptr(d.p, true),
+        q: ptr(d.q, true),
+        bu: ptr(d.bu, true),
+        bi: ptr(d.bi, true),
+        mp: ptr(d.mp, adam),
+        vp: ptr(d.vp, adam),
+        mq: ptr(d.mq, adam),
+        vq: ptr(d.vq, adam),
+        su: ptr(d.su, adam),
+        si: ptr(d.si, adam),
+        m: ptr(d.m, meta),
+        g: ptr(d.g, meta && training),
+        mb: ptr(d.mb, meta),
+        gb: ptr(d.gb, meta && training),
+    };
+    let s = Shape { n_users: nu, n_movies: nm, stride, mu: d.mu };
+    let h = Hyper {
+        optimizer: if adam { ADAM } else { SGD },
+        lr: d.lr,
+        lr_bias: d.lr_bias,
+        reg: d.reg,
+        reg_bias: d.reg_bias,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        drop: if meta { d.drop } else { 0.0 },
+        salt: d.salt,
+    };
+    Ok((b, s, h))
+}
+
+type RatingRange<'a> = (&'a [u32], &'a [u32], &'a [f32]);
+
+fn rating_range<'a>(d: &TrainPass, start: usize, end: usize) -> Check<RatingRange<'a>> {
+    let n = d.n_ratings;
+    if start > end || end > n {
+        return Err(format!("rating range {start}..{end} is not within 0..{n}"));
+    }
+    let users = view::<u32>("users", d.users, n)?;
+    let movies = view::<u32>("movies", d.movies, n)?;
+    let ratings = view::<f32>("ratings", d.ratings, n)?;
+    Ok((&users[start..end], &movies[start..end], &ratings[start..end]))
+}
+
+/// Trains on ratings `start..end` of the pass at `pass` (see
+/// [`TrainPass::address`]); returns the sum of squared errors measured
+/// before each update. `scalar` picks the scalar twin (same bits).
+#[wasm_bindgen(js_name = trainRange)]
+pub fn train_range(pass: usize, start: usize, end: usize, scalar: bool) -> Result<f64, JsError> {
+    run("trainRange", || {
+        let d = read_pass(pass)?;
+        let (b, s, h) = check_pass(&d, true)?;
+        let (users, movies, ratings) = rating_range(&d, start, end)?;
+        // SAFETY: buffers checked above; the host's block schedule keeps the
+        // rows of this range away from every other thread during the call.
+        let sse = unsafe {
+            #[cfg(target_arch = "wasm32")]
+            {
+                if scalar {
+                    crate::train::train::<crate::train::Scalar>(&b, &s, &h, users, movies, ratings, start)
+                } else {
+                    crate::train::train::<crate::train::Simd>(&b, &s, &h, users, movies, ratings, start)
+                }
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            {
+                let _ = scalar;
+                crate::train::train::<crate::train::Scalar>(&b, &s, &h, users, movies, ratings, start)
+            }
+        };
+        sse.map_err(|i| format!("rating {} names a user or movie outside the model", start + i))
+    })
+}
+
+/// Sums of squared and absolute errors of clamped predictions over ratings
+/// `start..end` of the pass at `pass`, as `[sse, sae]`.
+#[wasm_bindgen(js_name = errorsRange)]
+pub fn errors_range(pass: usize, start: usize, end: usize) -> Result<Vec<f64>, JsError> {
+    run("errorsRange", || {
+        let d = read_pass(pass)?;
+        let (b, s, _) = check_pass(&d, false)?;
+        let (users, movies, ratings) = rating_range(&d, start, end)?;
+        let (pu, pm) = (s.n_users * s.stride, s.n_movies * s.stride);
+        let model = crate::predict::ModelRef {
+            p: view("p", d.p, pu)?,
+            q: view("q", d.q, pm)?,
+            bu: view("bu", d.bu, s.n_users)?,
+            bi: view("bi", d.bi, s.n_movies)?,
+            stride: s.stride,
+            mu: s.mu,
+            meta: if b.m.is_null() { None } else { Some((view("m", d.m, pm)?, view("mb", d.mb, s.n_movies)?)) },
+        };
+        let (sse, sae) = crate::predict::errors(&model, users, movies, ratings, crate::vector::dot)
+            .map_err(|i| format!("rating {} names a user or movie outside the model", start + i))?;
+        Ok(vec![sse, sae])
+    })
+}
+
+// --- metadata projection -----------------------------------------------------------
+
+fn csr<'a>(indptr: usize, indices: usize, values: usize, rows: usize, cols: usize) -> Check<crate::meta::Csr<'a>> {
+    let indptr = view::<u32>("indptr", indptr, rows.checked_add(1).ok_or("rows overflows")?)?;
+    let nnz = indptr[rows] as usize;
+    let m = crate::meta::Csr { indptr, indices: view("indices", indices, nnz)?, values: view("values", values, nnz)? };
+    if crate::meta::check(&m, rows, cols) {
+        Ok(m)
+    } else {
+        Err(format!("the feature matrix is not a valid CSR of {rows} × {cols}"))
+    }
+}
+
+/// `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie wb[e]` for `rows` movies whose features
+/// are the CSR (`indptr`, `indices`, `values`) over `cols` features.
+#[wasm_bindgen(js_name = metaProject)]
+#[allow(clippy::too_many_arguments)]
+pub fn meta_project(
+    indptr: usize,
+    indices: usize,
+    values: usize,
+    rows: usize,
+    cols: usize,
+    stride: usize,
+    w: usize,
+    wb: usize,
+    m: usize,
+    mb: usize,
+) -> Result<(), JsError> {
+    run("metaProject", || {
+        check_stride(stride)?;
+        let f = csr(indptr, indices, values, rows, cols)?;
+        let w = view("w", w, product(cols, stride)?)?;
+        let wb = view("wb", wb, cols)?;
+        let m = view_mut("m", m, product(rows, stride)?)?;
+        crate::meta::project(&f, w, wb, stride, m, view_mut("mb", mb, rows)?);
+        Ok(())
+    })
+}
+
+/// `dW += Σ_i f_i ⊗ G_i`, `dwb += Σ_i f_i gb_i`, then zeroes `g` and `gb`.
+#[wasm_bindgen(js_name = metaReduce)]
+#[allow(clippy::too_many_arguments)]
+pub fn meta_reduce(
+    indptr: usize,
+    indices: usize,
+    values: usize,
+    rows: usize,
+    cols: usize,
+    stride: usize,
+    g: usize,
+    gb: usize,
+    dw: usize,
+    dwb: usize,
+) -> Result<(), JsError> {
+    run("metaReduce", || {
+        check_stride(stride)?;
+        let f = csr(indptr, indices, values, rows, cols)?;
+        let g = view_mut("g", g, product(rows, stride)?)?;
+        let gb = view_mut("gb", gb, rows)?;
+        let dw = view_mut("dw", dw, product(cols, stride)?)?;
+        crate::meta::reduce(&f, g, gb, stride, dw, view_mut("dwb", dwb, cols)?);
+        Ok(())
+    })
+}
+
+/// One Adam step on `n` weights from the ascent sum `dw` (see `meta::adam_step`).
+#[wasm_bindgen(js_name = metaAdam)]
+#[allow(clippy::too_many_arguments)]
+pub fn meta_adam(
+    w: usize,
+    dw: usize,
+    mw: usize,
+    vw: usize,
+    n: usize,
+    scale: f32,
+    lr: f32,
+    reg: f32,
+    c1: f32,
+    c2: f32,
+) -> Result<(), JsError> {
+    run("metaAdam", || {
+        let h = Hyper {
+            optimizer: ADAM,
+            lr,
+            lr_bias: lr,
+            reg,
+            reg_bias: reg,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            drop: 0.0,
+            salt: 0,
+        };
+        crate::meta::adam_step(
+            view_mut("w", w, n)?,
+            view_mut("dw", dw, n)?,
+            view_mut("mw", mw, n)?,
+            view_mut("vw", vw, n)?,
+            scale,
+            &h,
+            c1,
+            c2,
+        );
+        Ok(())
+    })
+}
+
+fn hidden_dims(units: usize, stride: usize) -> Check<crate::meta::Hidden> {
+    if units == 0 || units % 4 != 0 || units > MAX_STRIDE {
+        return Err(format!("hidden units {units} is not a multiple of 4 in 4–{MAX_STRIDE}"));
+    }
+    check_stride(stride)?;
+    Ok(crate::meta::Hidden { units, stride })
+}
+
+/// Lengths of W1, b1, W2 and wb in a hidden-layer parameter block.
+fn hidden_parts(cols: usize, d: &crate::meta::Hidden) -> Check<[usize; 4]> {
+    Ok([product(cols, d.units)?, d.units, d.units * d.stride, cols])
+}
+
+/// The hidden-layer projection (see `meta::project_hidden`); `params` holds
+/// W1 (cols × units), b1 (units), W2 (units × stride) and wb (cols), in that order.
+#[wasm_bindgen(js_name = metaProjectHidden)]
+#[allow(clippy::too_many_arguments)]
+pub fn meta_project_hidden(
+    indptr: usize,
+    indices: usize,
+    values: usize,
+    rows: usize,
+    cols: usize,
+    units: usize,
+    stride: usize,
+    params: usize,
+    hidden: usize,
+    m: usize,
+    mb: usize,
+) -> Result<(), JsError> {
+    run("metaProjectHidden", || {
+        let d = hidden_dims(units, stride)?;
+        let f = csr(indptr, indices, values, rows, cols)?;
+        let [n1, nb, n2, nwb] = hidden_parts(cols, &d)?;
+        let p = view::<f32>("params", params, n1 + nb + n2 + nwb)?;
+        let (w1, rest) = p.split_at(n1);
+        let (b1, rest) = rest.split_at(nb);
+        let (w2, wb) = rest.split_at(n2);
+        let hidden = view_mut("hidden", hidden, product(rows, d.units)?)?;
+        let m = view_mut("m", m, product(rows, d.stride)?)?;
+        crate::meta::project_hidden(&f, w1, b1, w2, wb, d, hidden, m, view_mut("mb", mb, rows)?);
+        Ok(())
+    })
+}
+
+/// Back-propagates per-movie gradient sums through the hidden layer into
+/// `grads` (same layout as `params` in [`meta_project_hidden`]).
+#[wasm_bindgen(js_name = metaReduceHidden)]
+#[allow(clippy::too_many_arguments)]
+pub fn meta_reduce_hidden(
+    indptr: usize,
+    indices: usize,
+    values: usize,
+    rows: usize,
+    cols: usize,
+    units: usize,
+    stride: usize,
+    params: usize,
+    hidden: usize,
+    g: usize,
+    gb: usize,
+    grads: usize,
+) -> Result<(), JsError> {
+    run("metaReduceHidden", || {
+        let d = hidden_dims(units, stride)?;
+        let f = csr(indptr, indices, values, rows, cols)?;
+        let [n1, nb, n2, nwb] = hidden_parts(cols, &d)?;
+        let total = n1 + nb + n2 + nwb;
+        let w2 = &view::<f32>("params", params, total)?[n1 + nb..n1 + nb + n2];
+        let grads = view_mut::<f32>("grads", grads, total)?;
+        let (dw1, rest) = grads.split_at_mut(n1);
+        let (db1, rest) = rest.split_at_mut(nb);
+        let (dw2, dwb) = rest.split_at_mut(n2);
+        let hidden = view("hidden", hidden, product(rows, d.units)?)?;
+        let g = view_mut("g", g, product(rows, d.stride)?)?;
+        crate::meta::reduce_hidden(&f, g, view_mut("gb", gb, rows)?, hidden, w2, d, dw1, db1, dw2, dwb);
+        Ok(())
+    })
+}
+
+// --- new users ---------------------------------------------------------------------
+
+/// Folds in a new user from `n` ratings on movies whose effective vectors
+/// (`n × stride`, first `k` used) and biases are given; writes the user's
+/// `k` factors to `out_p` and returns the user's bias.
+#[wasm_bindgen(js_name = foldIn)]
+#[allow(clippy::too_many_arguments)]
+pub fn fold_in(
+    vectors: usize,
+    bias: usize,
+    ratings: usize,
+    n: usize,
+    stride: usize,
+    k: usize,
+    mu: f32,
+    reg: f32,
+    reg_bias: f32,
+    iterations: usize,
+    out_p: usize,
+) -> Result<f32, JsError> {
+    run("foldIn", || {
+        if k == 0 || stride < k || k > MAX_STRIDE {
+            return Err(format!("k {k} must be in 1–{MAX_STRIDE} and at most the stride {stride}"));
+        }
+        let mut scratch = vec![0.0f64; k * k + k];
+        let mut out_bias = 0.0f32;
+        let ok = crate::fold_in::fold_in(
+            view("vectors", vectors, product(n, stride)?)?,
+            view("bias", bias, n)?,
+            view("ratings", ratings, n)?,
+            stride,
+            k,
+            mu,
+            reg,
+            reg_bias,
+            iterations,
+            &mut scratch,
+            view_mut("out_p", out_p, k)?,
+            &mut out_bias,
+        );
+        if ok {
+            Ok(out_bias)
+        } else {
+            Err("the least-squares system is singular; use a positive regularisation".to_string())
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_misaligned_and_overflowing_buffers_are_refused() {
+        let a = [1.0f32; 8];
+        let p = a.as_ptr() as usize;
+        assert!(view::<f32>("a", 0, 8).unwrap_err().contains("null"));
+        assert!(view::<f32>("a", p + 1, 4).unwrap_err().contains("aligned"));
+        assert!(view::<f32>("a", p, usize::MAX).unwrap_err().contains("past the end"));
+        assert_eq!(view::<f32>("a", p, 8).unwrap().len(), 8);
+    }
+
+    #[test]
+    fn passes_with_bad_shapes_are_refused() {
+        let mut d = TrainPass { k: 4, stride: 2, ..TrainPass::default() };
+        assert!(check_pass(&d, true).err().unwrap().contains("stride"));
+        d.stride = 6;
+        assert!(check_pass(&d, true).err().unwrap().contains("multiple of 4"));
+        d.stride = 4;
+        assert!(check_pass(&d, true).err().unwrap().contains("\"p\" is null"));
+    }
+
+    #[test]
+    fn a_pass_is_read_back_from_its_address() {
+        let d = TrainPass { n_users: 3, lr: 0.5, ..TrainPass::default() };
+        let back = read_pass(d.address()).unwrap();
+        assert_eq!((back.n_users, back.lr), (3, 0.5));
+    }
+}
