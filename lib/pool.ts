@@ -88,6 +88,11 @@ export class WorkerPool implements AsyncDisposable {
     return this.#slots.length;
   }
 
+  /** Tasks given and not yet settled. */
+  get busy(): number {
+    return this.#inFlight.size;
+  }
+
   /** Runs one task on Worker `index`; resolves with the kernel's result when it is done. */
   run<K extends KernelName>(index: number, task: PoolTask<K>): Promise<KernelResult<K>> {
     if (this.#closed) return Promise.reject(new TypeError("Cannot run a task: the pool is closed"));

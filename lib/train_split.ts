@@ -127,6 +127,8 @@ export async function trainOnSplit(
       test: results,
     };
   } catch (error) {
+    // Drain the Workers before freeing anything they may still touch.
+    await pool.close();
     freeState(state);
     throw error;
   }
