@@ -1,9 +1,10 @@
 /**
  * Old commit against new, interleaved on one machine:
- *   deno run -A bench/compare.ts OLD_TREE [--runs N] [--threads N]
+ *   deno run -A bench/compare.ts OLD_TREE NEW_TREE [--runs N] [--threads N]
  *
- * OLD_TREE is a checkout of the other commit (for example made with
- * `git worktree add /tmp/old REV`) whose bench/data points at the same
+ * Each tree is a checkout of one commit (for example made with
+ * `git worktree add /tmp/old REV`; measure a snapshot, not the tree you are
+ * editing) whose bench/data points at this tree's bench/data, the same
  * ML-20M-shaped set (`deno task bench` makes it). Each round runs every
  * measurement once in the old tree and once in this one, alternating which
  * goes first, so drift of the machine's speed hits both alike. Prints, per
@@ -23,13 +24,12 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { runs: { type: "string", default: "5" }, threads: { type: "string", default: "2" } },
 });
-const oldTree = positionals[0];
-if (!oldTree) {
-  console.error("Usage: deno run -A bench/compare.ts OLD_TREE [--runs N] [--threads N]");
+const [oldTree, newTree] = positionals;
+if (!oldTree || !newTree) {
+  console.error("Usage: deno run -A bench/compare.ts OLD_TREE NEW_TREE [--runs N] [--threads N]");
   Deno.exit(2);
 }
 const runs = Number(values.runs), threads = values.threads;
-const newTree = Deno.cwd();
 const csv = await ml20mShape();
 const model = "bench/data/ml20m-model.bin";
 
@@ -110,5 +110,5 @@ for (const r of report) {
 await Deno.mkdir("bench/results", { recursive: true });
 await Deno.writeTextFile(
   "bench/results/compare.json",
-  JSON.stringify({ date: new Date().toISOString(), oldTree, runs, threads, report }, null, 2) + "\n",
+  JSON.stringify({ date: new Date().toISOString(), oldTree, newTree, runs, threads, report }, null, 2) + "\n",
 );

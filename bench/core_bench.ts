@@ -26,7 +26,7 @@ export async function benchCore(threads: number): Promise<Record<string, unknown
   const f = factors.view;
   for (let i = 0; i < f.length; i++) f[i] = Math.sin(i) * 0.1;
   user.view.fill(0.1);
-  const base = { user: user.ptr, factors: factors.ptr, stride: k, k, bias: 0, offset: 3.5 };
+  const base = { user: user.ptr, userBias: 0, mu: 3.5, factors: factors.ptr, stride: k, k, bias: 0 };
 
   const dotRuns = 200_000;
   const dotTimes = await timeRuns(() => {
@@ -47,7 +47,7 @@ export async function benchCore(threads: number): Promise<Record<string, unknown
     const first = Math.min(movies, w * per);
     return {
       kernel: "scoreMovies" as const,
-      args: scoreArgs({ ...base, first, count: Math.min(per, movies - first), out: out.ptr }),
+      args: scoreArgs({ ...base, first, count: Math.min(per, movies - first), out: out.ptr + 4 * first }),
     };
   });
   const scorePool = await timeRuns(() => pool.runAll(tasks), 50, 5);

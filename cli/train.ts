@@ -8,7 +8,7 @@
 
 import { generateMovieLens } from "../lib/generate.ts";
 import { defaultThreads } from "../lib/pool.ts";
-import { defaultTrainConfig } from "../lib/train.ts";
+import { defaultTrainConfig, MAX_BLOCKS } from "../lib/train.ts";
 import { DEFAULT_MODEL_PATH, trainFromFile } from "../lib/train_pipeline.ts";
 import { WasmCore } from "../lib/wasm.ts";
 import { fmtInt, fmtMs, intFlag, numberFlag, parseFlags, runCli, UsageError } from "./_cli.ts";
@@ -47,7 +47,8 @@ Model and optimiser:
   --epochs N          most epochs (default: ${SGD.epochs})
   --patience N        stop after N epochs without a better validation RMSE (default: ${SGD.patience})
   --seed N            initialisation and rating-order seed (default: ${SGD.seed})
-  --threads N         Workers (default: ${defaultThreads()}, the number of cores)
+  --threads N         Workers (default: ${defaultThreads()}, the number of cores); the model does not depend on it
+  --blocks N          DSGD grid: users and movies each cut into N groups (default: ${SGD.blocks})
 
 Metadata (TMDB features from 'deno task preprocess'):
   --use-metadata      require the features (default: use them when they exist)
@@ -91,6 +92,7 @@ export async function main(argv: string[]): Promise<void> {
     patience: { type: "string" },
     seed: { type: "string" },
     threads: { type: "string" },
+    blocks: { type: "string" },
     "use-metadata": { type: "boolean", default: false },
     "no-metadata": { type: "boolean", default: false },
     features: { type: "string" },
@@ -131,6 +133,7 @@ export async function main(argv: string[]): Promise<void> {
       : intFlag(v.epochs, "epochs", opt.epochs, 1, 10000),
     patience: intFlag(v.patience, "patience", opt.patience, 1, 10000),
     seed: intFlag(v.seed, "seed", opt.seed, -(2 ** 31), 2 ** 31 - 1),
+    blocks: intFlag(v.blocks, "blocks", opt.blocks, 1, MAX_BLOCKS),
     metadataLearningRate: numberFlag(v["meta-lr"], "meta-lr", opt.metadataLearningRate, 1e-9, 10),
     metadataRegularization: numberFlag(v["meta-reg"], "meta-reg", opt.metadataRegularization, 0, 100),
     metadataDropout: numberFlag(v["meta-dropout"], "meta-dropout", opt.metadataDropout, 0, 0.99),

@@ -107,15 +107,6 @@ export class PmfModel implements Disposable {
     ];
   }
 
-  /** The clamped prediction for dense indices (no bounds beyond the arrays). */
-  predictIndex(u: number, m: number): number {
-    const p = this.p.view, q = this.q.view;
-    let dot = 0;
-    for (let j = 0; j < this.k; j++) dot += p[u * this.stride + j] * q[m * this.stride + j];
-    const raw = this.mu + this.bu.view[u] + this.bi.view[m] + dot;
-    return Math.min(5, Math.max(0.5, raw));
-  }
-
   /** Copies every parameter of `other` (same shape) into this model. */
   copyFrom(other: PmfModel): void {
     this.mu = other.mu;

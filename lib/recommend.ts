@@ -2,7 +2,7 @@
  * Scoring and top-N for a trained model. A movie's vector is `q_i` plus, with
  * metadata, `W·f_i`; its bias `b_i` plus `w_b·f_i`. {@link MovieVectors}
  * precomputes both once; scoring a user against every movie is then one
- * SIMD kernel call (`pmf_score_movies`).
+ * SIMD kernel call (`scoreMovies`), which holds the model's formula.
  *
  * @module
  */
@@ -10,8 +10,7 @@
 import { project } from "./meta_params.ts";
 import type { PmfModel } from "./model.ts";
 import type { MovieFeatures } from "./movie_features.ts";
-import { scoreArgs, type WasmCore } from "./wasm.ts";
-import type { CoreArray } from "./wasm.ts";
+import type { CoreArray, WasmCore } from "./wasm.ts";
 
 /** Effective movie vectors and biases of a model; free with `using`. */
 export class MovieVectors implements Disposable {
@@ -37,9 +36,9 @@ export class MovieVectors implements Disposable {
       }
       project(core, features, model.meta, this.vectors, this.bias);
     }
-    const v = this.vectors.view, q = model.q.view, b = this.bias.view, bi = model.bi.view;
-    for (let i = 0; i < v.length; i++) v[i] += q[i];
-    for (let i = 0; i < b.length; i++) b[i] += bi[i];
+    // The effective vector and bias: q_i (+ W·f_i) and b_i (+ w_b·f_i).
+    core.axpy(1, model.q.ptr, this.vectors.ptr, this.vectors.length);
+    core.axpy(1, model.bi.ptr, this.bias.ptr, this.bias.length);
   }
 
   /** Releases the arrays. */
@@ -54,6 +53,19 @@ export class MovieVectors implements Disposable {
   }
 }
 
+/** Whom to score: a user's factors (a byte offset of `k` floats in the core's memory) and bias. */
+export interface ScoredUser {
+  /** Byte offset of the user's factors. */
+  factors: number;
+  /** The user's bias. */
+  bias: number;
+}
+
+/** The {@link ScoredUser} of the model's user with dense index `u`. */
+export function modelUser(model: PmfModel, u: number): ScoredUser {
+  return { factors: model.p.ptr + u * model.stride * 4, bias: model.bu.view[u] };
+}
+
 /** One recommended movie. */
 export interface Scored {
   /** Dense movie index. */
@@ -62,33 +74,58 @@ export interface Scored {
   rating: number;
 }
 
+/** Scores movies `first..first + count` into `out` with the core's formula (see `predict::raw_score`). */
+function score(
+  core: WasmCore,
+  model: PmfModel,
+  movies: MovieVectors,
+  user: ScoredUser,
+  range: { first: number; count: number; out: number },
+  clamped: boolean,
+): void {
+  core.scoreMovies({
+    user: user.factors,
+    userBias: user.bias,
+    mu: model.mu,
+    factors: movies.vectors.ptr,
+    stride: model.stride,
+    k: model.k,
+    bias: movies.bias.ptr,
+    ...range,
+    clamped,
+  });
+}
+
+/** The predicted rating (0.5–5) of `user` for movie index `movie`. */
+export function predictMovie(
+  core: WasmCore,
+  model: PmfModel,
+  movies: MovieVectors,
+  user: ScoredUser | number,
+  movie: number,
+): number {
+  const who = typeof user === "number" ? modelUser(model, user) : user;
+  using out = core.allocArray(Float32Array, 1);
+  score(core, model, movies, who, { first: movie, count: 1, out: out.ptr }, true);
+  return out.view[0];
+}
+
 /**
- * The `n` movies with the highest predicted rating for user index `user`,
- * skipping `exclude` (e.g. movies the user rated). Ties go to the lower index.
+ * The `n` movies with the highest predicted rating for `user` (a dense index
+ * or a {@link ScoredUser}), skipping `exclude` (e.g. movies the user rated),
+ * ranked by the raw score so clamping makes no ties. Ties go to the lower index.
  */
 export function topMovies(
   core: WasmCore,
   model: PmfModel,
   movies: MovieVectors,
-  user: number,
+  user: ScoredUser | number,
   n: number,
   exclude: ReadonlySet<number> = new Set(),
 ): Scored[] {
+  const who = typeof user === "number" ? modelUser(model, user) : user;
   using scores = core.allocArray(Float32Array, model.nMovies);
-  core.call(
-    "scoreMovies",
-    scoreArgs({
-      user: model.p.ptr + user * model.stride * 4,
-      factors: movies.vectors.ptr,
-      stride: model.stride,
-      k: model.k,
-      bias: movies.bias.ptr,
-      offset: model.mu + model.bu.view[user],
-      first: 0,
-      count: model.nMovies,
-      out: scores.ptr,
-    }),
-  );
+  score(core, model, movies, who, { first: 0, count: model.nMovies, out: scores.ptr }, false);
   const s = scores.view;
   const best: number[] = [];
   for (let m = 0; m < s.length; m++) {
@@ -100,5 +137,9 @@ export function topMovies(
       if (best.length > n) best.pop();
     }
   }
-  return best.map((movie) => ({ movie, rating: Math.min(5, Math.max(0.5, s[movie])) }));
+  // The predicted ratings of the chosen movies, from the same kernel.
+  return best.map((movie, i) => {
+    score(core, model, movies, who, { first: movie, count: 1, out: scores.ptr + 4 * i }, true);
+    return { movie, rating: scores.view[i] };
+  });
 }

@@ -14,7 +14,7 @@ import type { PmfModel } from "./model.ts";
 import { loadMovieFeatures, type MovieFeatures } from "./movie_features.ts";
 import { loadMovieCatalogue, type Movie, type MovieCatalogue } from "./movies.ts";
 import { type History, loadHistory } from "./_history.ts";
-import { MovieVectors, topMovies } from "./recommend.ts";
+import { MovieVectors, predictMovie, topMovies } from "./recommend.ts";
 import { MovieSearch } from "./search.ts";
 import { DEFAULT_MODEL_PATH } from "./train_pipeline.ts";
 import { WasmCore } from "./wasm.ts";
@@ -234,12 +234,8 @@ export class Recommender implements Disposable {
     if (ref === undefined) throw new TypeError("Cannot predict: give movieId or movieTitle");
     const m = this.resolveMovie(ref);
     const useMeta = (options.useMetadata ?? true) && this.hasMetadata;
-    const rating = this.#score(
-      this.model.p.view.subarray(u * this.model.stride),
-      this.model.bu.view[u],
-      m,
-      useMeta,
-    );
+    const vectors = useMeta || !this.#withoutMeta ? this.#withMeta : this.#withoutMeta;
+    const rating = predictMovie(this.#core, this.model, vectors, u, m);
     return {
       ...this.#info(m),
       userId: options.userId,
@@ -251,14 +247,6 @@ export class Recommender implements Disposable {
       userMean: this.#userMean(u),
       movieMean: this.#movieMean(m),
     };
-  }
-
-  #score(p: Float32Array, bu: number, m: number, useMeta: boolean): number {
-    const vectors = useMeta || !this.#withoutMeta ? this.#withMeta : this.#withoutMeta;
-    const v = vectors.vectors.view, s = this.model.stride;
-    let dot = 0;
-    for (let j = 0; j < this.model.k; j++) dot += p[j] * v[m * s + j];
-    return Math.min(5, Math.max(0.5, this.model.mu + bu + vectors.bias.view[m] + dot));
   }
 
   #userMean(u: number): number | null {
@@ -346,14 +334,13 @@ export class Recommender implements Disposable {
 
   /** Recommendations for a folded-in user. */
   recommendFor(user: FoldedUser, n = 10): ScoredMovie[] {
-    const scores: { m: number; r: number }[] = [];
-    const p = new Float32Array(this.model.stride);
-    p.set(user.factors);
-    for (let m = 0; m < this.model.nMovies; m++) {
-      if (!user.rated.has(m)) scores.push({ m, r: this.#score(p, user.bias, m, true) });
-    }
-    scores.sort((a, b) => b.r - a.r || a.m - b.m);
-    return scores.slice(0, n).map((x) => ({ ...this.#info(x.m), score: x.r }));
+    using factors = this.#core.allocArray(Float32Array, this.model.k);
+    factors.view.set(user.factors);
+    const who = { factors: factors.ptr, bias: user.bias };
+    return topMovies(this.#core, this.model, this.#withMeta, who, n, user.rated).map((s) => ({
+      ...this.#info(s.movie),
+      score: s.rating,
+    }));
   }
 
   /** Releases the shared memory. */

@@ -239,8 +239,8 @@ export class WasmCore {
   }
 
   /**
-   * Scores movies `first..first + count` for one user vector:
-   * `out[i] = (offset + bias[i]) + dot(user, factors[i])`; `bias` may be 0 (none).
+   * Scores movies `first..first + count` for one user with the model's formula
+   * (in the core): raw scores, or predicted ratings with `clamped`.
    */
   scoreMovies(args: ScoreMoviesArgs, scalar = false): void {
     glue.scoreMovies(...scoreArgs(args, scalar));
@@ -251,6 +251,10 @@ export class WasmCore {
 export interface ScoreMoviesArgs {
   /** The user's factor vector, `k` floats. */
   user: number;
+  /** The user's bias. */
+  userBias: number;
+  /** The model's global mean. */
+  mu: number;
   /** Movie factor rows, `stride` floats apart. */
   factors: number;
   /** Floats between the starts of consecutive rows (≥ k). */
@@ -259,19 +263,32 @@ export interface ScoreMoviesArgs {
   k: number;
   /** Movie biases, indexed by movie, or 0 for none. */
   bias: number;
-  /** Added to every score (global mean plus the user's bias). */
-  offset: number;
   /** First movie to score. */
   first: number;
   /** How many movies to score. */
   count: number;
-  /** Output scores, indexed by movie. */
+  /** Output: `count` floats, movie `first` first. */
   out: number;
+  /** Predicted ratings (clamped to 0.5–5) instead of raw scores. Default: false. */
+  clamped?: boolean;
 }
 
 /** The argument list of the scoring kernel. */
 export function scoreArgs(a: ScoreMoviesArgs, scalar = false): KernelArgs<"scoreMovies"> {
-  return [a.user, a.factors, a.stride, a.k, a.bias, a.offset, a.first, a.count, a.out, scalar];
+  return [
+    a.user,
+    a.userBias,
+    a.mu,
+    a.factors,
+    a.stride,
+    a.k,
+    a.bias,
+    a.first,
+    a.count,
+    a.out,
+    a.clamped ?? false,
+    scalar,
+  ];
 }
 
 /**

@@ -13,7 +13,15 @@ async function workload() {
   user.view.set(seededFloats(k, 1));
   factors.view.set(seededFloats(n * k, 2));
   bias.view.set(seededFloats(n, 3));
-  const base = { user: user.ptr, factors: factors.ptr, stride: k, k, bias: bias.ptr, offset: 3.5 };
+  const base = {
+    user: user.ptr,
+    userBias: 0.25,
+    mu: 3.25,
+    factors: factors.ptr,
+    stride: k,
+    k,
+    bias: bias.ptr,
+  };
   return { core, n, base };
 }
 
@@ -28,7 +36,10 @@ Deno.test("WorkerPool gives the same scores on 2 Workers as on 1 thread", async 
   const half = Math.ceil(n / 2);
   await pool.runAll([
     { kernel: "scoreMovies", args: scoreArgs({ ...base, first: 0, count: half, out: parallel.ptr }) },
-    { kernel: "scoreMovies", args: scoreArgs({ ...base, first: half, count: n - half, out: parallel.ptr }) },
+    {
+      kernel: "scoreMovies",
+      args: scoreArgs({ ...base, first: half, count: n - half, out: parallel.ptr + 4 * half }),
+    },
   ]);
   assert.deepEqual(parallel.view, single.view);
   assert.ok(single.view.every(Number.isFinite));
@@ -38,20 +49,20 @@ Deno.test("WorkerPool runs each Worker's tasks in the order given, both queues a
   const { core, n, base } = await workload();
   using out = core.allocArray(Float32Array, n);
   await using pool = await WorkerPool.create(core, { threads: 2 });
-  // Worker w scores its half three times with offsets 0, 1, 2 into the same
-  // range: only in-order execution leaves the offset-2 scores.
+  // Worker w scores its half three times with user biases 0, 1, 2 into the same
+  // range: only in-order execution leaves the bias-2 scores.
   const half = Math.ceil(n / 2);
   const ranges = [{ first: 0, count: half }, { first: half, count: n - half }];
   await Promise.all(ranges.flatMap((range, w) =>
     [0, 1, 2].map((offset) =>
       pool.run(w, {
         kernel: "scoreMovies",
-        args: scoreArgs({ ...base, ...range, offset: base.offset + offset, out: out.ptr }),
+        args: scoreArgs({ ...base, ...range, userBias: offset, out: out.ptr + 4 * range.first }),
       })
     )
   ));
   using check = core.allocArray(Float32Array, n);
-  core.scoreMovies({ ...base, offset: base.offset + 2, first: 0, count: n, out: check.ptr });
+  core.scoreMovies({ ...base, userBias: 2, first: 0, count: n, out: check.ptr });
   assert.deepEqual(out.view, check.view);
 });
 

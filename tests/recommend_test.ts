@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PmfModel } from "../lib/model.ts";
-import { MovieVectors, topMovies } from "../lib/recommend.ts";
+import { MovieVectors, predictMovie, topMovies } from "../lib/recommend.ts";
 import { WasmCore } from "../lib/wasm.ts";
 import { seededFloats } from "./_helpers.ts";
 
@@ -18,18 +18,23 @@ Deno.test("topMovies() returns the highest predictions in order, skipping exclud
   using vectors = new MovieVectors(core, model, null);
   const exclude = new Set([5, 17, 99]);
   const top = topMovies(core, model, vectors, 1, 10, exclude);
-  // Rank by the raw score (predictions clamp at 5, which would make ties).
+  // An independent reference in f64: rank by the raw score (predictions clamp at 5, which would make ties).
   const raw = (m: number) => {
     let dot = 0;
     for (let j = 0; j < 6; j++) dot += p[model.stride + j] * q[m * model.stride + j];
     return model.mu + model.bu.view[1] + model.bi.view[m] + dot;
   };
+  const predicted = (m: number) => Math.min(5, Math.max(0.5, raw(m)));
   const brute = Array.from({ length: 200 }, (_, m) => m)
     .filter((m) => !exclude.has(m))
     .sort((a, b) => raw(b) - raw(a) || a - b)
     .slice(0, 10);
   assert.deepEqual(top.map((t) => t.movie), brute);
-  for (let i = 0; i < 10; i++) assert.ok(Math.abs(top[i].rating - model.predictIndex(1, brute[i])) < 1e-5);
+  for (let i = 0; i < 10; i++) assert.ok(Math.abs(top[i].rating - predicted(brute[i])) < 1e-5);
+  // One prediction goes through the same kernel as the ranking.
+  for (const m of [0, 5, 199]) {
+    assert.ok(Math.abs(predictMovie(core, model, vectors, 1, m) - predicted(m)) < 1e-5);
+  }
   assert.throws(
     () =>
       new MovieVectors(

@@ -64,11 +64,12 @@ Deno.test("WasmCore.scoreMovies() matches its scalar twin and a reference, with 
   bias.view.set(seededFloats(n, 9));
   const args = {
     user: user.ptr,
+    userBias: 0.25,
+    mu: 3.25,
     factors: factors.ptr,
     stride,
     k,
     bias: bias.ptr,
-    offset: 3.5,
     first: 0,
     count: n,
   };
@@ -76,32 +77,36 @@ Deno.test("WasmCore.scoreMovies() matches its scalar twin and a reference, with 
   core.scoreMovies({ ...args, out: scalar.ptr }, true);
   assert.deepEqual(simd.view, scalar.view);
   const u = user.view, f = factors.view, b = bias.view;
-  for (const i of [0, 1, 100, n - 1]) {
-    const row = f.subarray(i * stride, i * stride + k);
-    assert.equal(simd.view[i], Math.fround(Math.fround(3.5 + b[i]) + laneOrderDot(u, row)));
-  }
+  const f32 = Math.fround;
+  // The formula's order: ((mu + user bias) + movie bias) + dot.
+  const raw = (i: number) =>
+    f32(f32(f32(3.25 + 0.25) + b[i]) + laneOrderDot(u, f.subarray(i * stride, i * stride + k)));
+  for (const i of [0, 1, 100, n - 1]) assert.equal(simd.view[i], raw(i));
+  core.scoreMovies({ ...args, out: simd.ptr, clamped: true });
+  for (const i of [0, 1, 100, n - 1]) assert.equal(simd.view[i], Math.min(5, Math.max(0.5, raw(i))));
 });
 
-Deno.test("WasmCore.scoreMovies() fills only the requested range", async () => {
+Deno.test("WasmCore.scoreMovies() scores only the requested movies, into count values", async () => {
   const core = await WasmCore.create();
   using user = core.allocArray(Float32Array, 4);
   using factors = core.allocArray(Float32Array, 40);
-  using out = core.allocArray(Float32Array, 10);
+  using out = core.allocArray(Float32Array, 6);
   user.view.fill(1);
-  factors.view.fill(1);
+  factors.view.set(Array.from({ length: 40 }, (_, i) => Math.floor(i / 4)));
   out.view.fill(-9);
   core.scoreMovies({
     user: user.ptr,
+    userBias: 0,
+    mu: 0,
     factors: factors.ptr,
     stride: 4,
     k: 4,
     bias: 0,
-    offset: 0,
     first: 3,
     count: 4,
-    out: out.ptr,
+    out: out.ptr + 4,
   });
-  assert.deepEqual(Array.from(out.view), [-9, -9, -9, 4, 4, 4, 4, -9, -9, -9]);
+  assert.deepEqual(Array.from(out.view), [-9, 12, 16, 20, 24, -9]);
 });
 
 Deno.test("WasmCore kernels throw an error with the core's message, not a trap, for bad buffers", async () => {
@@ -114,7 +119,7 @@ Deno.test("WasmCore kernels throw an error with the core's message, not a trap, 
   );
   assert.throws(() => core.dot(0, a.ptr, 4), /buffer "a" is null/);
   assert.throws(() => core.dot(a.ptr + 2, a.ptr, 1), /buffer "a" at \d+ is not aligned to 4 bytes/);
-  const score = { user: a.ptr, factors: a.ptr, bias: 0, offset: 0, first: 0, count: 1, out: a.ptr };
+  const score = { user: a.ptr, userBias: 0, mu: 0, factors: a.ptr, bias: 0, first: 0, count: 1, out: a.ptr };
   assert.throws(
     () => core.scoreMovies({ ...score, stride: 2, k: 4 }),
     /k 4 must be positive and at most the stride 2/,

@@ -85,12 +85,14 @@ export function checksum(words: number, n: number, scalar: boolean): string;
  */
 export function axpy(alpha: number, x: number, y: number, n: number): void;
 /**
- * Scores movies `first..first + count` for one user:
- * `out[i] = (offset + bias[i]) + dot(user[0..k], factors[i * stride..][0..k])`.
- * `bias` may be 0 (no movie bias). `out` and `bias` are indexed by movie, so
- * Workers can fill disjoint ranges of one output buffer.
+ * Scores movies `first..first + count` for one user with the model's formula
+ * (`predict::raw_score`): the user's `k` factors at `user`, its bias and the
+ * global mean `mu`; the movies' effective rows in `factors` (`stride` apart)
+ * and biases in `bias` (0: none), both indexed by movie. `clamped` writes
+ * predicted ratings (0.5–5) instead of raw scores. `out` receives `count`
+ * values, movie `first` first.
  */
-export function scoreMovies(user: number, factors: number, stride: number, k: number, bias: number, offset: number, first: number, count: number, out: number, scalar: boolean): void;
+export function scoreMovies(user: number, user_bias: number, mu: number, factors: number, stride: number, k: number, bias: number, first: number, count: number, out: number, clamped: boolean, scalar: boolean): void;
 /**
  * Parses whole lines of a ratings CSV (no header) at `input` (`len` bytes)
  * into columns of `capacity` rows, writing from row `start`; see
@@ -427,7 +429,7 @@ export interface InitOutput {
   readonly metaReduce: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
   readonly metaReduceHidden: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly parseRatings: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
-  readonly scoreMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
+  readonly scoreMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly trainRange: (a: number, b: number, c: number, d: number, e: number) => void;
   readonly trainpass_address: (a: number) => number;
   readonly trainpass_new: () => number;

@@ -530,25 +530,29 @@ export function axpy(alpha, x, y, n) {
 }
 
 /**
- * Scores movies `first..first + count` for one user:
- * `out[i] = (offset + bias[i]) + dot(user[0..k], factors[i * stride..][0..k])`.
- * `bias` may be 0 (no movie bias). `out` and `bias` are indexed by movie, so
- * Workers can fill disjoint ranges of one output buffer.
+ * Scores movies `first..first + count` for one user with the model's formula
+ * (`predict::raw_score`): the user's `k` factors at `user`, its bias and the
+ * global mean `mu`; the movies' effective rows in `factors` (`stride` apart)
+ * and biases in `bias` (0: none), both indexed by movie. `clamped` writes
+ * predicted ratings (0.5–5) instead of raw scores. `out` receives `count`
+ * values, movie `first` first.
  * @param {number} user
+ * @param {number} user_bias
+ * @param {number} mu
  * @param {number} factors
  * @param {number} stride
  * @param {number} k
  * @param {number} bias
- * @param {number} offset
  * @param {number} first
  * @param {number} count
  * @param {number} out
+ * @param {boolean} clamped
  * @param {boolean} scalar
  */
-export function scoreMovies(user, factors, stride, k, bias, offset, first, count, out, scalar) {
+export function scoreMovies(user, user_bias, mu, factors, stride, k, bias, first, count, out, clamped, scalar) {
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.scoreMovies(retptr, user, factors, stride, k, bias, offset, first, count, out, scalar);
+        wasm.scoreMovies(retptr, user, user_bias, mu, factors, stride, k, bias, first, count, out, clamped, scalar);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {

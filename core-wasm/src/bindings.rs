@@ -126,22 +126,26 @@ pub fn axpy(alpha: f32, x: usize, y: usize, n: usize) -> Result<(), JsError> {
     })
 }
 
-/// Scores movies `first..first + count` for one user:
-/// `out[i] = (offset + bias[i]) + dot(user[0..k], factors[i * stride..][0..k])`.
-/// `bias` may be 0 (no movie bias). `out` and `bias` are indexed by movie, so
-/// Workers can fill disjoint ranges of one output buffer.
+/// Scores movies `first..first + count` for one user with the model's formula
+/// (`predict::raw_score`): the user's `k` factors at `user`, its bias and the
+/// global mean `mu`; the movies' effective rows in `factors` (`stride` apart)
+/// and biases in `bias` (0: none), both indexed by movie. `clamped` writes
+/// predicted ratings (0.5–5) instead of raw scores. `out` receives `count`
+/// values, movie `first` first.
 #[wasm_bindgen(js_name = scoreMovies)]
 #[allow(clippy::too_many_arguments)]
 pub fn score_movies(
     user: usize,
+    user_bias: f32,
+    mu: f32,
     factors: usize,
     stride: usize,
     k: usize,
     bias: usize,
-    offset: f32,
     first: usize,
     count: usize,
     out: usize,
+    clamped: bool,
     scalar: bool,
 ) -> Result<(), JsError> {
     run("scoreMovies", || {
@@ -150,13 +154,13 @@ pub fn score_movies(
         }
         let end = first.checked_add(count).ok_or("first + count overflows")?;
         let factors = view::<f32>("factors", factors, product(end, stride)?)?;
-        let user = view::<f32>("user", user, k)?;
-        let out = &mut view_mut::<f32>("out", out, end)?[first..];
+        let user = crate::score::User { factors: view::<f32>("user", user, k)?, bias: user_bias, mu };
+        let out = view_mut::<f32>("out", out, count)?;
         let bias = if bias == 0 { None } else { Some(&view::<f32>("bias", bias, end)?[first..]) };
         if count > 0 {
             let rows = &factors[first * stride..];
             let f = if scalar { crate::score::score_movies_scalar } else { crate::score::score_movies };
-            f(user, rows, stride, bias, offset, out);
+            f(user, rows, stride, bias, clamped, out);
         }
         Ok(())
     })

@@ -1,11 +1,23 @@
-//! Prediction and evaluation: `clamp(mu + b_u + b_i + p_u·q_i, 0.5, 5)`.
+//! The model's formula, written once: the raw score
+//! `((mu + b_u) + b_i) + p_u·v_i` (see [`raw_score`]) and the prediction, its
+//! clamp to 0.5–5. Here `v_i` and `b_i` are the movie's effective vector and
+//! bias: `q_i + W·f_i` and `b_i + w_b·f_i` for a model with metadata. Training,
+//! evaluation, scoring and top-N all call these functions.
 
 /// Lowest rating a prediction is clamped to.
 pub const MIN_RATING: f32 = 0.5;
 /// Highest rating a prediction is clamped to.
 pub const MAX_RATING: f32 = 5.0;
 
-/// Clamps a raw score to the rating scale.
+/// The raw score of a user for a movie, unclamped (ranking uses its order,
+/// the gradient its error): `((mu + user_bias) + movie_bias) + dot`, with
+/// `dot = p_u·v_i`. The only place the model's formula is written.
+#[inline(always)]
+pub fn raw_score(mu: f32, user_bias: f32, movie_bias: f32, dot: f32) -> f32 {
+    ((mu + user_bias) + movie_bias) + dot
+}
+
+/// Clamps a raw score to the rating scale: the predicted rating.
 #[inline]
 pub fn clamp(x: f32) -> f32 {
     x.clamp(MIN_RATING, MAX_RATING)
@@ -35,18 +47,18 @@ impl ModelRef<'_> {
     pub fn predict(&self, u: usize, m: usize, dot: fn(&[f32], &[f32]) -> f32) -> Option<f32> {
         let p = self.p.get(u * self.stride..(u + 1) * self.stride)?;
         let q = self.q.get(m * self.stride..(m + 1) * self.stride)?;
-        let base = self.mu + *self.bu.get(u)? + *self.bi.get(m)?;
+        let (bu, bi) = (*self.bu.get(u)?, *self.bi.get(m)?);
         match self.meta {
-            None => Some(clamp(base + dot(p, q))),
+            None => Some(clamp(raw_score(self.mu, bu, bi, dot(p, q)))),
             Some((mv, mb)) => {
-                // The movie vector is q + m, as in training.
+                // The effective movie vector and bias, as in training: q + m and b_i + mb.
                 let mrow = mv.get(m * self.stride..(m + 1) * self.stride)?;
                 let mut qm = [0.0f32; 256];
                 let keep = self.stride.min(256);
                 for j in 0..keep {
                     qm[j] = q[j] + mrow[j];
                 }
-                Some(clamp(base + *mb.get(m)? + dot(p, &qm[..keep])))
+                Some(clamp(raw_score(self.mu, bu, bi + *mb.get(m)?, dot(p, &qm[..keep]))))
             }
         }
     }

@@ -1,50 +1,61 @@
-//! Batched scoring: one user vector against a range of movie rows.
-//!
-//! `score[i] = (offset + bias[i]) + dot(user, factors[i])`, unclamped (ranking
-//! needs the raw order; prediction clamps). `offset` carries the global mean
-//! plus the user's bias. Rows are `stride` floats apart and `k` long.
+//! Batched scoring: one user against a range of movie rows, with the model's
+//! formula ([`crate::predict::raw_score`]): raw scores for ranking, or
+//! predicted ratings (clamped). Rows are `stride` floats apart and `k` long;
+//! `bias` holds the movies' effective biases.
+
+use crate::predict::{clamp, raw_score};
 
 /// The dot product a scoring pass uses.
 type Dot = fn(&[f32], &[f32]) -> f32;
 
+/// One user: factors (`k` floats), bias, and the global mean.
+#[derive(Clone, Copy)]
+pub struct User<'a> {
+    /// The user's factors.
+    pub factors: &'a [f32],
+    /// The user's bias.
+    pub bias: f32,
+    /// The model's global mean.
+    pub mu: f32,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn score_with(
     dot: Dot,
-    user: &[f32],
+    user: User,
     factors: &[f32],
     stride: usize,
     bias: Option<&[f32]>,
-    offset: f32,
+    clamped: bool,
     out: &mut [f32],
 ) {
-    let k = user.len();
+    let k = user.factors.len();
     for (i, o) in out.iter_mut().enumerate() {
         let start = i * stride;
         let row = &factors[start..start + k];
-        let b = match bias {
-            Some(b) => b[i],
-            None => 0.0,
-        };
-        *o = (offset + b) + dot(user, row);
+        let b = bias.map_or(0.0, |b| b[i]);
+        let raw = raw_score(user.mu, user.bias, b, dot(user.factors, row));
+        *o = if clamped { clamp(raw) } else { raw };
     }
 }
 
 /// Scores `out.len()` movies whose rows start at `factors[0]`, with the
-/// scalar dot product.
+/// scalar dot product; `clamped` gives predicted ratings instead of raw scores.
 pub fn score_movies_scalar(
-    user: &[f32],
+    user: User,
     factors: &[f32],
     stride: usize,
     bias: Option<&[f32]>,
-    offset: f32,
+    clamped: bool,
     out: &mut [f32],
 ) {
-    score_with(crate::vector::scalar::dot, user, factors, stride, bias, offset, out)
+    score_with(crate::vector::scalar::dot, user, factors, stride, bias, clamped, out)
 }
 
 /// Scores `out.len()` movies whose rows start at `factors[0]`, with the
-/// platform's fastest dot product (SIMD on wasm32).
-pub fn score_movies(user: &[f32], factors: &[f32], stride: usize, bias: Option<&[f32]>, offset: f32, out: &mut [f32]) {
-    score_with(crate::vector::dot, user, factors, stride, bias, offset, out)
+/// platform's fastest dot product (SIMD on wasm32); same bits as the scalar twin.
+pub fn score_movies(user: User, factors: &[f32], stride: usize, bias: Option<&[f32]>, clamped: bool, out: &mut [f32]) {
+    score_with(crate::vector::dot, user, factors, stride, bias, clamped, out)
 }
 
 #[cfg(test)]
@@ -52,15 +63,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scores_every_row_with_bias_and_offset() {
-        let user = [1.0f32, 2.0, 3.0];
+    fn scores_every_row_with_the_biases_raw_or_clamped() {
+        let factors3 = [1.0f32, 2.0, 3.0];
+        let user = User { factors: &factors3, bias: 0.25, mu: 3.25 };
         // Two rows of k = 3 with stride 4 (one padding float each).
         let factors = [1.0f32, 0.0, 0.0, 99.0, 0.0, 1.0, 1.0, 99.0];
         let bias = [0.5f32, -0.25];
         let mut out = [0.0f32; 2];
-        score_movies_scalar(&user, &factors, 4, Some(&bias), 3.5, &mut out);
+        score_movies_scalar(user, &factors, 4, Some(&bias), false, &mut out);
         assert_eq!(out, [3.5 + 0.5 + 1.0, 3.5 - 0.25 + 5.0]);
-        score_movies_scalar(&user, &factors, 4, None, 0.0, &mut out);
+        score_movies_scalar(user, &factors, 4, Some(&bias), true, &mut out);
+        assert_eq!(out, [5.0, 5.0]);
+        score_movies_scalar(User { mu: 0.0, bias: 0.0, ..user }, &factors, 4, None, false, &mut out);
         assert_eq!(out, [1.0, 5.0]);
     }
 }

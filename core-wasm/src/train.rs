@@ -1,7 +1,8 @@
 //! Training kernels: one pass of SGD or Adam over a range of ratings.
 //!
-//! Model: `pred = mu + b_u + b_i + p_u·q_i` (the caller clamps for reporting;
-//! the gradient uses the unclamped value). Loss per rating: squared error plus
+//! Model: the raw score of [`crate::predict::raw_score`] (the gradient uses
+//! the unclamped value; with metadata the movie's vector is `q + m` and its
+//! bias `b_i + mb`). Loss per rating: squared error plus
 //! L2 weight decay on the rows it touches. Rows are `stride` floats (a
 //! multiple of 4, zero-padded), so every vector loop runs over whole f32x4
 //! lanes; padding stays zero because its gradient is zero.
@@ -12,6 +13,8 @@
 //!
 //! The SIMD path (wasm32) and the scalar twin perform the same f32 operations
 //! in the same order, so they produce the same bits.
+
+use crate::predict::raw_score;
 
 /// Optimiser ids (`Hyper::optimizer`).
 pub const SGD: u32 = 0;
@@ -332,7 +335,7 @@ pub unsafe fn train<O: RowOps>(
                 O::add(&q[..keep], &mrow[..keep], &mut qm[..keep]);
             }
             let own_bias = if dropped { 0.0 } else { *bi };
-            let pred = s.mu + *bu + own_bias + *b.mb.add(m) + O::dot(p, &qm[..keep]);
+            let pred = raw_score(s.mu, *bu, own_bias + *b.mb.add(m), O::dot(p, &qm[..keep]));
             let e = ratings[i] - pred;
             sse += (e as f64) * (e as f64);
             *b.gb.add(m) += e;
@@ -369,7 +372,7 @@ pub unsafe fn train<O: RowOps>(
             }
             continue;
         }
-        let pred = s.mu + *bu + *bi + O::dot(p, q);
+        let pred = raw_score(s.mu, *bu, *bi, O::dot(p, q));
         let e = ratings[i] - pred;
         sse += (e as f64) * (e as f64);
         if h.optimizer == ADAM {
