@@ -1,6 +1,6 @@
 /** The ingestion section of `deno task bench`: generates the ML-20M-shaped set once, then measures in subprocesses. */
 
-import { generateMovieLens } from "../lib/generate.ts";
+import { generateMovieLens } from "../lib/data/generate.ts";
 import { median } from "./_report.ts";
 
 /** Where the ML-20M-shaped data set is kept between runs. */

@@ -24,8 +24,8 @@ export async function benchTrain(threads: number): Promise<Record<string, unknow
   try {
     await Deno.stat(`${dir}/tmdb_features.csr`);
   } catch {
-    const { preprocess } = await import("../lib/preprocess.ts");
-    const { WasmCore } = await import("../lib/wasm.ts");
+    const { preprocess } = await import("../lib/features/preprocess.ts");
+    const { WasmCore } = await import("../lib/core/wasm.ts");
     await preprocess(await WasmCore.create(), { movielensDir: dir, tmdbDir: dir });
   }
   const meta = await run(Deno.execPath(), [

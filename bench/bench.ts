@@ -9,7 +9,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { defaultThreads } from "../lib/pool.ts";
+import { defaultThreads } from "../lib/core/pool.ts";
 import { benchCore } from "./core_bench.ts";
 import { benchIngest } from "./_ingest_section.ts";
 import { benchTrain } from "./_train_section.ts";

@@ -3,8 +3,8 @@
  * against every movie of an ML-20M-shaped model on 1 thread and on the pool.
  */
 
-import { WorkerPool } from "../lib/pool.ts";
-import { compileCore, scoreArgs, WasmCore } from "../lib/wasm.ts";
+import { WorkerPool } from "../lib/core/pool.ts";
+import { compileCore, scoreArgs, WasmCore } from "../lib/core/wasm.ts";
 import { median, round, timeRuns } from "./_report.ts";
 
 /** Runs the section and returns its figures. */

@@ -5,8 +5,8 @@
  * Prints one JSON object.
  */
 
-import { loadRatings } from "../lib/ratings_load.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { loadRatings } from "../lib/ingest/ratings_load.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { peakRssMiB, round } from "./_report.ts";
 
 const [csv, mode] = Deno.args;

@@ -5,7 +5,7 @@
  * history), one prediction, top-10 over all movies, fold-in of a 10-rating user.
  */
 
-import { loadRecommender } from "../lib/recommender.ts";
+import { loadRecommender } from "../lib/serve/recommender.ts";
 import { median, peakRssMiB, round } from "./_report.ts";
 
 const [modelPath] = Deno.args;
@@ -17,7 +17,7 @@ for (let i = 0; i < 3; i++) {
   r.close();
 }
 using rec = await loadRecommender({ modelPath });
-const ids = rec.model.movieIds;
+const ids = rec.movieIds;
 const time = (fn: (i: number) => unknown, runs: number) => {
   for (let i = 0; i < 5; i++) fn(i);
   const out: number[] = [];
@@ -28,7 +28,7 @@ const time = (fn: (i: number) => unknown, runs: number) => {
   }
   return round(median(out), 4);
 };
-const users = rec.model.userIds;
+const users = rec.userIds;
 const predictMs = time(
   (i) => rec.predictRating({ userId: users[i % users.length], movieId: ids[(i * 7919) % ids.length] }),
   200,
@@ -47,7 +47,7 @@ console.log(JSON.stringify({
   top10_ms: top10Ms,
   fold_in_10_ratings_plus_top10_ms: foldInMs,
   metadata: rec.hasMetadata,
-  movies: rec.model.nMovies,
-  users: rec.model.nUsers,
+  movies: rec.movieIds.length,
+  users: rec.userIds.length,
   peak_rss_mib: round(peakRssMiB() ?? NaN, 1),
 }));

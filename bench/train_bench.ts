@@ -8,13 +8,14 @@
  * (core-wasm/examples/native_train_bench.rs).
  */
 
-import { defaultTrainConfig, initialState, runTraining } from "../lib/train.ts";
-import { buildTrainLayout, RatingSet } from "../lib/train_layout.ts";
-import { loadRatings } from "../lib/ratings_load.ts";
-import { SPLIT, splitRatings } from "../lib/splits.ts";
-import { WorkerPool } from "../lib/pool.ts";
-import { WasmCore } from "../lib/wasm.ts";
-import { loadMovieFeatures } from "../lib/movie_features.ts";
+import { defaultTrainConfig, initialState, runTraining } from "../lib/train/train.ts";
+import { RatingSet } from "../lib/ingest/rating_set.ts";
+import { buildTrainLayout } from "../lib/train/train_layout.ts";
+import { loadRatings } from "../lib/ingest/ratings_load.ts";
+import { SPLIT, splitRatings } from "../lib/ingest/splits.ts";
+import { WorkerPool } from "../lib/core/pool.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
+import { loadMovieFeatures } from "../lib/features/movie_features.ts";
 import { median, peakRssMiB, round } from "./_report.ts";
 
 const blocksArg = Deno.args.find((a) => a.startsWith("--blocks="));

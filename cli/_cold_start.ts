@@ -1,12 +1,12 @@
 /** `deno task train --cold-start-eval`: the movie-holdout comparison, as a table or JSON. */
 
-import { coldStartEvaluation } from "../lib/cold_start.ts";
-import { loadMovieFeatures } from "../lib/movie_features.ts";
-import { loadRatings } from "../lib/ratings_load.ts";
-import type { SplitOptions } from "../lib/splits.ts";
-import { resolveTrainConfig, type TrainConfig } from "../lib/train.ts";
-import { defaultFeaturesDir } from "../lib/train_pipeline.ts";
-import type { WasmCore } from "../lib/wasm.ts";
+import { coldStartEvaluation } from "../lib/train/cold_start.ts";
+import { loadMovieFeatures } from "../lib/features/movie_features.ts";
+import { loadRatings } from "../lib/ingest/ratings_load.ts";
+import type { SplitOptions } from "../lib/ingest/splits.ts";
+import { resolveTrainConfig, type TrainConfig } from "../lib/train/train.ts";
+import { defaultFeaturesDir } from "../lib/train/train_pipeline.ts";
+import type { WasmCore } from "../lib/core/wasm.ts";
 import { fmtInt } from "./_cli.ts";
 import { table } from "./_table.ts";
 

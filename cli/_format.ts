@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Prediction } from "../lib/recommender.ts";
+import type { Prediction } from "../lib/serve/recommender.ts";
 
 /** A movie's display title. */
 export function titleOf(m: { title: string; year: number | null }): string {

@@ -10,8 +10,8 @@
 
 import { input, search, select } from "@inquirer/prompts";
 import process from "node:process";
-import type { Movie } from "../lib/movies.ts";
-import { loadRecommender, type Recommender, type ScoredMovie } from "../lib/recommender.ts";
+import type { Movie } from "../lib/ingest/movies.ts";
+import { loadRecommender, type Recommender, type ScoredMovie } from "../lib/serve/recommender.ts";
 import { describePrediction, titleOf } from "./_format.ts";
 import { table } from "./_table.ts";
 
@@ -35,9 +35,9 @@ export async function interactive(modelPath: string, useMetadata: boolean): Prom
     if (key?.ctrl && key.name === "d") ctrlD.abort();
   };
   process.stdin.on("keypress", onKey);
-  const ids = rec.model.userIds;
+  const ids = rec.userIds;
   console.log(
-    `Model: ${rec.model.nUsers} users, ${rec.model.nMovies} movies, k=${rec.model.k}${
+    `Model: ${rec.userIds.length} users, ${rec.movieIds.length} movies, k=${rec.factors}${
       rec.hasMetadata ? ", with TMDB metadata" : ""
     }. Ctrl-C or Ctrl-D to quit.`,
   );
@@ -87,7 +87,7 @@ function movies(rows: ScoredMovie[], name: string): string {
 }
 
 async function askUser(rec: Recommender, message: string): Promise<number> {
-  const ids = rec.model.userIds;
+  const ids = rec.userIds;
   const answer = await input({
     message,
     validate: (v) => {

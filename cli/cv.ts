@@ -5,11 +5,11 @@
  * @module
  */
 
-import { crossValidate } from "../lib/cross_validate.ts";
-import { defaultThreads } from "../lib/pool.ts";
-import { loadRatings } from "../lib/ratings_load.ts";
-import { defaultTrainConfig, resolveTrainConfig } from "../lib/train.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { crossValidate } from "../lib/train/cross_validate.ts";
+import { defaultThreads } from "../lib/core/pool.ts";
+import { loadRatings } from "../lib/ingest/ratings_load.ts";
+import { defaultTrainConfig, resolveTrainConfig } from "../lib/train/train.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { fmtInt, intFlag, numberFlag, parseFlags, runCli, UsageError } from "./_cli.ts";
 import { table } from "./_table.ts";
 

@@ -9,14 +9,15 @@
  * @module
  */
 
-import { generateMovieLens } from "../lib/generate.ts";
-import { loadMovieFeatures } from "../lib/movie_features.ts";
-import { loadMovieCatalogue } from "../lib/movies.ts";
-import { preprocess } from "../lib/preprocess.ts";
-import { loadRatings } from "../lib/ratings_load.ts";
-import { MovieVectors, topMovies } from "../lib/recommend.ts";
-import { DEFAULT_MODEL_PATH, trainFromFile } from "../lib/train_pipeline.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { generateMovieLens } from "../lib/data/generate.ts";
+import { loadMovieFeatures } from "../lib/features/movie_features.ts";
+import { loadMovieCatalogue } from "../lib/ingest/movies.ts";
+import { preprocess } from "../lib/features/preprocess.ts";
+import { loadRatings } from "../lib/ingest/ratings_load.ts";
+import { MovieVectors, topMovies } from "../lib/serve/recommend.ts";
+import { DEFAULT_MODEL_PATH } from "../lib/train/checkpoint.ts";
+import { trainFromFile } from "../lib/train/train_pipeline.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { fmtInt, fmtMs, parseFlags, runCli } from "./_cli.ts";
 import { exists } from "./_fs.ts";
 import { startProgress } from "./_progress.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { GENERATE_DEFAULTS, generateMovieLens } from "../lib/generate.ts";
+import { GENERATE_DEFAULTS, generateMovieLens } from "../lib/data/generate.ts";
 import { fmtInt, fmtMs, intFlag, parseFlags, runCli } from "./_cli.ts";
 import { startProgress } from "./_progress.ts";
 

@@ -6,9 +6,9 @@
  */
 
 import process from "node:process";
-import type { ScoredMovie } from "../lib/recommender.ts";
-import { loadRecommender } from "../lib/recommender.ts";
-import { DEFAULT_MODEL_PATH } from "../lib/train_pipeline.ts";
+import type { ScoredMovie } from "../lib/serve/recommender.ts";
+import { loadRecommender } from "../lib/serve/recommender.ts";
+import { DEFAULT_MODEL_PATH } from "../lib/train/checkpoint.ts";
 import { intFlag, parseFlags, runCli, UsageError } from "./_cli.ts";
 import { table } from "./_table.ts";
 import { describePrediction, titleOf } from "./_format.ts";

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { preprocess } from "../lib/preprocess.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { preprocess } from "../lib/features/preprocess.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { fmtInt, fmtMs, parseFlags, runCli } from "./_cli.ts";
 import { exists } from "./_fs.ts";
 import { table } from "./_table.ts";

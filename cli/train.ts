@@ -6,11 +6,12 @@
  * @module
  */
 
-import { generateMovieLens } from "../lib/generate.ts";
-import { defaultThreads } from "../lib/pool.ts";
-import { defaultTrainConfig, MAX_BLOCKS } from "../lib/train.ts";
-import { DEFAULT_MODEL_PATH, trainFromFile } from "../lib/train_pipeline.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { generateMovieLens } from "../lib/data/generate.ts";
+import { defaultThreads } from "../lib/core/pool.ts";
+import { defaultTrainConfig, MAX_BLOCKS } from "../lib/train/train.ts";
+import { DEFAULT_MODEL_PATH } from "../lib/train/checkpoint.ts";
+import { trainFromFile } from "../lib/train/train_pipeline.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { fmtInt, fmtMs, intFlag, numberFlag, parseFlags, runCli, UsageError } from "./_cli.ts";
 import { exists } from "./_fs.ts";
 import { startProgress } from "./_progress.ts";

@@ -1,49 +1,87 @@
 /**
- * The programmatic entry points behind `mod.ts`: training and preprocessing
- * that manage their own WebAssembly core, and model loading.
+ * The programmatic entry points behind `mod.ts`: training (from a file or from
+ * ratings in memory) and preprocessing that manage their own WebAssembly core,
+ * and model loading.
  *
  * @module
  */
 
-import { preprocess as runPreprocess, type PreprocessOptions, type PreprocessReport } from "./preprocess.ts";
-import { loadRecommender, type LoadRecommenderOptions, type Recommender } from "./recommender.ts";
-import { type TrainFileOptions, type TrainFileResult, trainFromFile } from "./train_pipeline.ts";
-import { WasmCore } from "./wasm.ts";
+import {
+  preprocess as runPreprocess,
+  type PreprocessOptions,
+  type PreprocessReport,
+} from "./features/preprocess.ts";
+import { type LoadModelOptions, loadRecommender, type Recommender } from "./serve/recommender.ts";
+import { trainFromFile, type TrainOptions, type TrainSummary } from "./train/train_pipeline.ts";
+// deno-lint-ignore no-unused-vars
+import type { DataSyntaxError } from "./util/errors.ts";
+// deno-lint-ignore no-unused-vars
+import type { ModelFileError } from "./train/checkpoint.ts";
+// deno-lint-ignore no-unused-vars
+import type { TrainingDivergedError } from "./train/train.ts";
 
-/** What {@link train} returns: the run's figures (the model itself is in the model file). */
-export type TrainSummary = Omit<TrainFileResult, "model">;
+export type { TrainSummary };
+import { WasmCore } from "./core/wasm.ts";
+import { defaultThreads } from "./core/pool.ts";
+import { type Movie, MovieCatalogue } from "./ingest/movies.ts";
+import { type RatingInput, ratingsFromArray } from "./ingest/ratings_memory.ts";
+import { splitRatings } from "./ingest/splits.ts";
+import { mapHistory } from "./serve/_history.ts";
+import { Recommender as RecommenderClass } from "./serve/recommender.ts";
+import { resolveTrainConfig, type TrainConfig } from "./train/train.ts";
+import { trainOnSplit } from "./train/train_split.ts";
 
 /**
  * Trains the model on a MovieLens ratings file and saves it (by default to
- * data/model/pmf_model.bin), checkpointing after every epoch.
+ * data/model/pmf_model.bin), writing the model file after every epoch so a
+ * run can be resumed (`resume: true`).
+ *
+ * The ratings are split (random 90/5/5 by default), the validation side picks
+ * the best epoch, and the test side is measured beside two baselines. TMDB
+ * features from {@link preprocess} are used when they are found.
+ *
+ * @param options The ratings file, the model path and the training settings; see {@link TrainOptions}.
+ * @returns The run's figures: configuration, per-epoch history, split sizes and test metrics.
+ * @throws {DataSyntaxError} A ratings row that cannot be parsed (file, line and column named).
+ * @throws {TrainingDivergedError} The loss exploded; the last good model file is kept.
  *
  * @example Train on a small generated set
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateMovieLens, train } from "../mod.ts";
+ *
  * const dir = await Deno.makeTempDir();
  * await generateMovieLens({ outDir: dir, ratings: 20_000, users: 200, movies: 300 });
  * const summary = await train({ ratingsPath: `${dir}/ratings.csv`, modelPath: `${dir}/model.bin`, epochs: 5, metadata: false });
- * console.log(summary.test.model.rmse < summary.test.globalMean.rmse); // true
+ * assert.ok(summary.test.model.rmse < summary.test.globalMean.rmse);
+ * assert.equal(summary.history.length, 5);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function train(options: TrainFileOptions): Promise<TrainSummary> {
+export async function train(options: TrainOptions): Promise<TrainSummary> {
   const { model, ...summary } = await trainFromFile(await WasmCore.create(), options);
   model.free();
   return summary;
 }
 
 /**
- * Turns TMDB metadata into movie features (tmdb_features.npy and friends);
- * see `lib/preprocess.ts`.
+ * Turns TMDB metadata into movie features: reads `tmdb_5000_movies.csv` (and
+ * `tmdb_5000_credits.csv` when present), maps MovieLens movies through
+ * `links.csv`, and writes `tmdb_features.npy`, `tmdb_feature_columns.json`,
+ * `tmdb_index_map.json` and a sparse copy that training reads.
+ *
+ * @param options Where the MovieLens and TMDB files are, and the vocabulary settings.
+ * @returns Coverage: TMDB rows parsed, movies mapped, features written.
  *
  * @example Extract features from the generated set's TMDB files
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateMovieLens, preprocess } from "../mod.ts";
+ *
  * const dir = await Deno.makeTempDir();
  * await generateMovieLens({ outDir: dir, ratings: 20_000, users: 200, movies: 300 });
  * const report = await preprocess({ movielensDir: dir, tmdbDir: dir });
- * console.log(report.features > 0); // true
+ * assert.ok(report.features > 0);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -52,23 +90,115 @@ export async function preprocess(options: PreprocessOptions): Promise<Preprocess
 }
 
 /**
- * Loads a trained model as a {@link Recommender}: `predictRating`,
- * `recommend`, `similarMovies`, `foldInUser`, `search`. Give the model path,
- * or options to point at the data it needs when it moved.
+ * Loads a trained model as a {@link Recommender}, with the movie catalogue
+ * and, when they are found, the users' rating histories and the movie
+ * features it was trained with.
+ *
+ * @param options The model file's path, or where to find what it needs when the files moved.
+ * @returns The recommender; free it with `using` or `close()`.
+ * @throws {ModelFileError} A missing, truncated, corrupt or foreign model file, with the reason.
  *
  * @example Predict, recommend and find similar movies
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateMovieLens, loadModel, train } from "../mod.ts";
+ *
  * const dir = await Deno.makeTempDir();
  * await generateMovieLens({ outDir: dir, ratings: 20_000, users: 200, movies: 300 });
  * await train({ ratingsPath: `${dir}/ratings.csv`, modelPath: `${dir}/model.bin`, epochs: 5, metadata: false });
  * using rec = await loadModel(`${dir}/model.bin`);
- * const p = rec.predictRating({ userId: 1, movieId: rec.model.movieIds[0] });
- * console.log(p.rating >= 0.5 && p.rating <= 5); // true
- * console.log(rec.recommend(1, 3).length); // 3
+ * const p = rec.predictRating({ userId: 1, movieId: rec.movieIds[0] });
+ * assert.ok(p.rating >= 0.5 && p.rating <= 5);
+ * assert.equal(rec.recommend(1, 3).length, 3);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function loadModel(options: string | LoadRecommenderOptions = {}): Promise<Recommender> {
+export async function loadModel(options: string | LoadModelOptions = {}): Promise<Recommender> {
   return await loadRecommender(typeof options === "string" ? { modelPath: options } : options);
+}
+
+/** Options of {@link fit}: the training settings (see {@link TrainConfig}) and what the data lacks. */
+export interface FitOptions extends Partial<TrainConfig> {
+  /** Share of the ratings held out to pick the best epoch (early stopping). Default: 0.05. */
+  validation?: number;
+  /** Seed of that hold-out. Default: 42. */
+  splitSeed?: number;
+  /** Workers. Default: the number of cores (the model does not depend on it). */
+  threads?: number;
+  /** Titles and genres of the movies, for search and display. Default: "Movie <id>" for each. */
+  movies?: readonly { movieId: number; title: string; genres?: string[] }[];
+}
+
+/**
+ * Trains a model on ratings held in memory and returns it ready to answer
+ * questions, without files: the in-memory twin of {@link train}.
+ *
+ * A random share of the ratings (`validation`) picks the best epoch; the
+ * rest trains. Titles come from `movies` when given.
+ *
+ * @param ratings The ratings: `{ userId, movieId, rating }` with ratings in 0.5–5.
+ * @param options Training settings; every field has a default.
+ * @returns A {@link Recommender}; free it with `using` or `close()`.
+ * @throws {RangeError} A row that is not a rating (its index is named) or a setting out of range.
+ *
+ * @example Fit a tiny taste model and ask it
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fit } from "../mod.ts";
+ *
+ * // Users 1–40 love odd movies and dislike even ones.
+ * const ratings = [];
+ * for (let userId = 1; userId <= 40; userId++) {
+ *   for (let movieId = 1; movieId <= 30; movieId++) {
+ *     if ((userId + movieId) % 3 !== 0) ratings.push({ userId, movieId, rating: movieId % 2 ? 5 : 1 });
+ *   }
+ * }
+ * using rec = await fit(ratings, { k: 8, epochs: 60, seed: 1 });
+ * // User 1 has not rated movies 5 (odd) and 8 (even).
+ * assert.ok(rec.predictRating({ userId: 1, movieId: 5 }).rating > 4);
+ * assert.ok(rec.predictRating({ userId: 1, movieId: 8 }).rating < 2);
+ * ```
+ */
+export async function fit(ratings: readonly RatingInput[], options: FitOptions = {}): Promise<Recommender> {
+  const { validation = 0.05, splitSeed = 42, threads = defaultThreads(), movies, ...settings } = options;
+  const config = resolveTrainConfig(settings);
+  const core = await WasmCore.create();
+  using data = ratingsFromArray(core, ratings);
+  const split = splitRatings(data, { kind: "random", seed: splitSeed, validation, test: 0 });
+  const run = await trainOnSplit(core, data, split, { config, threads });
+  try {
+    const history = mapHistory(
+      { userIds: data.userIds, movieIds: data.movieIds, offsets: data.userOffsets.view.slice() },
+      data.columns.movies.view.slice(0, data.nRatings),
+      data.columns.ratings.view.slice(0, data.nRatings),
+      run.model,
+    );
+    return new RecommenderClass(core, run.model, catalogueFor(data.movieIds, movies), null, history);
+  } catch (error) {
+    run.model.free();
+    throw error;
+  }
+}
+
+/** A catalogue of the rated movies: the given titles, else "Movie <id>". */
+function catalogueFor(
+  ids: Uint32Array,
+  given: FitOptions["movies"],
+): MovieCatalogue {
+  const byId = new Map(given?.map((m) => [m.movieId, m]));
+  const movies: Movie[] = Array.from(ids, (movieId) => {
+    const m = byId.get(movieId);
+    const title = m?.title ?? `Movie ${movieId}`;
+    return {
+      movieId,
+      title,
+      rawTitle: title,
+      year: null,
+      aliases: [],
+      genres: m?.genres ?? [],
+      imdbId: null,
+      tmdbId: null,
+    };
+  });
+  return new MovieCatalogue(movies);
 }

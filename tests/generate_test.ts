@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { GENERATE_DEFAULTS, generateMovieLens } from "../lib/generate.ts";
-import { loadMovieCatalogue } from "../lib/movies.ts";
-import { ingestRatingsCsv } from "../lib/ratings_ingest.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { GENERATE_DEFAULTS, generateMovieLens } from "../lib/data/generate.ts";
+import { loadMovieCatalogue } from "../lib/ingest/movies.ts";
+import { ingestRatingsCsv } from "../lib/ingest/ratings_ingest.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { tempDir } from "./_helpers.ts";
 
 Deno.test("generateMovieLens() writes the same bytes for the same seed, other bytes for another", async () => {

@@ -22,20 +22,22 @@ function serveRepo(): Deno.HttpServer<Deno.NetAddr> {
   });
 }
 
-Deno.test("mod.ts imported over HTTP loads the wasm and computes on the main thread and on Workers", async () => {
+Deno.test("mod.ts imported over HTTP loads the wasm and trains on Workers and predicts on the main thread", async () => {
   const server = serveRepo();
   const host = `127.0.0.1:${server.addr.port}`;
   try {
     const script = `
-      import { WasmCore, WorkerPool } from "http://${host}/mod.ts";
-      const core = await WasmCore.create();
-      using a = core.allocArray(Float32Array, 5);
-      a.view.set([1, 2, 3, 4, 5]);
-      const main = core.dot(a.ptr, a.ptr, 5);
-      const pool = await WorkerPool.create(core, { threads: 2 });
-      const workers = await pool.runAll([0, 1].map(() => ({ kernel: "dot", args: [a.ptr, a.ptr, 5, false] })));
-      await pool.close();
-      console.log(JSON.stringify({ main, workers }));
+      import { fit } from "http://${host}/mod.ts";
+      const ratings = [];
+      for (let userId = 1; userId <= 40; userId++) {
+        for (let movieId = 1; movieId <= 30; movieId++) {
+          if ((userId + movieId) % 3 !== 0) ratings.push({ userId, movieId, rating: movieId % 2 ? 5 : 1 });
+        }
+      }
+      using rec = await fit(ratings, { k: 8, epochs: 60, seed: 1, threads: 2 });
+      const liked = rec.predictRating({ userId: 1, movieId: 5 }).rating;
+      const disliked = rec.predictRating({ userId: 1, movieId: 8 }).rating;
+      console.log(JSON.stringify({ liked: liked > 4, disliked: disliked < 2 }));
     `;
     // No file permission at all: everything comes over HTTP.
     const args = [
@@ -48,7 +50,7 @@ Deno.test("mod.ts imported over HTTP loads the wasm and computes on the main thr
     ];
     const { code, stdout, stderr } = await runDenoScript(args, script);
     assert.equal(code, 0, stderr);
-    assert.deepEqual(JSON.parse(stdout), { main: 55, workers: [55, 55] });
+    assert.deepEqual(JSON.parse(stdout), { liked: true, disliked: true });
   } finally {
     await server.shutdown();
   }

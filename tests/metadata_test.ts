@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { readCheckpoint } from "../lib/checkpoint.ts";
-import { coldStartEvaluation } from "../lib/cold_start.ts";
-import { generateMovieLens } from "../lib/generate.ts";
-import { loadMovieFeatures } from "../lib/movie_features.ts";
-import { preprocess } from "../lib/preprocess.ts";
-import { loadRatings } from "../lib/ratings_load.ts";
-import { resolveTrainConfig } from "../lib/train.ts";
-import { trainFromFile } from "../lib/train_pipeline.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { readCheckpoint } from "../lib/train/checkpoint.ts";
+import { coldStartEvaluation } from "../lib/train/cold_start.ts";
+import { generateMovieLens } from "../lib/data/generate.ts";
+import { loadMovieFeatures } from "../lib/features/movie_features.ts";
+import { preprocess } from "../lib/features/preprocess.ts";
+import { loadRatings } from "../lib/ingest/ratings_load.ts";
+import { resolveTrainConfig } from "../lib/train/train.ts";
+import { trainFromFile } from "../lib/train/train_pipeline.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { tempDir } from "./_helpers.ts";
 
 let shared: string | undefined;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { loadMovieCatalogue } from "../lib/movies.ts";
-import { articleFirst, parseTitle, titleKey } from "../lib/titles.ts";
+import { loadMovieCatalogue } from "../lib/ingest/movies.ts";
+import { articleFirst, parseTitle, titleKey } from "../lib/ingest/titles.ts";
 import { existsSync, SHARED_DATA, tempDir } from "./_helpers.ts";
 
 Deno.test("parseTitle() splits MovieLens titles into title, aliases and year", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { WorkerPool } from "../lib/pool.ts";
-import { scoreArgs, WasmCore } from "../lib/wasm.ts";
+import { WorkerPool } from "../lib/core/pool.ts";
+import { scoreArgs, WasmCore } from "../lib/core/wasm.ts";
 import { ROOT, runDenoScript, seededFloats } from "./_helpers.ts";
 
 /** An ML-20M-sized scoring workload: 26,744 movies, k = 64. */
@@ -118,7 +118,8 @@ Deno.test("WorkerPool.create() validates its options", async () => {
 
 Deno.test("A process that used the pool exits on its own: no Worker is left hanging", async () => {
   const script = `
-    import { WasmCore, WorkerPool } from ${JSON.stringify(new URL("mod.ts", ROOT).href)};
+    import { WasmCore } from ${JSON.stringify(new URL("lib/core/wasm.ts", ROOT).href)};
+    import { WorkerPool } from ${JSON.stringify(new URL("lib/core/pool.ts", ROOT).href)};
     const core = await WasmCore.create();
     const pool = await WorkerPool.create(core, { threads: 2 });
     using a = core.allocArray(Float32Array, 8);

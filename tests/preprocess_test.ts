@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { generateMovieLens } from "../lib/generate.ts";
-import { readNpyHeader } from "../lib/npy.ts";
-import { preprocess } from "../lib/preprocess.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { generateMovieLens } from "../lib/data/generate.ts";
+import { readNpyHeader } from "../lib/features/npy.ts";
+import { preprocess } from "../lib/features/preprocess.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { tempDir } from "./_helpers.ts";
 
 /** Debian's python3 with numpy, when it is installed. */

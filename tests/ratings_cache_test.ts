@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { generateMovieLens } from "../lib/generate.ts";
-import { CACHE_VERSION, cachePathFor } from "../lib/ratings_cache.ts";
-import { loadRatings } from "../lib/ratings_load.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { generateMovieLens } from "../lib/data/generate.ts";
+import { CACHE_VERSION, cachePathFor } from "../lib/ingest/ratings_cache.ts";
+import { loadRatings } from "../lib/ingest/ratings_load.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { tempDir } from "./_helpers.ts";
 
 async function fixture(path: string): Promise<string> {

@@ -7,9 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import { allocColumns, freeColumns, parseRatingLines } from "../lib/_ingest_kernels.ts";
-import { Rng } from "../lib/_random.ts";
-import { ParseCode, WasmCore } from "../lib/wasm.ts";
+import { allocColumns, freeColumns, parseRatingLines } from "../lib/ingest/_ingest_kernels.ts";
+import { Rng } from "../lib/util/_random.ts";
+import { ParseCode, WasmCore } from "../lib/core/wasm.ts";
 
 type Row = [number, number, number, number];
 

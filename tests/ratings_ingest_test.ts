@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { generateMovieLens } from "../lib/generate.ts";
-import { ingestRatingsCsv } from "../lib/ratings_ingest.ts";
-import type { Ratings } from "../lib/ratings.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { generateMovieLens } from "../lib/data/generate.ts";
+import { ingestRatingsCsv } from "../lib/ingest/ratings_ingest.ts";
+import type { Ratings } from "../lib/ingest/ratings.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { existsSync, SHARED_DATA, tempDir } from "./_helpers.ts";
 
 /** Rows as raw-id text, for comparing two loads. */

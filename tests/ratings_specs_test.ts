@@ -7,8 +7,8 @@
  */
 
 import assert from "node:assert/strict";
-import { ingestRatingsCsv } from "../lib/ratings_ingest.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { ingestRatingsCsv } from "../lib/ingest/ratings_ingest.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 
 const DIR = new URL("./specs/ratings/", import.meta.url);
 const UPDATE = Deno.env.get("UPDATE_SPECS") === "1";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { PmfModel } from "../lib/model.ts";
-import { MovieVectors, predictMovie, topMovies } from "../lib/recommend.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { PmfModel } from "../lib/model/model.ts";
+import { MovieVectors, predictMovie, topMovies } from "../lib/serve/recommend.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { seededFloats } from "./_helpers.ts";
 
 Deno.test("topMovies() returns the highest predictions in order, skipping excluded movies", async () => {
@@ -32,8 +32,9 @@ Deno.test("topMovies() returns the highest predictions in order, skipping exclud
   assert.deepEqual(top.map((t) => t.movie), brute);
   for (let i = 0; i < 10; i++) assert.ok(Math.abs(top[i].rating - predicted(brute[i])) < 1e-5);
   // One prediction goes through the same kernel as the ranking.
+  using out = core.allocArray(Float32Array, 1);
   for (const m of [0, 5, 199]) {
-    assert.ok(Math.abs(predictMovie(core, model, vectors, 1, m) - predicted(m)) < 1e-5);
+    assert.ok(Math.abs(predictMovie(core, model, vectors, 1, m, out) - predicted(m)) < 1e-5);
   }
   assert.throws(
     () =>

@@ -26,7 +26,7 @@ Deno.test("loadModel() predicts by id and by partial title, with context, and ex
   const dir = await trained();
   using rec = await loadModel(`${dir}/model.bin`);
   assert.ok(rec.hasMetadata);
-  const movie = rec.catalogue.byId(rec.model.movieIds[3])!;
+  const movie = rec.movie(rec.movieIds[3]);
   const byId = rec.predictRating({ userId: 2, movieId: movie.movieId });
   const partial = movie.title.toUpperCase().slice(0, Math.max(8, movie.title.length - 3));
   const byTitle = rec.predictRating({ userId: 2, movieTitle: `${movie.title} (${movie.year})` });
@@ -58,9 +58,9 @@ Deno.test("recommend() skips rated movies and ranks by prediction; similarMovies
   const lines = (await Deno.readTextFile(`${dir}/ratings.csv`)).split("\n").filter((l) => l.startsWith("5,"));
   const rated = new Set(lines.map((l) => Number(l.split(",")[1])));
   assert.ok(top.every((m) => !rated.has(m.movieId)));
-  const similar = rec.similarMovies(rec.model.movieIds[0], 5);
+  const similar = rec.similarMovies(rec.movieIds[0], 5);
   assert.equal(similar.length, 5);
-  assert.ok(similar.every((m) => m.movieId !== rec.model.movieIds[0] && m.score <= 1.0001));
+  assert.ok(similar.every((m) => m.movieId !== rec.movieIds[0] && m.score <= 1.0001));
   for (let i = 1; i < similar.length; i++) assert.ok(similar[i - 1].score >= similar[i].score);
 });
 
@@ -68,7 +68,7 @@ Deno.test("foldInUser() gives a new user recommendations that follow their ratin
   const dir = await trained();
   using rec = await loadModel(`${dir}/model.bin`);
   // Rate the 5 movies user 1 would like most 5 stars and the 5 they'd like least 0.5.
-  const all = rec.model.movieIds.slice(0, 200);
+  const all = rec.movieIds.slice(0, 200);
   const byPred = [...all].map((id) => ({ id, r: rec.predictRating({ userId: 1, movieId: id }).rating }))
     .sort((a, b) => b.r - a.r);
   const liked = byPred.slice(0, 5), disliked = byPred.slice(-5);
@@ -110,7 +110,7 @@ Deno.test({
   fn: async () => {
     const dir = await trained();
     using rec = await loadModel(`${dir}/model.bin`);
-    const movie = rec.catalogue.byId(rec.model.movieIds[0])!;
+    const movie = rec.movie(rec.movieIds[0]);
     const cmd = `${DENO} run --config ${new URL("deno.json", ROOT).pathname} -A ${
       new URL("cli/predict.ts", ROOT).pathname
     } --model ${dir}/model.bin`;
@@ -162,7 +162,7 @@ Deno.test("loadModel() needs no movies.csv (the model file carries its catalogue
       ratingsPath: `${copy}/ratings.csv`,
       featuresDir: dir,
     });
-    const movie = rec.catalogue.byId(rec.model.movieIds[10])!;
+    const movie = rec.movie(rec.movieIds[10]);
     assert.equal(rec.search(`${movie.title} (${movie.year})`, 1)[0].movieId, movie.movieId);
     const lines = (await Deno.readTextFile(`${copy}/ratings.csv`)).split("\n").filter((l) =>
       l.startsWith("4,")

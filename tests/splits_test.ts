@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { ingestRatingsCsv } from "../lib/ratings_ingest.ts";
-import { countSplit, kFoldAssignments, SPLIT, splitRatings } from "../lib/splits.ts";
-import { generateMovieLens } from "../lib/generate.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { ingestRatingsCsv } from "../lib/ingest/ratings_ingest.ts";
+import { countSplit, kFoldAssignments, SPLIT, splitRatings } from "../lib/ingest/splits.ts";
+import { generateMovieLens } from "../lib/data/generate.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { tempDir } from "./_helpers.ts";
 
 async function ratingsIn(dir: string, csv?: string) {

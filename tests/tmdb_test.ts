@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { CREDITS_HEADER, loadTmdb, MOVIES_HEADER } from "../lib/tmdb.ts";
-import { encodeFeatures } from "../lib/tmdb_features.ts";
+import { CREDITS_HEADER, loadTmdb, MOVIES_HEADER } from "../lib/features/tmdb.ts";
+import { encodeFeatures } from "../lib/features/tmdb_features.ts";
 import { existsSync, SHARED_DATA, tempDir } from "./_helpers.ts";
 
 const SAMPLE = `${SHARED_DATA}tmdb-sample/`;

@@ -4,11 +4,11 @@
  */
 
 import assert from "node:assert/strict";
-import { AdamState, fillPass } from "../lib/_train_kernels.ts";
-import { PmfModel } from "../lib/model.ts";
-import { WorkerPool } from "../lib/pool.ts";
-import { RatingSet } from "../lib/train_layout.ts";
-import { TrainPass, WasmCore } from "../lib/wasm.ts";
+import { AdamState, fillPass } from "../lib/model/_pass.ts";
+import { PmfModel } from "../lib/model/model.ts";
+import { WorkerPool } from "../lib/core/pool.ts";
+import { RatingSet } from "../lib/ingest/rating_set.ts";
+import { TrainPass, WasmCore } from "../lib/core/wasm.ts";
 
 /** A rank-2 checkerboard: rating = 3 + 1.5·(user parity == movie parity ? 1 : -1). */
 function checkerboard(core: WasmCore, nUsers: number, nMovies: number): RatingSet {

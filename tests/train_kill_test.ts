@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { readCheckpoint } from "../lib/checkpoint.ts";
-import { generateMovieLens } from "../lib/generate.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { readCheckpoint } from "../lib/train/checkpoint.ts";
+import { generateMovieLens } from "../lib/data/generate.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { DENO, ROOT, tempDir } from "./_helpers.ts";
 
 Deno.test("a training process killed at any moment (SIGKILL) leaves a model file that loads", async () => {

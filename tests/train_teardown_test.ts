@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { generateMovieLens } from "../lib/generate.ts";
+import { generateMovieLens } from "../lib/data/generate.ts";
 import { ROOT, runDenoScript, tempDir } from "./_helpers.ts";
 
 Deno.test("runTraining() with a Worker failing mid-epoch reports it, frees everything and the process exits", async () => {
@@ -13,12 +13,13 @@ Deno.test("runTraining() with a Worker failing mid-epoch reports it, frees every
   await generateMovieLens({ outDir: dir.path, ratings: 100_000, users: 600, movies: 600, seed: 3 });
   const lib = (file: string) => JSON.stringify(new URL(`lib/${file}`, ROOT).href);
   const script = `
-    import { WasmCore } from ${lib("wasm.ts")};
-    import { WorkerPool } from ${lib("pool.ts")};
-    import { loadRatings } from ${lib("ratings_load.ts")};
-    import { SPLIT, splitRatings } from ${lib("splits.ts")};
-    import { freeState, initialState, resolveTrainConfig, runTraining } from ${lib("train.ts")};
-    import { buildTrainLayout, RatingSet } from ${lib("train_layout.ts")};
+    import { WasmCore } from ${lib("core/wasm.ts")};
+    import { WorkerPool } from ${lib("core/pool.ts")};
+    import { loadRatings } from ${lib("ingest/ratings_load.ts")};
+    import { SPLIT, splitRatings } from ${lib("ingest/splits.ts")};
+    import { freeState, initialState, resolveTrainConfig, runTraining } from ${lib("train/train.ts")};
+    import { buildTrainLayout } from ${lib("train/train_layout.ts")};
+    import { RatingSet } from ${lib("ingest/rating_set.ts")};
 
     const core = await WasmCore.create();
     const heap = core.heapBytes;

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { generateMovieLens, type GeneratorInfo } from "../lib/generate.ts";
-import { ModelFileError, readCheckpoint } from "../lib/checkpoint.ts";
-import { TrainingDivergedError } from "../lib/train.ts";
-import { type TrainFileOptions, trainFromFile } from "../lib/train_pipeline.ts";
-import { WasmCore } from "../lib/wasm.ts";
+import { generateMovieLens, type GeneratorInfo } from "../lib/data/generate.ts";
+import { ModelFileError, readCheckpoint } from "../lib/train/checkpoint.ts";
+import { TrainingDivergedError } from "../lib/train/train.ts";
+import { trainFromFile, type TrainOptions } from "../lib/train/train_pipeline.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { existsSync, SHARED_DATA, tempDir } from "./_helpers.ts";
 
 /** One generated default set shared by the tests of this file. */
@@ -16,7 +16,7 @@ async function defaultSet() {
   return shared;
 }
 
-async function train(options: Partial<TrainFileOptions> & { modelPath: string | null }) {
+async function train(options: Partial<TrainOptions> & { modelPath: string | null }) {
   const { dir } = await defaultSet();
   const core = await WasmCore.create();
   const result = await trainFromFile(core, { ratingsPath: `${dir}/ratings.csv`, threads: 2, ...options });

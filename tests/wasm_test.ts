@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WasmCore } from "../lib/wasm.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
 import { seededFloats } from "./_helpers.ts";
 
 /** The dot product in the lane order documented in core-wasm/src/vector.rs, in f32. */

@@ -1,0 +1,219 @@
+/**
+ * Typed wrappers of the core's ingestion kernels: ratings CSV parsing, id
+ * indexing, (user, movie) ordering with duplicate removal, per-user offsets
+ * and checksums. Buffers are {@link CoreArray}s owned by the caller; every
+ * function frees what it allocates itself, also on error.
+ *
+ * @module
+ */
+
+import type { CoreArray, ParseCode, WasmCore } from "../core/wasm.ts";
+
+/** Where one parse call stopped: rows, lines and bytes consumed, the outcome and the running id maxima. */
+export interface ParseOutcome {
+  /** Rows written by this call. */
+  rows: number;
+  /** Lines consumed, blank ones included; the bad line is not counted. */
+  lines: number;
+  /** Bytes consumed; on an error, the offset of the bad line. */
+  bytes: number;
+  /** The outcome ({@link ParseCode}). */
+  code: ParseCode;
+  /** On an error, the 0-based field (or, for a wrong field count, the count found). */
+  column: number;
+  /** Largest raw user id so far. */
+  maxUser: number;
+  /** Largest raw movie id so far. */
+  maxMovie: number;
+  /** Blank lines skipped by this call. */
+  blank: number;
+}
+
+/** Rating columns in the shared memory; all have the same capacity. */
+export interface RatingColumns {
+  /** Raw user ids while parsing, dense user indices afterwards. */
+  users: CoreArray<Uint32Array>;
+  /** Raw movie ids while parsing, dense movie indices afterwards. */
+  movies: CoreArray<Uint32Array>;
+  /** Ratings, 0.5–5 in steps of 0.5. */
+  ratings: CoreArray<Float32Array>;
+  /** Unix timestamps in seconds, or null when the file has none. */
+  times: CoreArray<Uint32Array> | null;
+}
+
+/** Frees every column. */
+export function freeColumns(cols: RatingColumns): void {
+  cols.users.free();
+  cols.movies.free();
+  cols.ratings.free();
+  cols.times?.free();
+}
+
+/** Allocates zeroed columns of `capacity` rows. */
+export function allocColumns(core: WasmCore, capacity: number, hasTime: boolean): RatingColumns {
+  const cols: Partial<RatingColumns> = {};
+  try {
+    cols.users = core.allocArray(Uint32Array, capacity);
+    cols.movies = core.allocArray(Uint32Array, capacity);
+    cols.ratings = core.allocArray(Float32Array, capacity);
+    cols.times = hasTime ? core.allocArray(Uint32Array, capacity) : null;
+    return cols as RatingColumns;
+  } catch (error) {
+    cols.users?.free();
+    cols.movies?.free();
+    cols.ratings?.free();
+    cols.times?.free();
+    throw error;
+  }
+}
+
+/**
+ * Parses whole lines at `input` (`len` bytes) into `cols` from row `start`;
+ * `maxUser` and `maxMovie` are the running maxima of earlier calls.
+ */
+export function parseRatingLines(
+  core: WasmCore,
+  input: number,
+  len: number,
+  cols: RatingColumns,
+  start: number,
+  maxUser: number,
+  maxMovie: number,
+): ParseOutcome {
+  using r = core.kernels.parseRatings(
+    input,
+    len,
+    cols.times !== null,
+    cols.users.ptr,
+    cols.movies.ptr,
+    cols.ratings.ptr,
+    cols.times?.ptr ?? 0,
+    start,
+    cols.users.length,
+    maxUser,
+    maxMovie,
+  );
+  return {
+    rows: r.rows,
+    lines: r.lines,
+    bytes: r.bytes,
+    code: r.code,
+    column: r.column,
+    maxUser: r.max_user,
+    maxMovie: r.max_movie,
+    blank: r.blank,
+  };
+}
+
+/** Largest id indexed through a lookup table; larger ids take a slower sorted path. */
+export const TABLE_MAX_ID: number = (1 << 25) - 1;
+
+/**
+ * Replaces the first `n` raw ids of `ids` by dense indices in raw-id order
+ * and returns the raw id of each index.
+ */
+export function indexIds(core: WasmCore, ids: CoreArray<Uint32Array>, n: number, maxId: number): Uint32Array {
+  if (maxId > TABLE_MAX_ID) return indexIdsSorted(ids, n);
+  using table = core.allocArray(Int32Array, maxId + 1);
+  core.kernels.idsMark(ids.ptr, n, table.ptr, table.length);
+  const count = core.kernels.idsAssign(table.ptr, table.length);
+  using list = core.allocArray(Uint32Array, count);
+  core.kernels.idsList(table.ptr, table.length, list.ptr, count);
+  core.kernels.idsRemap(ids.ptr, n, table.ptr, table.length);
+  return list.view.slice();
+}
+
+/** The path for ids too large for a table: sort the distinct ids, binary-search each. */
+function indexIdsSorted(ids: CoreArray<Uint32Array>, n: number): Uint32Array {
+  const sorted = ids.view.slice(0, n).sort();
+  let count = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[count++] = sorted[i];
+  }
+  const unique = sorted.slice(0, count);
+  const view = ids.view;
+  for (let i = 0; i < n; i++) {
+    const id = view[i];
+    let lo = 0, hi = count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (unique[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    view[i] = lo;
+  }
+  return unique;
+}
+
+/** True when the first `n` rows are in (user, movie) order. */
+export function isSorted(core: WasmCore, cols: RatingColumns, n: number): boolean {
+  return core.kernels.isSorted(cols.users.ptr, cols.movies.ptr, n);
+}
+
+/**
+ * Reorders the first `n` rows by (user, movie), stably (file order among
+ * equal pairs). Returns new columns of exactly `n` rows; frees `cols`.
+ */
+export function sortRows(
+  core: WasmCore,
+  cols: RatingColumns,
+  n: number,
+  nUsers: number,
+  nMovies: number,
+): RatingColumns {
+  let order: CoreArray<Uint32Array> | undefined;
+  {
+    using counts = core.allocArray(Uint32Array, Math.max(nUsers, nMovies) + 1);
+    using byMovie = core.allocArray(Uint32Array, n);
+    core.kernels.countingOrder(cols.movies.ptr, n, nMovies, counts.ptr, 0, byMovie.ptr);
+    order = core.allocArray(Uint32Array, n);
+    try {
+      core.kernels.countingOrder(cols.users.ptr, n, nUsers, counts.ptr, byMovie.ptr, order.ptr);
+    } catch (error) {
+      order.free();
+      throw error;
+    }
+  }
+  using _order = order;
+  const sorted = allocColumns(core, n, cols.times !== null);
+  try {
+    core.kernels.gather32(cols.users.ptr, order.ptr, n, sorted.users.ptr);
+    core.kernels.gather32(cols.movies.ptr, order.ptr, n, sorted.movies.ptr);
+    core.kernels.gather32(cols.ratings.ptr, order.ptr, n, sorted.ratings.ptr);
+    if (cols.times && sorted.times) {
+      core.kernels.gather32(cols.times.ptr, order.ptr, n, sorted.times.ptr);
+    }
+  } catch (error) {
+    freeColumns(sorted);
+    throw error;
+  }
+  freeColumns(cols);
+  return sorted;
+}
+
+/** Drops duplicate (user, movie) rows of sorted columns, keeping the last; returns the rows kept. */
+export function dedupeRows(core: WasmCore, cols: RatingColumns, n: number): number {
+  return core.kernels.dedupe(cols.users.ptr, cols.movies.ptr, cols.ratings.ptr, cols.times?.ptr ?? 0, n);
+}
+
+/** Per-user offsets (`nUsers + 1`) of the first `n` user-sorted rows. */
+export function userOffsets(
+  core: WasmCore,
+  users: CoreArray<Uint32Array>,
+  n: number,
+  nUsers: number,
+): CoreArray<Uint32Array> {
+  const offsets = core.allocArray(Uint32Array, nUsers + 1);
+  try {
+    core.kernels.userOffsets(users.ptr, n, nUsers, offsets.ptr);
+    return offsets;
+  } catch (error) {
+    offsets.free();
+    throw error;
+  }
+}
+
+/** 64-bit checksum of `nWords` 4-byte words at `ptr`, as 16 hex digits. */
+export function checksum(core: WasmCore, ptr: number, nWords: number, scalar = false): string {
+  return core.kernels.checksum(ptr, nWords, scalar);
+}

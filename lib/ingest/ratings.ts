@@ -1,0 +1,174 @@
+/**
+ * Ratings in columnar form, in the core's shared memory: dense user and
+ * movie indices, ratings, timestamps, and per-user offsets, with the maps
+ * from dense index back to MovieLens id.
+ *
+ * @module
+ */
+
+import { indexOfSorted } from "../util/_io.ts";
+import {
+  dedupeRows,
+  freeColumns,
+  indexIds,
+  isSorted,
+  type RatingColumns,
+  sortRows,
+  userOffsets,
+} from "./_ingest_kernels.ts";
+import type { CoreArray, WasmCore } from "../core/wasm.ts";
+
+/** What ingestion noticed and how it recovered. */
+export interface IngestReport {
+  /** Rows in the file that were parsed (before duplicates were dropped). */
+  rowsParsed: number;
+  /** Rows dropped because a later row had the same (user, movie); the last one is kept. */
+  duplicates: number;
+  /** Blank lines skipped. */
+  blankLines: number;
+  /** Bad rows skipped (only with `skipInvalid`). */
+  skippedRows: number;
+  /** The first few skipped rows' messages. */
+  skippedExamples: string[];
+  /** True when the file's rows were not in (user, movie) order and were sorted. */
+  reordered: boolean;
+}
+
+/** Everything that identifies a ratings file's contents, for caches and checkpoints. */
+export interface RatingsFingerprint {
+  /** File size in bytes. */
+  size: number;
+  /** Modification time in ms since the epoch (0 when unknown). */
+  mtimeMs: number;
+  /** SHA-256 of the first and last 64 KiB, hex. */
+  headTailSha256: string;
+}
+
+/** Parts that make up a {@link Ratings}. */
+export interface RatingsParts {
+  /** Number of ratings. */
+  nRatings: number;
+  /** Columns with dense indices; capacity may exceed `nRatings`. */
+  columns: RatingColumns;
+  /** Per-user offsets, `nUsers + 1` entries. */
+  userOffsets: CoreArray<Uint32Array>;
+  /** MovieLens userId of each dense user index, increasing. */
+  userIds: Uint32Array;
+  /** MovieLens movieId of each dense movie index, increasing. */
+  movieIds: Uint32Array;
+  /** Ingestion report. */
+  report: IngestReport;
+  /** Identity of the source file. */
+  fingerprint: RatingsFingerprint;
+}
+
+/** Columnar ratings in shared memory; free them with {@link Ratings.free} or `using`. */
+export class Ratings implements Disposable {
+  /** Number of ratings. */
+  readonly nRatings: number;
+  /** Number of distinct users. */
+  readonly nUsers: number;
+  /** Number of distinct movies. */
+  readonly nMovies: number;
+  /** Columns (dense user and movie indices, ratings, timestamps), sorted by (user, movie). */
+  readonly columns: RatingColumns;
+  /** User u's ratings are rows `userOffsets[u]..userOffsets[u + 1]`. */
+  readonly userOffsets: CoreArray<Uint32Array>;
+  /** MovieLens userId of each dense user index, increasing. */
+  readonly userIds: Uint32Array;
+  /** MovieLens movieId of each dense movie index, increasing. */
+  readonly movieIds: Uint32Array;
+  /** What ingestion noticed. */
+  readonly report: IngestReport;
+  /** Identity of the source file. */
+  readonly fingerprint: RatingsFingerprint;
+  #freed = false;
+
+  /** Takes ownership of `parts`. */
+  constructor(parts: RatingsParts) {
+    this.nRatings = parts.nRatings;
+    this.nUsers = parts.userIds.length;
+    this.nMovies = parts.movieIds.length;
+    this.columns = parts.columns;
+    this.userOffsets = parts.userOffsets;
+    this.userIds = parts.userIds;
+    this.movieIds = parts.movieIds;
+    this.report = parts.report;
+    this.fingerprint = parts.fingerprint;
+  }
+
+  /** Dense index of a MovieLens userId, or -1. */
+  userIndex(userId: number): number {
+    return indexOfSorted(this.userIds, userId);
+  }
+
+  /** Dense index of a MovieLens movieId, or -1. */
+  movieIndex(movieId: number): number {
+    return indexOfSorted(this.movieIds, movieId);
+  }
+
+  /** Mean of all ratings. */
+  meanRating(): number {
+    const r = this.columns.ratings.view;
+    let sum = 0;
+    for (let i = 0; i < this.nRatings; i++) sum += r[i];
+    return this.nRatings ? sum / this.nRatings : NaN;
+  }
+
+  /** Releases the shared memory; idempotent. */
+  free(): void {
+    if (this.#freed) return;
+    this.#freed = true;
+    freeColumns(this.columns);
+    this.userOffsets.free();
+  }
+
+  /** Same as {@link free}, for `using`. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}
+
+/**
+ * Turns `n` parsed rows (raw MovieLens ids) into {@link Ratings}: ids become
+ * dense indices in id order, rows go in (user, movie) order (stably), a
+ * repeated (user, movie) keeps its last rating, and per-user offsets are
+ * built. `maxIds` are the largest raw ids. Takes ownership of `cols` (freed
+ * on failure) and fills `report`'s row counts.
+ */
+export function assembleRatings(
+  core: WasmCore,
+  cols: RatingColumns,
+  n: number,
+  maxIds: { user: number; movie: number },
+  report: IngestReport,
+  fingerprint: RatingsFingerprint,
+): Ratings {
+  let owned: RatingColumns | null = cols;
+  try {
+    const userIds = indexIds(core, cols.users, n, maxIds.user);
+    const movieIds = indexIds(core, cols.movies, n, maxIds.movie);
+    if (!isSorted(core, cols, n)) {
+      cols = sortRows(core, cols, n, userIds.length, movieIds.length);
+      owned = cols;
+      report.reordered = true;
+    }
+    const kept = dedupeRows(core, cols, n);
+    report.rowsParsed = n;
+    report.duplicates = n - kept;
+    const offsets = userOffsets(core, cols.users, kept, userIds.length);
+    owned = null;
+    return new Ratings({
+      nRatings: kept,
+      columns: cols,
+      userOffsets: offsets,
+      userIds,
+      movieIds,
+      report,
+      fingerprint,
+    });
+  } catch (error) {
+    if (owned) freeColumns(owned);
+    throw error;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The training pass (`TrainPass`, generated from core-wasm/src/bindings.rs)
+ * filled for the kernels and Workers, and the Adam state.
+ *
+ * @module
+ */
+
+import type { MetaBuffers } from "./meta_params.ts";
+import type { PmfModel } from "./model.ts";
+import type { RatingSet } from "../ingest/rating_set.ts";
+import type { CoreArray, TrainPass, WasmCore } from "../core/wasm.ts";
+
+/** Optimiser settings one pass uses. */
+export interface PassHyper {
+  /** "sgd" or "adam". */
+  optimizer: "sgd" | "adam";
+  /** Learning rate of the factors. */
+  lr: number;
+  /** Learning rate of the biases. */
+  lrBias: number;
+  /** Weight decay of the factors. */
+  reg: number;
+  /** Weight decay of the biases. */
+  regBias: number;
+  /** With metadata: share of ratings trained as if their movie were new. Default: 0. */
+  drop?: number;
+  /** Salt of the per-rating drop decision. Default: 0. */
+  salt?: number;
+}
+
+/** Adam's moments for every parameter, zeroed; one owner. */
+export class AdamState implements Disposable {
+  /** First and second moments of P and Q, then per-row bias moments and step powers. */
+  readonly mp: CoreArray<Float32Array>;
+  /** Second moment of P. */
+  readonly vp: CoreArray<Float32Array>;
+  /** First moment of Q. */
+  readonly mq: CoreArray<Float32Array>;
+  /** Second moment of Q. */
+  readonly vq: CoreArray<Float32Array>;
+  /** Per user: bias m, bias v, beta1^t, beta2^t. */
+  readonly su: CoreArray<Float32Array>;
+  /** Per movie: the same. */
+  readonly si: CoreArray<Float32Array>;
+
+  /** Allocates zeroed state for `model`. */
+  constructor(core: WasmCore, model: PmfModel) {
+    const users = model.nUsers * model.stride, movies = model.nMovies * model.stride;
+    [this.mp, this.vp, this.mq, this.vq, this.su, this.si] = core.allocArrays(
+      Float32Array,
+      [users, users, movies, movies, model.nUsers * 4, model.nMovies * 4],
+      64,
+    );
+  }
+
+  /** The arrays in a fixed order (for checkpoints). */
+  get arrays(): { name: string; array: CoreArray<Float32Array> }[] {
+    return [
+      { name: "adam_mp", array: this.mp },
+      { name: "adam_vp", array: this.vp },
+      { name: "adam_mq", array: this.mq },
+      { name: "adam_vq", array: this.vq },
+      { name: "adam_su", array: this.su },
+      { name: "adam_si", array: this.si },
+    ];
+  }
+
+  /** Releases the arrays. */
+  free(): void {
+    for (const { array } of this.arrays) array.free();
+  }
+
+  /** Same as {@link free}, for `using`. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}
+
+/**
+ * Fills `pass` for `model` over `set` (the core reads it by field name);
+ * `meta` adds the metadata buffers. Unused buffers are 0.
+ */
+export function fillPass(
+  pass: TrainPass,
+  model: PmfModel,
+  set: RatingSet,
+  hyper: PassHyper,
+  adam: AdamState | null,
+  meta: MetaBuffers | null = null,
+): void {
+  pass.n_users = model.nUsers;
+  pass.n_movies = model.nMovies;
+  pass.k = model.k;
+  pass.stride = model.stride;
+  pass.mu = model.mu;
+  pass.p = model.p.ptr;
+  pass.q = model.q.ptr;
+  pass.bu = model.bu.ptr;
+  pass.bi = model.bi.ptr;
+  pass.adam = hyper.optimizer === "adam";
+  pass.lr = hyper.lr;
+  pass.lr_bias = hyper.lrBias;
+  pass.reg = hyper.reg;
+  pass.reg_bias = hyper.regBias;
+  pass.mp = adam?.mp.ptr ?? 0;
+  pass.vp = adam?.vp.ptr ?? 0;
+  pass.mq = adam?.mq.ptr ?? 0;
+  pass.vq = adam?.vq.ptr ?? 0;
+  pass.su = adam?.su.ptr ?? 0;
+  pass.si = adam?.si.ptr ?? 0;
+  pass.users = set.users.ptr;
+  pass.movies = set.movies.ptr;
+  pass.ratings = set.ratings.ptr;
+  pass.n_ratings = set.n;
+  pass.m = meta?.m.ptr ?? 0;
+  pass.g = meta?.g.ptr ?? 0;
+  pass.mb = meta?.mb.ptr ?? 0;
+  pass.gb = meta?.gb.ptr ?? 0;
+  pass.drop = hyper.drop ?? 0;
+  pass.salt = hyper.salt ?? 0;
+}

@@ -1,0 +1,145 @@
+/**
+ * Scoring and top-N for a trained model. A movie's vector is `q_i` plus, with
+ * metadata, `W·f_i`; its bias `b_i` plus `w_b·f_i`. {@link MovieVectors}
+ * precomputes both once; scoring a user against every movie is then one
+ * SIMD kernel call (`scoreMovies`), which holds the model's formula.
+ *
+ * @module
+ */
+
+import { project } from "../model/meta_params.ts";
+import type { PmfModel } from "../model/model.ts";
+import type { MovieFeatures } from "../features/movie_features.ts";
+import type { CoreArray, WasmCore } from "../core/wasm.ts";
+
+/** Effective movie vectors and biases of a model; free with `using`. */
+export class MovieVectors implements Disposable {
+  /** `q_i (+ W·f_i)`, `nMovies × stride`. */
+  readonly vectors: CoreArray<Float32Array>;
+  /** `b_i (+ w_b·f_i)`. */
+  readonly bias: CoreArray<Float32Array>;
+
+  /**
+   * Computes them for `model` (a model with metadata needs its `features`);
+   * `useMetadata: false` leaves the metadata terms out.
+   */
+  constructor(core: WasmCore, model: PmfModel, features: MovieFeatures | null, useMetadata = true) {
+    [this.vectors, this.bias] = core.allocArrays(
+      Float32Array,
+      [model.nMovies * model.stride, model.nMovies],
+      64,
+    );
+    if (model.meta && useMetadata) {
+      if (!features) {
+        this.free();
+        throw new TypeError("Cannot score a model with metadata without its movie features");
+      }
+      project(core, features, model.meta, this.vectors, this.bias);
+    }
+    // The effective vector and bias: q_i (+ W·f_i) and b_i (+ w_b·f_i).
+    core.axpy(1, model.q.ptr, this.vectors.ptr, this.vectors.length);
+    core.axpy(1, model.bi.ptr, this.bias.ptr, this.bias.length);
+  }
+
+  /** Releases the arrays. */
+  free(): void {
+    this.vectors.free();
+    this.bias.free();
+  }
+
+  /** Same as {@link free}, for `using`. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}
+
+/** Whom to score: a user's factors (a byte offset of `k` floats in the core's memory) and bias. */
+export interface ScoredUser {
+  /** Byte offset of the user's factors. */
+  factors: number;
+  /** The user's bias. */
+  bias: number;
+}
+
+/** The {@link ScoredUser} of the model's user with dense index `u`. */
+export function modelUser(model: PmfModel, u: number): ScoredUser {
+  return { factors: model.p.ptr + u * model.stride * 4, bias: model.bu.view[u] };
+}
+
+/** One recommended movie. */
+export interface Scored {
+  /** Dense movie index. */
+  movie: number;
+  /** Predicted rating, clamped to 0.5–5. */
+  rating: number;
+}
+
+/** Scores movies `first..first + count` into `out` with the core's formula (see `predict::raw_score`). */
+function score(
+  core: WasmCore,
+  model: PmfModel,
+  movies: MovieVectors,
+  user: ScoredUser,
+  range: { first: number; count: number; out: number },
+  clamped: boolean,
+): void {
+  core.scoreMovies({
+    user: user.factors,
+    userBias: user.bias,
+    mu: model.mu,
+    factors: movies.vectors.ptr,
+    stride: model.stride,
+    k: model.k,
+    bias: movies.bias.ptr,
+    ...range,
+    clamped,
+  });
+}
+
+/** The predicted rating (0.5–5) of `user` for movie index `movie`; `out` is one float of scratch. */
+export function predictMovie(
+  core: WasmCore,
+  model: PmfModel,
+  movies: MovieVectors,
+  user: ScoredUser | number,
+  movie: number,
+  out: CoreArray<Float32Array>,
+): number {
+  const who = typeof user === "number" ? modelUser(model, user) : user;
+  score(core, model, movies, who, { first: movie, count: 1, out: out.ptr }, true);
+  return out.view[0];
+}
+
+/**
+ * The `n` movies with the highest predicted rating for `user` (a dense index
+ * or a {@link ScoredUser}), skipping `exclude` (e.g. movies the user rated),
+ * ranked by the raw score so clamping makes no ties. Ties go to the lower index.
+ */
+export function topMovies(
+  core: WasmCore,
+  model: PmfModel,
+  movies: MovieVectors,
+  user: ScoredUser | number,
+  n: number,
+  exclude: ReadonlySet<number> = new Set(),
+): Scored[] {
+  const who = typeof user === "number" ? modelUser(model, user) : user;
+  using scores = core.allocArray(Float32Array, model.nMovies);
+  score(core, model, movies, who, { first: 0, count: model.nMovies, out: scores.ptr }, false);
+  const s = scores.view;
+  const best: number[] = [];
+  for (let m = 0; m < s.length; m++) {
+    if (exclude.has(m)) continue;
+    if (best.length < n || s[m] > s[best[best.length - 1]]) {
+      let at = best.length;
+      while (at > 0 && s[best[at - 1]] < s[m]) at--;
+      best.splice(at, 0, m);
+      if (best.length > n) best.pop();
+    }
+  }
+  // The predicted ratings of the chosen movies, from the same kernel.
+  return best.map((movie, i) => {
+    score(core, model, movies, who, { first: movie, count: 1, out: scores.ptr + 4 * i }, true);
+    return { movie, rating: scores.view[i] };
+  });
+}

@@ -1,0 +1,514 @@
+/**
+ * The trained model as a recommender: predict a user's rating of a movie
+ * (found by id or by a partial title), recommend movies, find similar movies,
+ * and fold in a new user from a few ratings. {@link loadRecommender} reads the
+ * model file and finds the catalogue, the ratings (for each user's history)
+ * and the movie features through the paths the model file records.
+ *
+ * @module
+ */
+
+import { indexOfSorted } from "../util/_io.ts";
+import {
+  DEFAULT_MODEL_PATH,
+  type RatingStats,
+  readCheckpoint,
+  storedCatalogue,
+} from "../train/checkpoint.ts";
+import type { PmfModel } from "../model/model.ts";
+import { loadMovieFeatures, type MovieFeatures } from "../features/movie_features.ts";
+import { loadMovieCatalogue, type Movie, type MovieCatalogue } from "../ingest/movies.ts";
+import { type History, loadHistory } from "./_history.ts";
+import { MovieVectors, predictMovie, topMovies } from "./recommend.ts";
+import { MovieSearch } from "./search.ts";
+import { type CoreArray, WasmCore } from "../core/wasm.ts";
+
+/**
+ * A user id the model does not know; the message gives the valid range.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fit, UnknownUserError } from "../../mod.ts";
+ *
+ * using rec = await fit([{ userId: 1, movieId: 1, rating: 4 }, { userId: 2, movieId: 1, rating: 3 }], { epochs: 2 });
+ * assert.throws(() => rec.predictRating({ userId: 99, movieId: 1 }), UnknownUserError);
+ * ```
+ */
+export class UnknownUserError extends RangeError {
+  /** The id asked for. */
+  readonly userId: number;
+  /** Builds the error with the valid range. */
+  constructor(userId: number, first: number, last: number, count: number) {
+    super(
+      `Unknown user "${userId}": the model knows ${count} users with ids from ${first} to ${last}; use one of them, or fold in a new user from a few ratings`,
+    );
+    this.name = "UnknownUserError";
+    this.userId = userId;
+  }
+}
+
+/**
+ * A movie the model cannot find, with the closest titles as `suggestions`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fit, UnknownMovieError } from "../../mod.ts";
+ *
+ * const movies = [{ movieId: 1, title: "Heat" }, { movieId: 2, title: "Toy Story" }];
+ * const ratings = [{ userId: 1, movieId: 1, rating: 4 }, { userId: 1, movieId: 2, rating: 3 }];
+ * using rec = await fit(ratings, { epochs: 2, movies });
+ * assert.throws(() => rec.predictRating({ userId: 1, movieTitle: "Toy Storyy" }), (e) => {
+ *   assert.ok(e instanceof UnknownMovieError);
+ *   assert.deepEqual(e.suggestions, ["Toy Story"]);
+ *   return true;
+ * });
+ * ```
+ */
+export class UnknownMovieError extends RangeError {
+  /** What was asked for. */
+  readonly query: string;
+  /** The closest titles, best first ("Title (Year)"). */
+  readonly suggestions: string[];
+  /** Builds the error with suggestions. */
+  constructor(query: string, suggestions: string[]) {
+    super(
+      `Unknown movie "${query}"${
+        suggestions.length
+          ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?`
+          : ": no title is close"
+      }`,
+    );
+    this.name = "UnknownMovieError";
+    this.query = query;
+    this.suggestions = suggestions;
+  }
+}
+
+/** A movie, the way results show it. */
+export interface MovieInfo {
+  /** MovieLens movieId. */
+  movieId: number;
+  /** Title with its article first. */
+  title: string;
+  /** Release year, or null. */
+  year: number | null;
+  /** Genres. */
+  genres: string[];
+}
+
+/** A predicted rating with its context. */
+export interface Prediction extends MovieInfo {
+  /** The user. */
+  userId: number;
+  /** Predicted rating, 0.5–5. */
+  rating: number;
+  /** True when TMDB metadata went into the prediction. */
+  usedMetadata: boolean;
+  /** True when the movie had no training ratings (predicted from biases and metadata). */
+  coldStart: boolean;
+  /** The user's mean rating, or null when the ratings file is not available. */
+  userMean: number | null;
+  /** The movie's mean rating, or null. */
+  movieMean: number | null;
+}
+
+/** A recommended or similar movie. */
+export interface ScoredMovie extends MovieInfo {
+  /** Predicted rating (recommendations) or cosine similarity (similar movies). */
+  score: number;
+}
+
+/** Where to find what a model needs; each defaults to what the model file records. */
+export interface LoadModelOptions {
+  /** The model file. Default: data/model/pmf_model.bin. */
+  modelPath?: string;
+  /** The ratings CSV (for users' histories and means). */
+  ratingsPath?: string;
+  /** movies.csv. Default: beside the ratings. */
+  moviesPath?: string;
+  /** Folder with the movie features (models trained with metadata). */
+  featuresDir?: string;
+}
+
+/** A movie given by MovieLens id or by (part of) its title. */
+export type MovieRef = number | string;
+
+/** Options of {@link Recommender.predictRating}. */
+export interface PredictOptions {
+  /** The user's MovieLens id. */
+  userId: number;
+  /** The movie's MovieLens id (or give `movieTitle`). */
+  movieId?: number;
+  /** A title or part of one (or give `movieId`). */
+  movieTitle?: string;
+  /** Use TMDB metadata when the model has it. Default: true. */
+  useMetadata?: boolean;
+}
+
+/** A user folded in from a few ratings. */
+export interface FoldedUser {
+  /** The user's factors. */
+  factors: Float32Array;
+  /** The user's bias. */
+  bias: number;
+  /** Movies the user rated (model indices). */
+  rated: Set<number>;
+}
+
+/**
+ * A trained model ready to answer questions: predict a rating, recommend
+ * movies, find similar movies, fold in a new user from a few ratings. Get one
+ * from `loadModel` (a model file) or `fit` (ratings in memory); release it
+ * with `close()` or `using`. The numeric work runs in the WebAssembly core.
+ *
+ * @example Ask a fitted model
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fit } from "../../mod.ts";
+ *
+ * const ratings = [];
+ * for (let userId = 1; userId <= 40; userId++) {
+ *   for (let movieId = 1; movieId <= 30; movieId++) {
+ *     if ((userId + movieId) % 3 !== 0) ratings.push({ userId, movieId, rating: movieId % 2 ? 5 : 1 });
+ *   }
+ * }
+ * using rec = await fit(ratings, { k: 8, epochs: 60, seed: 1 });
+ * const top = rec.recommend(1, 3);
+ * assert.ok(top.every((m) => m.movieId % 2 === 1), "odd movies for a lover of odd movies");
+ * const newcomer = rec.foldInUser([{ movie: 1, rating: 5 }, { movie: 2, rating: 1 }]);
+ * assert.ok(rec.recommendFor(newcomer, 3).every((m) => m.movieId % 2 === 1));
+ * ```
+ */
+export class Recommender implements Disposable {
+  #model: PmfModel;
+  /** True when the model has a metadata projection and its features are loaded. */
+  readonly hasMetadata: boolean;
+  #catalogue: MovieCatalogue;
+  #core: WasmCore;
+  #features: MovieFeatures | null;
+  #withMeta: MovieVectors;
+  #withoutMeta: MovieVectors | null;
+  /** One float for single predictions. */
+  #scratch: CoreArray<Float32Array>;
+  #search: MovieSearch;
+  #history: History | null;
+  #movieStats: { sum: Float64Array; count: Uint32Array } | null;
+  #stats: RatingStats | null;
+
+  /** Use {@link loadRecommender}. */
+  constructor(
+    core: WasmCore,
+    model: PmfModel,
+    catalogue: MovieCatalogue,
+    features: MovieFeatures | null,
+    history: History | null,
+    stats: RatingStats | null = null,
+  ) {
+    this.#core = core;
+    this.#model = model;
+    this.#catalogue = catalogue;
+    this.#features = features;
+    this.hasMetadata = !!(model.meta && features);
+    this.#withMeta = new MovieVectors(core, model, features);
+    this.#withoutMeta = model.meta ? new MovieVectors(core, model, features, false) : null;
+    this.#scratch = core.allocArray(Float32Array, 1);
+    this.#history = history;
+    this.#movieStats = null;
+    this.#stats = stats;
+    if (history?.ratings && !stats) {
+      const sum = new Float64Array(model.nMovies), count = new Uint32Array(model.nMovies);
+      for (let i = 0; i < history.movies.length; i++) {
+        sum[history.movies[i]] += history.ratings![i];
+        count[history.movies[i]]++;
+      }
+      this.#movieStats = { sum, count };
+    }
+    const known = catalogue.movies.filter((m) => this.#movieIndex(m.movieId) >= 0);
+    this.#search = new MovieSearch(
+      known,
+      (m) => this.#ratingCount(this.#movieIndex(m.movieId)),
+      (m) => catalogue.keysOf(m),
+    );
+  }
+
+  /** MovieLens ids of the model's users, increasing. */
+  get userIds(): Uint32Array {
+    return this.#model.userIds;
+  }
+
+  /** MovieLens ids of the model's movies, increasing. */
+  get movieIds(): Uint32Array {
+    return this.#model.movieIds;
+  }
+
+  /** Number of latent factors (k). */
+  get factors(): number {
+    return this.#model.k;
+  }
+
+  /**
+   * A movie given by id or (part of) its title.
+   *
+   * @param movie A MovieLens movieId, or a title or part of one.
+   * @returns Its id, title, year and genres.
+   * @throws {UnknownMovieError} No movie fits; the closest titles are its `suggestions`.
+   */
+  movie(movie: MovieRef): MovieInfo {
+    return this.#info(this.#resolveMovie(movie));
+  }
+
+  #ratingCount(m: number): number {
+    return this.#stats?.movieCount[m] ?? this.#movieStats?.count[m] ?? 0;
+  }
+
+  #movieMean(m: number): number | null {
+    if (this.#stats) return this.#stats.movieCount[m] ? this.#stats.movieMean[m] : null;
+    return this.#movieStats?.count[m] ? this.#movieStats.sum[m] / this.#movieStats.count[m] : null;
+  }
+
+  #movieIndex(movieId: number): number {
+    return indexOfSorted(this.#model.movieIds, movieId);
+  }
+
+  #userIndex(userId: number): number {
+    const u = indexOfSorted(this.#model.userIds, userId);
+    if (u < 0) {
+      const ids = this.#model.userIds;
+      throw new UnknownUserError(userId, ids[0], ids[ids.length - 1], ids.length);
+    }
+    return u;
+  }
+
+  #info(index: number): MovieInfo {
+    const movieId = this.#model.movieIds[index];
+    const m = this.#catalogue.byId(movieId);
+    return { movieId, title: m?.title ?? `Movie ${movieId}`, year: m?.year ?? null, genres: m?.genres ?? [] };
+  }
+
+  /**
+   * Movies whose title matches `query`, best first: exact, then prefix, word
+   * prefixes, substring and similar spelling; case, accents and leading
+   * articles are ignored, and a year in parentheses filters.
+   *
+   * @param query Part of a title, optionally with "(year)".
+   * @param limit Most movies to return. Default: 10.
+   * @returns The matching catalogue entries.
+   */
+  search(query: string, limit = 10): Movie[] {
+    return this.#search.search(query, limit).map((h) => h.movie);
+  }
+
+  /** The model index of a movie given by id or title; throws {@link UnknownMovieError}. */
+  #resolveMovie(movie: MovieRef): number {
+    if (typeof movie === "number") {
+      const i = this.#movieIndex(movie);
+      if (i < 0) throw new UnknownMovieError(String(movie), []);
+      return i;
+    }
+    const hits = this.#search.search(movie, 5);
+    if (hits.length && hits[0].score >= 50) return this.#movieIndex(hits[0].movie.movieId);
+    const titles = hits.map((h) => (h.movie.year ? `${h.movie.title} (${h.movie.year})` : h.movie.title));
+    throw new UnknownMovieError(movie, titles);
+  }
+
+  /**
+   * Predicts the rating a user would give a movie, clamped to 0.5–5.
+   *
+   * @param options The user's id and the movie's id or title.
+   * @returns The rating with the movie, whether metadata was used, and the user's and movie's means.
+   * @throws {UnknownUserError} The user is not in the model (the message gives the valid range).
+   * @throws {UnknownMovieError} No movie fits the id or title; the closest titles are its `suggestions`.
+   */
+  predictRating(options: PredictOptions): Prediction {
+    const u = this.#userIndex(options.userId);
+    const ref = options.movieId ?? options.movieTitle;
+    if (ref === undefined) throw new TypeError("Cannot predict: give movieId or movieTitle");
+    const m = this.#resolveMovie(ref);
+    const useMeta = (options.useMetadata ?? true) && this.hasMetadata;
+    const vectors = useMeta || !this.#withoutMeta ? this.#withMeta : this.#withoutMeta;
+    const rating = predictMovie(this.#core, this.#model, vectors, u, m, this.#scratch);
+    return {
+      ...this.#info(m),
+      userId: options.userId,
+      rating,
+      usedMetadata: useMeta,
+      coldStart: !this.#model.q.view.subarray(m * this.#model.stride, (m + 1) * this.#model.stride).some((
+        x,
+      ) => x !== 0),
+      userMean: this.#userMean(u),
+      movieMean: this.#movieMean(m),
+    };
+  }
+
+  #userMean(u: number): number | null {
+    if (this.#stats) return this.#stats.userMean[u];
+    const h = this.#history;
+    if (!h?.ratings || h.offsets[u + 1] === h.offsets[u]) return null;
+    let sum = 0;
+    for (let i = h.offsets[u]; i < h.offsets[u + 1]; i++) sum += h.ratings[i];
+    return sum / (h.offsets[u + 1] - h.offsets[u]);
+  }
+
+  /**
+   * The movies with the highest predicted rating for a user, skipping the
+   * movies the user rated, ranked by the unclamped score.
+   *
+   * @param userId The user's MovieLens id.
+   * @param n How many. Default: 10.
+   * @param options `useMetadata: false` leaves the TMDB features out. Default: used when loaded.
+   * @returns The movies with their predicted ratings as `score`, best first.
+   * @throws {UnknownUserError} The user is not in the model.
+   */
+  recommend(userId: number, n = 10, options: { useMetadata?: boolean } = {}): ScoredMovie[] {
+    const u = this.#userIndex(userId);
+    const rated = new Set<number>();
+    const h = this.#history;
+    if (h) { for (let i = h.offsets[u]; i < h.offsets[u + 1]; i++) rated.add(h.movies[i]); }
+    const vectors = (options.useMetadata ?? true) || !this.#withoutMeta ? this.#withMeta : this.#withoutMeta;
+    return topMovies(this.#core, this.#model, vectors, u, n, rated).map((s) => ({
+      ...this.#info(s.movie),
+      score: s.rating,
+    }));
+  }
+
+  /**
+   * The movies closest to `movie` by cosine similarity of their learned
+   * vectors (metadata included).
+   *
+   * @param movie A MovieLens movieId, or a title or part of one.
+   * @param n How many. Default: 10.
+   * @returns The movies with their cosine similarity as `score`, closest first.
+   * @throws {UnknownMovieError} No movie fits.
+   */
+  similarMovies(movie: MovieRef, n = 10): ScoredMovie[] {
+    const m = this.#resolveMovie(movie);
+    const v = this.#withMeta.vectors.view, s = this.#model.stride, k = this.#model.k;
+    const norm = (i: number) => Math.sqrt(v.subarray(i * s, i * s + k).reduce((a, x) => a + x * x, 0)) || 1;
+    const nm = norm(m);
+    const scored: { i: number; c: number }[] = [];
+    for (let i = 0; i < this.#model.nMovies; i++) {
+      if (i === m) continue;
+      let dot = 0;
+      for (let j = 0; j < k; j++) dot += v[m * s + j] * v[i * s + j];
+      scored.push({ i, c: dot / (nm * norm(i)) });
+    }
+    scored.sort((a, b) => b.c - a.c || a.i - b.i);
+    return scored.slice(0, n).map((x) => ({ ...this.#info(x.i), score: x.c }));
+  }
+
+  /**
+   * Folds in a new user from a few ratings: the movies stay fixed and the
+   * user's factors and bias come from a regularised least-squares solve in
+   * the core. `reg` keeps a user with few ratings from extreme factors (with
+   * 0.5, two ratings were enough to push every prediction to 5).
+   *
+   * @param ratings The user's ratings: a movie (id or title) and a rating in 0.5–5 each.
+   * @param reg Weight decay of the solve. Default: 2.
+   * @returns The folded-in user, for {@link Recommender.recommendFor}.
+   * @throws {RangeError} No ratings, or a rating outside 0.5–5.
+   */
+  foldInUser(ratings: readonly { movie: MovieRef; rating: number }[], reg = 2): FoldedUser {
+    if (!ratings.length) {
+      throw new RangeError("Cannot fold in a user without ratings: rate at least one movie");
+    }
+    const k = this.#model.k, s = this.#model.stride, n = ratings.length;
+    const rated = new Set<number>();
+    const core = this.#core;
+    const [vectors, bias, values, out] = core.allocArrays(Float32Array, [n * s, n, n, s]);
+    try {
+      ratings.forEach((r, i) => {
+        if (!(r.rating >= 0.5 && r.rating <= 5)) {
+          throw new RangeError(`Cannot fold in rating "${r.rating}": expected a number in 0.5–5`);
+        }
+        const m = this.#resolveMovie(r.movie);
+        rated.add(m);
+        vectors.view.set(this.#withMeta.vectors.view.subarray(m * s, (m + 1) * s), i * s);
+        bias.view[i] = this.#withMeta.bias.view[m];
+        values.view[i] = r.rating;
+      });
+      const userBias = core.kernels.foldIn(
+        vectors.ptr,
+        bias.ptr,
+        values.ptr,
+        n,
+        s,
+        k,
+        this.#model.mu,
+        reg,
+        reg,
+        5,
+        out.ptr,
+      );
+      return { factors: out.view.slice(0, k), bias: userBias, rated };
+    } finally {
+      for (const a of [vectors, bias, values, out]) a.free();
+    }
+  }
+
+  /**
+   * Recommendations for a folded-in user, skipping the movies they rated.
+   *
+   * @param user A user from {@link Recommender.foldInUser}.
+   * @param n How many. Default: 10.
+   * @returns The movies with their predicted ratings as `score`, best first.
+   */
+  recommendFor(user: FoldedUser, n = 10): ScoredMovie[] {
+    using factors = this.#core.allocArray(Float32Array, this.#model.k);
+    factors.view.set(user.factors);
+    const who = { factors: factors.ptr, bias: user.bias };
+    return topMovies(this.#core, this.#model, this.#withMeta, who, n, user.rated).map((s) => ({
+      ...this.#info(s.movie),
+      score: s.rating,
+    }));
+  }
+
+  /** Releases the shared memory. */
+  close(): void {
+    this.#withMeta.free();
+    this.#withoutMeta?.free();
+    this.#scratch.free();
+    this.#features?.free();
+    this.#model.free();
+  }
+
+  /** Same as {@link close}, for `using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Loads a trained model with what it needs to answer questions: the
+ * catalogue (required, for titles), the ratings (optional: users' histories
+ * and means) and, for a model trained with metadata, its movie features
+ * (checked against the model's feature schema).
+ */
+export async function loadRecommender(options: LoadModelOptions = {}): Promise<Recommender> {
+  const core = await WasmCore.create();
+  const modelPath = options.modelPath ?? DEFAULT_MODEL_PATH;
+  const { header, model, stats } = await readCheckpoint(core, modelPath);
+  try {
+    const ratingsPath = options.ratingsPath ?? header.data.ratingsPath;
+    const dir = ratingsPath ? ratingsPath.replace(/[^/\\]*$/, "") : "";
+    const catalogue = (options.moviesPath ? null : storedCatalogue(header)) ??
+      await loadMovieCatalogue(options.moviesPath ?? `${dir}movies.csv`);
+    let features: MovieFeatures | null = null;
+    if (model.meta) {
+      const featuresDir = options.featuresDir ?? header.data.featuresDir ?? dir.replace(/[/\\]$/, "");
+      features = await loadMovieFeatures(core, featuresDir, model.movieIds);
+      if (features.schema !== model.meta.schema) {
+        features.free();
+        throw new Error(
+          `Cannot use the features in "${featuresDir}" with model "${modelPath}": their columns differ from the ones it was trained with; run the same 'deno task preprocess' again or retrain`,
+        );
+      }
+    }
+    const history = ratingsPath ? await loadHistory(core, ratingsPath, model) : null;
+    return new Recommender(core, model, catalogue, features, history, stats ?? null);
+  } catch (error) {
+    model.free();
+    throw error;
+  }
+}

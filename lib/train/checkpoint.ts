@@ -1,0 +1,470 @@
+/**
+ * The model file (checkpoint): the best model so far, the id maps, and the
+ * state needed to resume training, in one versioned binary file.
+ *
+ * Layout (little-endian): 32-byte prefix — magic `PMFMODEL`, u32 format
+ * version, u32 header length, 64-bit checksum of the header bytes, 8 zero
+ * bytes — then the UTF-8 JSON header padded with spaces to a multiple of 16,
+ * then each array at the offset the header gives (16-byte aligned) with its
+ * own 64-bit checksum. Arrays: `p`, `q`, `bu`, `bi` (best model, f32),
+ * `userIds`, `movieIds` (u32), with metadata also `w` (features × stride) and
+ * `wb`; then for resuming `cur_*` copies of those, Adam's moments for Adam,
+ * and W's Adam moments (`meta_moment0..3`) with metadata. Written to a temporary file, synced
+ * and renamed into place, so a crash at any moment leaves the previous file
+ * whole. Nothing time-dependent is stored: the same run writes the same bytes.
+ *
+ * @module
+ */
+
+import { pad16, readRange } from "../util/_io.ts";
+import { checksum } from "../ingest/_ingest_kernels.ts";
+import { AdamState } from "../model/_pass.ts";
+import { MetaTrainer } from "../model/meta_params.ts";
+import { PmfModel, strideFor } from "../model/model.ts";
+import type { MovieFeatures } from "../features/movie_features.ts";
+import { type Movie, MovieCatalogue } from "../ingest/movies.ts";
+import { titleKey } from "../ingest/titles.ts";
+import type { RatingsFingerprint } from "../ingest/ratings.ts";
+import type { SplitOptions } from "../ingest/splits.ts";
+import type { EpochReport, TrainConfig, TrainState } from "./train.ts";
+import type { CoreArray, WasmCore } from "../core/wasm.ts";
+
+/** Where a model file goes when no path is given. */
+export const DEFAULT_MODEL_PATH = "data/model/pmf_model.bin";
+
+/** Current model file format; other versions are refused with a message. */
+export const MODEL_FORMAT_VERSION = 1;
+const MAGIC = "PMFMODEL";
+const PREFIX = 32;
+const ENCODER = new TextEncoder();
+
+/**
+ * A model file was missing, foreign, from another format version, truncated
+ * or corrupt; the message says which and what to do.
+ *
+ * @example A file that is not a model
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadModel, ModelFileError } from "../../mod.ts";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "not a model");
+ * await assert.rejects(loadModel(path), ModelFileError);
+ * await Deno.remove(path);
+ * ```
+ */
+export class ModelFileError extends Error {
+  /** The file. */
+  readonly path: string;
+  /** Builds the error. */
+  constructor(path: string, message: string) {
+    super(message);
+    this.name = "ModelFileError";
+    this.path = path;
+  }
+}
+
+/** Test metrics stored with a finished model. */
+export interface StoredMetrics {
+  /** RMSE and MAE of the model and the baselines on the test ratings. */
+  test: Record<string, { rmse: number; mae: number }>;
+  /** Number of test ratings. */
+  nTest: number;
+}
+
+/** The data a model was trained on: the ratings file's fingerprint and size, and where it and the features were. */
+export interface ModelData {
+  /** Fingerprint of the ratings CSV. */
+  fingerprint: RatingsFingerprint;
+  /** Number of ratings. */
+  nRatings: number;
+  /** The ratings CSV as given to training. */
+  ratingsPath?: string;
+  /** The features folder, or null for a model without metadata. */
+  featuresDir?: string | null;
+}
+
+/** The JSON header of a model file. */
+export interface ModelHeader {
+  /** Always "movie-recommender-model". */
+  format: string;
+  /** Sizes. */
+  shape: { nUsers: number; nMovies: number; k: number; stride: number };
+  /** Global mean rating. */
+  mu: number;
+  /** Training configuration. */
+  config: TrainConfig;
+  /** Workers of a run from before the block grid was part of the configuration (its grid side). */
+  threads?: number;
+  /** How the ratings were split. */
+  split: Required<SplitOptions>;
+  /** The ratings file the model was trained on, and the features folder it used. */
+  data: ModelData;
+  /** Epochs completed. */
+  epoch: number;
+  /** Epoch of the stored best model. */
+  bestEpoch: number;
+  /** Validation RMSE of the best model. */
+  bestValidationRmse: number | null;
+  /** True when training ended (early stopping or the epoch limit). */
+  finished: boolean;
+  /** Per-epoch history. */
+  history: EpochReport[];
+  /** Test metrics, once training finished. */
+  metrics: StoredMetrics | null;
+  /** The model's movies as [movieId, title, year, "genre|genre", "alias|alias", "key|key"], or absent. */
+  catalogue?: [number, string, number | null, string, string, string][];
+  /** The metadata projection: feature count, feature schema, Adam steps of W; null without metadata. */
+  meta: { nFeatures: number; schema: string; steps: number; hidden: number } | null;
+  /** Arrays in the file. */
+  arrays: { name: string; offset: number; length: number; dtype: "f32" | "u32"; checksum: string }[];
+}
+
+/** What goes into a model file besides the training state. */
+export interface CheckpointMeta {
+  /** How the ratings were split. */
+  split: Required<SplitOptions>;
+  /** The ratings the model was trained on (and where they and the features were). */
+  data: ModelData;
+  /** Test metrics, when known. */
+  metrics?: StoredMetrics | null;
+  /** Per-user and per-movie rating statistics of the data (context for predictions). */
+  stats?: RatingStats;
+  /** The catalogue entries of the model's movies, so a loaded model needs no movies.csv. */
+  catalogue?: readonly Movie[];
+}
+
+/** Mean rating of every user and movie and each movie's number of ratings, by model index. */
+export interface RatingStats {
+  /** Mean rating per user. */
+  userMean: Float32Array;
+  /** Mean rating per movie (0 when it has none). */
+  movieMean: Float32Array;
+  /** Ratings per movie. */
+  movieCount: Uint32Array;
+}
+
+interface Source {
+  name: string;
+  dtype: "f32" | "u32";
+  bytes: Uint8Array;
+  checksum: string;
+}
+
+/** Writes `state` to `path` atomically; see the module doc. */
+export async function writeCheckpoint(
+  core: WasmCore,
+  path: string,
+  state: TrainState,
+  meta: CheckpointMeta,
+): Promise<void> {
+  const sources: Source[] = [];
+  const addCore = (name: string, a: CoreArray<Float32Array>) =>
+    sources.push({
+      name,
+      dtype: "f32",
+      bytes: core.view(Uint8Array, a.ptr, a.length * 4).slice(),
+      checksum: checksum(core, a.ptr, a.length),
+    });
+  for (const { name, array } of state.best.arrays) addCore(name, array);
+  for (const [name, ids] of [["userIds", state.best.userIds], ["movieIds", state.best.movieIds]] as const) {
+    using tmp = core.allocArray(Uint32Array, Math.max(1, ids.length));
+    tmp.view.set(ids);
+    sources.push({
+      name,
+      dtype: "u32",
+      bytes: new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength).slice(),
+      checksum: checksum(core, tmp.ptr, ids.length),
+    });
+  }
+  if (meta.stats) {
+    const plain = (name: string, a: Float32Array | Uint32Array, dtype: "f32" | "u32") => {
+      using tmp = core.allocArray(Uint32Array, Math.max(1, a.length));
+      tmp.view.set(new Uint32Array(a.buffer, a.byteOffset, a.length));
+      sources.push({
+        name,
+        dtype,
+        bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice(),
+        checksum: checksum(core, tmp.ptr, a.length),
+      });
+    };
+    plain("stat_user_mean", meta.stats.userMean, "f32");
+    plain("stat_movie_mean", meta.stats.movieMean, "f32");
+    plain("stat_movie_count", meta.stats.movieCount, "u32");
+  }
+  for (const { name, array } of state.model.arrays) addCore(`cur_${name}`, array);
+  for (const { name, array } of state.adam?.arrays ?? []) addCore(name, array);
+  state.metaTrainer?.moments.forEach((array, i) => addCore(`meta_moment${i}`, array));
+
+  const m = state.best;
+  const header: ModelHeader = {
+    format: "movie-recommender-model",
+    shape: { nUsers: m.nUsers, nMovies: m.nMovies, k: m.k, stride: m.stride },
+    mu: m.mu,
+    config: state.config,
+    split: meta.split,
+    data: meta.data,
+    epoch: state.epoch,
+    bestEpoch: state.bestEpoch,
+    bestValidationRmse: Number.isFinite(state.bestValidationRmse) ? state.bestValidationRmse : null,
+    finished: state.finished,
+    history: state.history,
+    metrics: meta.metrics ?? null,
+    ...(meta.catalogue
+      ? {
+        catalogue: meta.catalogue.map((c) =>
+          [
+            c.movieId,
+            c.title,
+            c.year,
+            c.genres.join("|"),
+            c.aliases.join("|"),
+            [c.title, ...c.aliases].map(titleKey).join("|"),
+          ] as [number, string, number | null, string, string, string]
+        ),
+      }
+      : {}),
+    meta: m.meta
+      ? {
+        nFeatures: m.meta.nFeatures,
+        schema: m.meta.schema,
+        steps: state.metaTrainer?.steps ?? 0,
+        hidden: m.meta.hidden,
+      }
+      : null,
+    arrays: sources.map((s) => ({
+      name: s.name,
+      offset: 0,
+      length: s.bytes.length / 4,
+      dtype: s.dtype,
+      checksum: s.checksum,
+    })),
+  };
+  let headerBytes = ENCODER.encode(JSON.stringify(header));
+  for (let pass = 0; pass < 3; pass++) {
+    let offset = PREFIX + pad16(headerBytes.length + 64);
+    for (const a of header.arrays) {
+      a.offset = offset;
+      offset += pad16(a.length * 4);
+    }
+    headerBytes = ENCODER.encode(JSON.stringify(header));
+  }
+  const total = header.arrays.length
+    ? header.arrays[header.arrays.length - 1].offset + pad16(sources[sources.length - 1].bytes.length)
+    : PREFIX + pad16(headerBytes.length);
+  const file = new Uint8Array(total);
+  file.set(ENCODER.encode(MAGIC));
+  const dv = new DataView(file.buffer);
+  dv.setUint32(8, MODEL_FORMAT_VERSION, true);
+  dv.setUint32(12, headerBytes.length, true);
+  const region = file.subarray(PREFIX, header.arrays[0]?.offset ?? total);
+  region.fill(0x20);
+  region.set(headerBytes);
+  setChecksum(dv, headerChecksum(core, headerBytes));
+  header.arrays.forEach((a, i) => file.set(sources[i].bytes, a.offset));
+
+  const dir = path.replace(/[^/\\]*$/, "");
+  if (dir) await Deno.mkdir(dir, { recursive: true });
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  try {
+    using f = await Deno.open(tmp, { write: true, create: true, truncate: true });
+    let done = 0;
+    while (done < file.length) done += await f.write(file.subarray(done));
+    await f.sync();
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
+  }
+  await Deno.rename(tmp, path);
+}
+
+function headerChecksum(core: WasmCore, bytes: Uint8Array): string {
+  using words = core.allocArray(Uint32Array, Math.ceil(bytes.length / 4) + 1);
+  core.view(Uint8Array, words.ptr, bytes.length).set(bytes);
+  return checksum(core, words.ptr, words.length);
+}
+
+function setChecksum(dv: DataView, hex: string): void {
+  dv.setUint32(16, parseInt(hex.slice(8), 16), true);
+  dv.setUint32(20, parseInt(hex.slice(0, 8), 16), true);
+}
+
+function getChecksum(dv: DataView): string {
+  return dv.getUint32(20, true).toString(16).padStart(8, "0") +
+    dv.getUint32(16, true).toString(16).padStart(8, "0");
+}
+
+/** A loaded model file. */
+export interface LoadedCheckpoint {
+  /** The header. */
+  header: ModelHeader;
+  /** The best model (what predictions use); the caller owns it. */
+  model: PmfModel;
+  /** The state to resume training, when asked for; the caller owns it. */
+  state?: TrainState;
+  /** Rating statistics, when the file has them. */
+  stats?: RatingStats;
+}
+
+/**
+ * Reads and verifies a model file (magic, version, length, and the checksum
+ * of every array it loads — the training state too when `training`) before
+ * building anything; a bad file is refused whole with a
+ * {@link ModelFileError} saying what is wrong and what to do.
+ */
+export async function readCheckpoint(
+  core: WasmCore,
+  path: string,
+  options: { training?: boolean; features?: MovieFeatures | null } = {},
+): Promise<LoadedCheckpoint> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new ModelFileError(
+        path,
+        `Cannot load model "${path}": file not found; train one with 'deno task train'`,
+      );
+    }
+    throw error;
+  }
+  using _file = file;
+  const size = (await file.stat()).size;
+  const fail = (what: string) => new ModelFileError(path, `Cannot load model "${path}": ${what}`);
+  const prefix = await readRange(file, 0, Math.min(PREFIX, size));
+  if (prefix.length < PREFIX || new TextDecoder().decode(prefix.subarray(0, 8)) !== MAGIC) {
+    throw fail("it is not a movie-recommender model file (wrong magic bytes)");
+  }
+  const dv = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+  const version = dv.getUint32(8, true);
+  if (version !== MODEL_FORMAT_VERSION) {
+    throw fail(
+      `it has format version ${version}, this version reads ${MODEL_FORMAT_VERSION}; retrain with 'deno task train'`,
+    );
+  }
+  const headerLen = dv.getUint32(12, true);
+  if (PREFIX + headerLen > size) throw fail(truncated(size, PREFIX + headerLen));
+  const headerBytes = await readRange(file, PREFIX, headerLen);
+  if (headerChecksum(core, headerBytes) !== getChecksum(dv)) {
+    throw fail("its header fails its checksum (corrupt)");
+  }
+  const header: ModelHeader = JSON.parse(new TextDecoder().decode(headerBytes));
+  // Files from before the grid was configured: their grid side was the thread count.
+  header.config = { ...header.config, blocks: header.config.blocks ?? header.threads ?? 1 };
+  const last = header.arrays[header.arrays.length - 1];
+  if (last && last.offset + last.length * 4 > size) {
+    throw fail(truncated(size, last.offset + last.length * 4));
+  }
+  const { nUsers, nMovies, k, stride } = header.shape;
+  if (stride !== strideFor(k)) throw fail(`its shape is inconsistent (k ${k}, stride ${stride}) (corrupt)`);
+
+  // Read and verify the arrays this load uses (the training state only when training).
+  const training = (name: string) =>
+    name.startsWith("cur_") || name.startsWith("adam_") || name.startsWith("meta_moment");
+  const wanted = header.arrays.filter((e) => options.training || !training(e.name));
+  const arrays = new Map<string, Uint8Array>();
+  for (const e of wanted) {
+    const bytes = await readRange(file, e.offset, e.length * 4);
+    using tmp = core.allocArray(Uint32Array, Math.max(1, e.length));
+    core.view(Uint8Array, tmp.ptr, e.length * 4).set(bytes);
+    if (checksum(core, tmp.ptr, e.length) !== e.checksum) {
+      throw fail(`its array "${e.name}" fails its checksum (corrupt)`);
+    }
+    arrays.set(e.name, bytes);
+  }
+  const owned: { free(): void }[] = [];
+  try {
+    const load = (name: string, into?: CoreArray<Float32Array>): Uint32Array | null => {
+      const e = header.arrays.find((a) => a.name === name);
+      if (!e) throw fail(`it lacks the array "${name}" (corrupt)`);
+      // Every array's checksum was verified above.
+      const src = arrays.get(name)!;
+      if (into) {
+        if (into.length !== e.length) throw fail(`its array "${name}" has the wrong length (corrupt)`);
+        core.view(Uint8Array, into.ptr, e.length * 4).set(src);
+        return null;
+      }
+      return new Uint32Array(src.slice().buffer);
+    };
+    const userIds = load("userIds")!, movieIds = load("movieIds")!;
+    if (userIds.length !== nUsers || movieIds.length !== nMovies) {
+      throw fail("its id maps disagree with its shape (corrupt)");
+    }
+    const metaShape = header.meta
+      ? { nFeatures: header.meta.nFeatures, schema: header.meta.schema, hidden: header.meta.hidden ?? 0 }
+      : null;
+    const model = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds, metaShape);
+    owned.push(model);
+    model.mu = header.mu;
+    for (const { name, array } of model.arrays) load(name, array);
+    const has = (name: string) => header.arrays.some((a) => a.name === name);
+    const stats = has("stat_user_mean")
+      ? {
+        userMean: new Float32Array(load("stat_user_mean")!.buffer),
+        movieMean: new Float32Array(load("stat_movie_mean")!.buffer),
+        movieCount: load("stat_movie_count")!,
+      }
+      : undefined;
+    if (!options.training) return { header, model, stats };
+
+    const current = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds, metaShape);
+    owned.push(current);
+    current.mu = header.mu;
+    for (const { name, array } of current.arrays) load(`cur_${name}`, array);
+    let adam: AdamState | null = null;
+    if (header.config.optimizer === "adam") {
+      adam = new AdamState(core, current);
+      owned.push(adam);
+      for (const { name, array } of adam.arrays) load(name, array);
+    }
+    let metaTrainer: MetaTrainer | null = null;
+    if (current.meta) {
+      metaTrainer = new MetaTrainer(core, nMovies, current.meta);
+      owned.push(metaTrainer);
+      metaTrainer.moments.forEach((array, i) => load(`meta_moment${i}`, array));
+      metaTrainer.steps = header.meta?.steps ?? 0;
+    }
+    const state: TrainState = {
+      features: options.features ?? null,
+      metaTrainer,
+      config: header.config,
+      epoch: header.epoch,
+      model: current,
+      best: model,
+      bestEpoch: header.bestEpoch,
+      bestValidationRmse: header.bestValidationRmse ?? Infinity,
+      adam,
+      history: header.history,
+      finished: header.finished,
+    };
+    return { header, model, state, stats };
+  } catch (error) {
+    for (const o of owned) o.free();
+    throw error;
+  }
+}
+
+function truncated(have: number, need: number): string {
+  return `it is truncated: ${have} bytes, expected at least ${need} (an interrupted copy or a full disk?); retrain or restore it`;
+}
+
+/** The catalogue stored in a model file's header (tmdbId and imdbId are not kept), or null. */
+export function storedCatalogue(header: ModelHeader): MovieCatalogue | null {
+  if (!header.catalogue) return null;
+  const movies: Movie[] = [], keys: string[][] = [];
+  for (const [movieId, title, year, genres, aliases, titleKeys] of header.catalogue) {
+    movies.push({
+      movieId,
+      title,
+      rawTitle: year === null ? title : `${title} (${year})`,
+      year,
+      genres: genres ? genres.split("|") : [],
+      aliases: aliases ? aliases.split("|") : [],
+      imdbId: null,
+      tmdbId: null,
+    });
+    keys.push(titleKeys.split("|"));
+  }
+  return new MovieCatalogue(movies, [], keys);
+}

@@ -1,0 +1,450 @@
+/**
+ * Multi-threaded PMF training: DSGD over a pool of Workers sharing the core's
+ * memory, SGD (with a decaying learning rate) or Adam, validation after every
+ * epoch, early stopping that keeps the best epoch, and a divergence check.
+ *
+ * Reproducible: the same options and data give the same model bits on one
+ * machine with any number of Workers, because the block grid is part of the
+ * configuration (not the thread count), the rating order inside each block
+ * and the initialisation derive from the seed, blocks trained at the same
+ * time share no rows, and partial sums are combined in a fixed order.
+ *
+ * @module
+ */
+
+import { AdamState, fillPass, type PassHyper } from "../model/_pass.ts";
+import { mix32, Rng } from "../util/_random.ts";
+import { evaluateModel } from "../evaluate/evaluate.ts";
+import { initHidden, MetaTrainer } from "../model/meta_params.ts";
+import { MAX_FACTORS, PmfModel } from "../model/model.ts";
+import type { MovieFeatures } from "../features/movie_features.ts";
+import { type PoolTask, settleAll, type WorkerPool } from "../core/pool.ts";
+import type { TrainLayout } from "./train_layout.ts";
+import type { RatingSet } from "../ingest/rating_set.ts";
+import { TrainPass, type WasmCore } from "../core/wasm.ts";
+
+/** Hyper-parameters and schedule of a training run. */
+export interface TrainConfig {
+  /** Number of factors. Default: 64. */
+  k: number;
+  /** Most epochs to run. Default: 50. */
+  epochs: number;
+  /** "sgd" (default) or "adam". */
+  optimizer: "sgd" | "adam";
+  /** Learning rate of the factors. Default: 0.015 for SGD, 0.002 for Adam. */
+  learningRate: number;
+  /** Learning rate of the biases. Default: the factors' rate. */
+  biasLearningRate: number;
+  /** L2 weight decay of the factors. Default: 0.08. */
+  regularization: number;
+  /** L2 weight decay of the biases. Default: 0.01. */
+  biasRegularization: number;
+  /** SGD's learning rate is multiplied by this after every epoch. Default: 0.97. */
+  decay: number;
+  /** Standard deviation of the initial factors. Default: 0.1. */
+  initScale: number;
+  /** Seed of the initialisation and the rating order. Default: 42. */
+  seed: number;
+  /** Stop after this many epochs without a better validation RMSE. Default: 3. */
+  patience: number;
+  /** Adam learning rate of the metadata projection W. Default: 0.002. */
+  metadataLearningRate: number;
+  /** Weight decay of W (against the mean gradient of a round). Default: 0.01. */
+  metadataRegularization: number;
+  /**
+   * With metadata: share of training ratings seen as if their movie were new
+   * (its own factors and bias dropped), so W learns to stand in for them:
+   * this is what makes cold-start predictions work. Default: 0.1.
+   */
+  metadataDropout: number;
+  /** Hidden ReLU units between the features and the factor space; 0 for a linear projection. Default: 0. */
+  metadataHidden: number;
+  /**
+   * Users and movies are each cut into this many contiguous groups, making a
+   * blocks × blocks grid for parallel SGD (DSGD). Part of the model's recipe,
+   * independent of the thread count: any number of Workers gives the same
+   * model. Default: 8.
+   */
+  blocks: number;
+}
+
+/** Largest DSGD grid side. */
+export const MAX_BLOCKS = 64;
+
+/**
+ * The defaults of every training setting, in one place.
+ *
+ * @param optimizer The optimiser, whose learning rate differs: "sgd" (default) or "adam".
+ * @returns A complete {@link TrainConfig}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultTrainConfig } from "../../mod.ts";
+ *
+ * assert.equal(defaultTrainConfig().k, 64);
+ * assert.equal(defaultTrainConfig("adam").learningRate, 0.002);
+ * ```
+ */
+export function defaultTrainConfig(optimizer: "sgd" | "adam" = "sgd"): TrainConfig {
+  const lr = optimizer === "adam" ? 0.002 : 0.015;
+  return {
+    k: 64,
+    epochs: 50,
+    optimizer,
+    learningRate: lr,
+    biasLearningRate: lr,
+    regularization: 0.08,
+    biasRegularization: 0.01,
+    decay: 0.97,
+    initScale: 0.1,
+    seed: 42,
+    patience: 3,
+    metadataLearningRate: 0.002,
+    metadataRegularization: 0.01,
+    metadataDropout: 0.1,
+    metadataHidden: 0,
+    blocks: 8,
+  };
+}
+
+/** Fills in defaults and checks every field in one pass; throws RangeError with the fix. */
+export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
+  const base = defaultTrainConfig(partial.optimizer ?? "sgd");
+  const lr = partial.learningRate ?? base.learningRate;
+  const known = Object.fromEntries(
+    (Object.keys(base) as (keyof TrainConfig)[]).map((key) => [key, partial[key]]).filter(([, v]) =>
+      v !== undefined
+    ),
+  ) as Partial<TrainConfig>;
+  const c: TrainConfig = { ...base, biasLearningRate: lr, ...known, learningRate: lr };
+  const check = (ok: boolean, name: string, value: unknown, expected: string) => {
+    if (!ok) throw new RangeError(`Invalid ${name} "${value}": expected ${expected}`);
+  };
+  check(c.optimizer === "sgd" || c.optimizer === "adam", "optimizer", c.optimizer, '"sgd" or "adam"');
+  check(Number.isInteger(c.k) && c.k >= 1 && c.k <= MAX_FACTORS, "k", c.k, `an integer in 1–${MAX_FACTORS}`);
+  check(
+    Number.isInteger(c.epochs) && c.epochs >= 1 && c.epochs <= 10000,
+    "epochs",
+    c.epochs,
+    "an integer in 1–10000",
+  );
+  for (
+    const [name, v] of [["learningRate", c.learningRate], ["biasLearningRate", c.biasLearningRate]] as const
+  ) {
+    check(v > 0 && v <= 10, name, v, "a number in (0, 10]");
+  }
+  for (
+    const [name, v] of [["regularization", c.regularization], [
+      "biasRegularization",
+      c.biasRegularization,
+    ]] as const
+  ) {
+    check(v >= 0 && v <= 100, name, v, "a number in [0, 100]");
+  }
+  check(c.decay > 0 && c.decay <= 1, "decay", c.decay, "a number in (0, 1]");
+  check(c.initScale >= 0 && c.initScale <= 10, "initScale", c.initScale, "a number in [0, 10]");
+  check(Number.isSafeInteger(c.seed), "seed", c.seed, "an integer");
+  check(Number.isInteger(c.patience) && c.patience >= 1, "patience", c.patience, "a positive integer");
+  check(
+    Number.isInteger(c.blocks) && c.blocks >= 1 && c.blocks <= MAX_BLOCKS,
+    "blocks",
+    c.blocks,
+    `an integer in 1–${MAX_BLOCKS}`,
+  );
+  check(
+    c.metadataLearningRate > 0 && c.metadataLearningRate <= 10,
+    "metadataLearningRate",
+    c.metadataLearningRate,
+    "a number in (0, 10]",
+  );
+  check(
+    c.metadataDropout >= 0 && c.metadataDropout < 1,
+    "metadataDropout",
+    c.metadataDropout,
+    "a number in [0, 1)",
+  );
+  check(
+    c.metadataRegularization >= 0 && c.metadataRegularization <= 100,
+    "metadataRegularization",
+    c.metadataRegularization,
+    "a number in [0, 100]",
+  );
+  return c;
+}
+
+/** One epoch's figures. */
+export interface EpochReport {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** RMSE on the training ratings, measured during the pass (before each update). */
+  trainRmse: number;
+  /** RMSE on the validation ratings after the epoch (NaN without validation). */
+  validationRmse: number;
+  /** Factor learning rate used in this epoch. */
+  learningRate: number;
+  /** True when this epoch is the best so far. */
+  best: boolean;
+}
+
+/** Everything needed to continue a run exactly where it stopped. */
+export interface TrainState {
+  /** Resolved configuration. */
+  config: TrainConfig;
+  /** Epochs completed. */
+  epoch: number;
+  /** Current parameters. */
+  model: PmfModel;
+  /** Best parameters so far (by validation RMSE). */
+  best: PmfModel;
+  /** Epoch of `best` (0 before the first epoch). */
+  bestEpoch: number;
+  /** Validation RMSE of `best`. */
+  bestValidationRmse: number;
+  /** Adam's moments, or null for SGD. */
+  adam: AdamState | null;
+  /** Movie features of a model with metadata (not owned by the state), or null. */
+  features: MovieFeatures | null;
+  /** W's optimiser and per-movie buffers, or null without metadata. */
+  metaTrainer: MetaTrainer | null;
+  /** Per-epoch history. */
+  history: EpochReport[];
+  /** True once early stopping or the epoch limit ended the run. */
+  finished: boolean;
+}
+
+/**
+ * Training stopped because the loss became NaN or exploded; the message names
+ * the epoch and a smaller learning rate to try, and the last good model file
+ * is kept.
+ *
+ * @example A learning rate far too large
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fit, TrainingDivergedError } from "../../mod.ts";
+ *
+ * const ratings = [];
+ * for (let u = 1; u <= 30; u++) for (let m = 1; m <= 30; m++) ratings.push({ userId: u, movieId: m, rating: 5 - ((u * m) % 9) / 2 });
+ * await assert.rejects(fit(ratings, { learningRate: 10, regularization: 0 }), (e) => {
+ *   assert.ok(e instanceof TrainingDivergedError);
+ *   assert.match(e.message, /use a smaller learning rate/);
+ *   return true;
+ * });
+ * ```
+ */
+export class TrainingDivergedError extends Error {
+  /** The epoch at which it happened. */
+  readonly epoch: number;
+  /** Builds the error with the advice to lower the learning rate. */
+  constructor(epoch: number, trainRmse: number, lr: number) {
+    super(
+      `Training diverged at epoch ${epoch}: train RMSE is ${
+        Number.isNaN(trainRmse) ? "NaN" : trainRmse.toFixed(2)
+      }; use a smaller learning rate, for example --lr ${
+        (lr / 4).toPrecision(2)
+      } (now ${lr}); the last good checkpoint was kept`,
+    );
+    this.name = "TrainingDivergedError";
+    this.epoch = epoch;
+  }
+}
+
+/** Inputs of {@link runTraining}. */
+export interface TrainRun {
+  /** The core. */
+  core: WasmCore;
+  /** Workers (any number: the layout's grid fixes the result). */
+  pool: WorkerPool;
+  /** Training ratings in block order. */
+  layout: TrainLayout;
+  /** Validation ratings (may be empty: then every epoch counts as best). */
+  validation: RatingSet;
+  /** State to continue. */
+  state: TrainState;
+  /** Called after each epoch, before the checkpoint hook. */
+  onEpoch?: (report: EpochReport) => void;
+  /** Called with ratings done in the current epoch. */
+  onProgress?: (done: number, total: number) => void;
+  /** Awaited after each good epoch: write a checkpoint here. */
+  onCheckpoint?: (state: TrainState) => Promise<void>;
+}
+
+/**
+ * Starts a fresh state: μ from the training ratings, small random factors,
+ * zero biases, zero W. Movies without training ratings keep zero factors, so
+ * their predictions come from biases and metadata alone (cold start).
+ */
+export function initialState(
+  core: WasmCore,
+  config: TrainConfig,
+  train: RatingSet,
+  userIds: Uint32Array,
+  movieIds: Uint32Array,
+  features: MovieFeatures | null = null,
+): TrainState {
+  const shape = { nUsers: userIds.length, nMovies: movieIds.length, k: config.k };
+  const meta = features
+    ? { nFeatures: features.nFeatures, schema: features.schema, hidden: config.metadataHidden }
+    : null;
+  const model = new PmfModel(core, shape, userIds, movieIds, meta);
+  const best = new PmfModel(core, shape, userIds, movieIds, meta);
+  let sum = 0;
+  const r = train.ratings.view;
+  for (let i = 0; i < train.n; i++) sum += r[i];
+  model.mu = train.n ? sum / train.n : 3;
+  const rng = new Rng(config.seed, 7);
+  for (const arr of [model.p, model.q]) {
+    const v = arr.view;
+    for (let row = 0; row < v.length / model.stride; row++) {
+      for (let j = 0; j < config.k; j++) {
+        v[row * model.stride + j] = Math.fround(rng.normal() * config.initScale);
+      }
+    }
+  }
+  const rated = new Uint8Array(model.nMovies);
+  const tm = train.movies.view;
+  for (let i = 0; i < train.n; i++) rated[tm[i]] = 1;
+  const qv = model.q.view;
+  for (let mi = 0; mi < model.nMovies; mi++) {
+    if (!rated[mi]) qv.fill(0, mi * model.stride, (mi + 1) * model.stride);
+  }
+  if (model.meta?.hidden) initHidden(model.meta, config.seed);
+  best.copyFrom(model);
+  const adam = config.optimizer === "adam" ? new AdamState(core, model) : null;
+  const metaTrainer = model.meta ? new MetaTrainer(core, model.nMovies, model.meta) : null;
+  return {
+    features,
+    metaTrainer,
+    config,
+    epoch: 0,
+    model,
+    best,
+    bestEpoch: 0,
+    bestValidationRmse: Infinity,
+    adam,
+    history: [],
+    finished: false,
+  };
+}
+
+/** Frees the state's shared memory (not the features, which the caller owns). */
+export function freeState(state: TrainState): void {
+  state.model.free();
+  state.best.free();
+  state.adam?.free();
+  state.metaTrainer?.free();
+}
+
+/** Ratings per task, so progress moves and Workers stay busy. */
+const CHUNK = 1 << 20;
+/** With metadata, W takes this many steps per sub-epoch. */
+const META_ROUNDS = 8;
+
+/** Trains until the epoch limit or early stopping; mutates and returns `run.state`. */
+export async function runTraining(run: TrainRun): Promise<TrainState> {
+  const { core, pool, layout, state } = run;
+  const c = state.config;
+  const g = layout.groups;
+  using pass = new TrainPass();
+  const address = pass.address();
+  const trainTask = (start: number, end: number): PoolTask<"trainRange"> => ({
+    kernel: "trainRange",
+    args: [address, start, end, false],
+  });
+  while (!state.finished && state.epoch < c.epochs) {
+    const epoch = state.epoch + 1;
+    const lr = c.optimizer === "sgd" ? c.learningRate * c.decay ** (epoch - 1) : c.learningRate;
+    const lrBias = c.optimizer === "sgd" ? c.biasLearningRate * c.decay ** (epoch - 1) : c.biasLearningRate;
+    const hyper: PassHyper = {
+      optimizer: c.optimizer,
+      lr,
+      lrBias,
+      reg: c.regularization,
+      regBias: c.biasRegularization,
+      drop: c.metadataDropout,
+      salt: mix32(c.seed ^ Math.imul(epoch, 0x9e3779b1)),
+    };
+    const meta = state.model.meta && state.metaTrainer && state.features
+      ? { params: state.model.meta, trainer: state.metaTrainer, features: state.features }
+      : null;
+    fillPass(pass, state.model, layout.set, hyper, state.adam, meta?.trainer.buffers ?? null);
+    // Squared-error sums per task, added up in task order (not completion order).
+    const sums: number[] = [];
+    let done = 0;
+    // In sub-epoch s, block (w, (w + s) mod g) of every user group w: no two share a row.
+    const block = (w: number, s: number) => w * g + ((w + s) % g);
+    if (meta) {
+      meta.trainer.project(core, meta.features, meta.params);
+      for (let s = 0; s < g; s++) {
+        // Rounds: every block trains one slice, then W takes one step.
+        for (let r = 0; r < META_ROUNDS; r++) {
+          const tasks: PoolTask<"trainRange">[] = [];
+          let n = 0;
+          for (let w = 0; w < g; w++) {
+            const lo = layout.blockOffsets[block(w, s)], len = layout.blockOffsets[block(w, s) + 1] - lo;
+            const start = lo + Math.floor((len * r) / META_ROUNDS),
+              end = lo + Math.floor((len * (r + 1)) / META_ROUNDS);
+            tasks.push(trainTask(start, end));
+            n += end - start;
+          }
+          sums.push(...await pool.runAll(tasks));
+          done += n;
+          run.onProgress?.(done, layout.set.n);
+          meta.trainer.step(
+            core,
+            meta.features,
+            meta.params,
+            n,
+            c.metadataLearningRate,
+            c.metadataRegularization,
+          );
+        }
+      }
+    }
+    for (let s = 0; s < g && !meta; s++) {
+      // Block w goes to Worker w mod size; each Worker trains its blocks in order, in chunks.
+      const perWorker: { task: PoolTask<"trainRange">; slot: number }[][] = Array.from(
+        { length: pool.size },
+        () => [],
+      );
+      for (let w = 0; w < g; w++) {
+        const end = layout.blockOffsets[block(w, s) + 1];
+        for (let start = layout.blockOffsets[block(w, s)]; start < end; start += CHUNK) {
+          perWorker[w % pool.size].push({
+            task: trainTask(start, Math.min(start + CHUNK, end)),
+            slot: sums.length,
+          });
+          sums.push(0);
+        }
+      }
+      await settleAll(perWorker.map(async (tasks, t) => {
+        for (const { task, slot } of tasks) {
+          sums[slot] = await pool.run(t, task);
+          done += task.args[2] - task.args[1];
+          run.onProgress?.(done, layout.set.n);
+        }
+      }));
+    }
+    let sse = 0;
+    for (const part of sums) sse += part;
+    const trainRmse = Math.sqrt(sse / Math.max(1, layout.set.n));
+    if (!Number.isFinite(trainRmse) || trainRmse > 100) throw new TrainingDivergedError(epoch, trainRmse, lr);
+    const validationRmse = run.validation.n
+      ? (await evaluateModel(core, pool, state.model, run.validation, state.features)).rmse
+      : NaN;
+    if (run.validation.n && !Number.isFinite(validationRmse)) throw new TrainingDivergedError(epoch, NaN, lr);
+    const better = !run.validation.n || validationRmse < state.bestValidationRmse - 1e-6;
+    if (better) {
+      state.best.copyFrom(state.model);
+      state.bestEpoch = epoch;
+      state.bestValidationRmse = run.validation.n ? validationRmse : NaN;
+    }
+    const report: EpochReport = { epoch, trainRmse, validationRmse, learningRate: lr, best: better };
+    state.epoch = epoch;
+    state.history.push(report);
+    if (epoch - state.bestEpoch >= c.patience || epoch >= c.epochs) state.finished = true;
+    run.onEpoch?.(report);
+    await run.onCheckpoint?.(state);
+  }
+  return state;
+}

@@ -1,0 +1,288 @@
+/**
+ * Training from a ratings file to a saved model: load (cache-aware), split,
+ * lay out for DSGD, train with a checkpoint after every epoch (or resume from
+ * one), then measure the best model and the two baselines on the test
+ * ratings and store the metrics in the model file.
+ *
+ * @module
+ */
+
+import { type CheckpointMeta, DEFAULT_MODEL_PATH, type RatingStats, readCheckpoint } from "./checkpoint.ts";
+import type { Metrics } from "../evaluate/evaluate.ts";
+import type { PmfModel } from "../model/model.ts";
+import { featureFiles, loadMovieFeatures, type MovieFeatures } from "../features/movie_features.ts";
+import { loadMovieCatalogue, type Movie } from "../ingest/movies.ts";
+import { defaultThreads } from "../core/pool.ts";
+import type { Ratings, RatingsFingerprint } from "../ingest/ratings.ts";
+import { loadRatings } from "../ingest/ratings_load.ts";
+import {
+  countSplit,
+  SPLIT_DEFAULTS,
+  type SplitCounts,
+  type SplitOptions,
+  splitRatings,
+} from "../ingest/splits.ts";
+import {
+  type EpochReport,
+  freeState,
+  resolveTrainConfig,
+  type TrainConfig,
+  type TrainState,
+} from "./train.ts";
+import { trainOnSplit } from "./train_split.ts";
+import type { WasmCore } from "../core/wasm.ts";
+
+/** Options of {@link trainFromFile}; training fields default as in `defaultTrainConfig`. */
+export interface TrainOptions extends Partial<TrainConfig> {
+  /** The ratings CSV. */
+  ratingsPath: string;
+  /** Model file to write after every epoch; null for none. Default: data/model/pmf_model.bin. */
+  modelPath?: string | null;
+  /** Workers. Default: the number of cores. */
+  threads?: number;
+  /** How to split. Default: random 90/5/5, seed 42. */
+  split?: SplitOptions;
+  /** Continue from the model file. Default: false. */
+  resume?: boolean;
+  /** Use the ratings cache. Default: true. */
+  cache?: boolean;
+  /** Skip bad rows. Default: false. */
+  skipInvalid?: boolean;
+  /** Called with bytes read while loading ratings. */
+  onLoadProgress?: (done: number, total: number) => void;
+  /** Called after each epoch with its report and seconds. */
+  onEpoch?: (report: EpochReport, seconds: number) => void;
+  /** Called with ratings done in the current epoch. */
+  onProgress?: (done: number, total: number) => void;
+  /** Called with one-line notes (cache rebuilt, resumed, …). */
+  onNote?: (note: string) => void;
+  /**
+   * Use TMDB metadata: true requires the feature files, false ignores them,
+   * undefined (default) uses them when they exist.
+   */
+  metadata?: boolean;
+  /** Folder with tmdb_features.csr and tmdb_index_map.json. Default: the ratings folder if it has them, else data/tmdb. */
+  featuresDir?: string;
+}
+
+/** What {@link trainFromFile} produced. */
+export interface TrainFileResult extends TrainSummary {
+  /** The best model; the caller owns it. */
+  model: PmfModel;
+}
+
+/** The figures of a training run: what {@link trainFromFile} reports besides the model. */
+export interface TrainSummary {
+  /** The configuration used. */
+  config: TrainConfig;
+  /** Workers used. */
+  threads: number;
+  /** Epoch history (the whole run, across resumes). */
+  history: EpochReport[];
+  /** Epoch of the kept model. */
+  bestEpoch: number;
+  /** Seconds of each epoch run in this process. */
+  epochSeconds: number[];
+  /** Ratings, users, movies loaded. */
+  data: { nRatings: number; nUsers: number; nMovies: number; fromCache: boolean; loadMs: number };
+  /** Split sizes. */
+  split: SplitCounts;
+  /** Test metrics of the model and the baselines. */
+  test: { model: Metrics; globalMean: Metrics; biasOnly: Metrics };
+  /** Where the model was saved, or null. */
+  modelPath: string | null;
+  /** The metadata used: feature count and movies covered; null without metadata. */
+  metadata: { features: number; moviesCovered: number } | null;
+}
+
+/** Trains on a ratings file; see the module doc. */
+export async function trainFromFile(core: WasmCore, options: TrainOptions): Promise<TrainFileResult> {
+  const config = resolveTrainConfig(options);
+  const threads = options.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new RangeError(`Invalid threads "${threads}": expected an integer in 1–64`);
+  }
+  const splitOptions: Required<SplitOptions> = { ...SPLIT_DEFAULTS, ...options.split };
+  const modelPath = options.modelPath === undefined ? DEFAULT_MODEL_PATH : options.modelPath;
+  const note = options.onNote ?? (() => {});
+
+  const t0 = performance.now();
+  const loaded = await loadRatings(core, options.ratingsPath, {
+    cache: options.cache,
+    skipInvalid: options.skipInvalid,
+    onProgress: options.onLoadProgress,
+  });
+  using ratings = loaded.ratings;
+  const loadMs = performance.now() - t0;
+  if (!loaded.fromCache && loaded.cacheNote !== "no cache yet") {
+    note(`Ratings cache rebuilt: ${loaded.cacheNote}`);
+  }
+  if (loaded.cacheWriteWarning) note(loaded.cacheWriteWarning);
+  if (ratings.report.duplicates) {
+    note(`${ratings.report.duplicates} repeated (user, movie) ratings: kept the last of each`);
+  }
+  if (ratings.report.skippedRows) note(`${ratings.report.skippedRows} invalid rows skipped`);
+
+  const split = splitRatings(ratings, splitOptions);
+  const counts = countSplit(split);
+  if (counts.train === 0) throw new RangeError("Cannot train: the split left no training ratings");
+  const meta: CheckpointMeta = {
+    split: splitOptions,
+    data: { fingerprint: ratings.fingerprint, nRatings: ratings.nRatings, ratingsPath: options.ratingsPath },
+    stats: ratingStats(ratings),
+    catalogue: await catalogueFor(options.ratingsPath, ratings.movieIds),
+  };
+
+  const featuresDir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
+  using features = await openFeatures(core, { ...options, featuresDir }, ratings.movieIds, note);
+  meta.data.featuresDir = features ? featuresDir : null;
+  let resumed: TrainState | undefined;
+  if (options.resume) {
+    if (!modelPath) throw new TypeError("Cannot resume without a model file");
+    resumed = await resumeState(
+      core,
+      modelPath,
+      ratings.fingerprint,
+      splitOptions,
+      options.epochs,
+      features,
+    );
+    note(`Resuming from "${modelPath}" after epoch ${resumed.epoch} (its settings are used)`);
+  }
+  const run = await trainOnSplit(core, ratings, split, {
+    config,
+    threads,
+    resumed,
+    features,
+    modelPath,
+    meta,
+    onEpoch: options.onEpoch,
+    onProgress: options.onProgress,
+  });
+  return {
+    ...run,
+    threads,
+    data: {
+      nRatings: ratings.nRatings,
+      nUsers: ratings.nUsers,
+      nMovies: ratings.nMovies,
+      fromCache: loaded.fromCache,
+      loadMs,
+    },
+    split: counts,
+    modelPath,
+    metadata: features ? { features: features.nFeatures, moviesCovered: features.covered } : null,
+  };
+}
+
+/** The catalogue entries of the rated movies, from movies.csv beside the ratings (undefined without it). */
+async function catalogueFor(ratingsPath: string, movieIds: Uint32Array): Promise<Movie[] | undefined> {
+  const path = `${ratingsPath.replace(/[^/\\]*$/, "")}movies.csv`;
+  try {
+    const catalogue = await loadMovieCatalogue(path, { linksPath: null });
+    return Array.from(movieIds, (id) => catalogue.byId(id)).filter((m): m is Movie => m !== undefined);
+  } catch (error) {
+    if (error instanceof Error && /file not found/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+/** Mean rating per user and per movie, and ratings per movie. */
+export function ratingStats(ratings: Ratings): RatingStats {
+  const off = ratings.userOffsets.view, m = ratings.columns.movies.view, r = ratings.columns.ratings.view;
+  const userMean = new Float32Array(ratings.nUsers);
+  const sum = new Float64Array(ratings.nMovies), movieCount = new Uint32Array(ratings.nMovies);
+  for (let u = 0; u < ratings.nUsers; u++) {
+    let s = 0;
+    for (let i = off[u]; i < off[u + 1]; i++) {
+      s += r[i];
+      sum[m[i]] += r[i];
+      movieCount[m[i]]++;
+    }
+    userMean[u] = off[u + 1] > off[u] ? s / (off[u + 1] - off[u]) : 0;
+  }
+  const movieMean = Float32Array.from(sum, (x, i) => (movieCount[i] ? x / movieCount[i] : 0));
+  return { userMean, movieMean, movieCount };
+}
+
+/** The folder whose feature files a ratings file would use by default. */
+export async function defaultFeaturesDir(ratingsPath: string): Promise<string> {
+  const dir = ratingsPath.replace(/[^/\\]*$/, "") || ".";
+  try {
+    await Deno.stat(featureFiles(dir).csr);
+    return dir.replace(/[/\\]$/, "");
+  } catch {
+    return "data/tmdb";
+  }
+}
+
+/** Loads movie features as `options.metadata` asks; null when metadata is off or absent. */
+async function openFeatures(
+  core: WasmCore,
+  options: TrainOptions,
+  movieIds: Uint32Array,
+  note: (n: string) => void,
+): Promise<MovieFeatures | null> {
+  if (options.metadata === false) return null;
+  const dir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
+  if (options.metadata === undefined) {
+    try {
+      await Deno.stat(featureFiles(dir).csr);
+    } catch {
+      note(
+        `No movie features in "${dir}": training without metadata (run 'deno task preprocess' to use TMDB metadata)`,
+      );
+      return null;
+    }
+  }
+  const features = await loadMovieFeatures(core, dir, movieIds);
+  note(
+    `Using ${features.nFeatures} TMDB features from "${dir}" for ${features.covered} of ${movieIds.length} movies`,
+  );
+  return features;
+}
+
+/** Loads a checkpoint to resume and checks it matches this data and split (any thread count will do). */
+async function resumeState(
+  core: WasmCore,
+  path: string,
+  fingerprint: RatingsFingerprint,
+  split: Required<SplitOptions>,
+  epochs: number | undefined,
+  features: MovieFeatures | null,
+): Promise<TrainState> {
+  const { header, state } = await readCheckpoint(core, path, { training: true, features });
+  const s = state!;
+  const refuse = (why: string) => {
+    freeState(s);
+    return new RangeError(`Cannot resume from "${path}": ${why}`);
+  };
+  if (header.meta && !features) {
+    throw refuse(
+      "it uses movie metadata but no features were loaded; run 'deno task preprocess' or pass --features DIR",
+    );
+  }
+  if (header.meta && features && header.meta.schema !== features.schema) {
+    throw refuse(
+      `its movie features do not match (the model has ${header.meta.nFeatures} columns, the files ${features.nFeatures} or other names); run the same 'deno task preprocess' again or train afresh`,
+    );
+  }
+  if (!header.meta && features) {
+    throw refuse("it was trained without metadata; resume with --no-metadata");
+  }
+  const f = header.data.fingerprint;
+  if (f.size !== fingerprint.size || f.headTailSha256 !== fingerprint.headTailSha256) {
+    throw refuse("it was trained on a different ratings file; train afresh without --resume");
+  }
+  if (JSON.stringify(header.split) !== JSON.stringify(split)) {
+    throw refuse(`it used the split ${JSON.stringify(header.split)}; pass the same split options`);
+  }
+  if (epochs !== undefined && epochs !== s.config.epochs) {
+    s.config = { ...s.config, epochs };
+    s.finished = s.epoch >= epochs || s.epoch - s.bestEpoch >= s.config.patience;
+  }
+  if (s.finished) {
+    throw refuse(`training already finished at epoch ${s.epoch}; pass a larger --epochs to train further`);
+  }
+  return s;
+}
