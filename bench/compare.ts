@@ -1,6 +1,6 @@
 /**
  * Old commit against new, interleaved on one machine:
- *   deno run -A bench/compare.ts OLD_TREE NEW_TREE [--runs N] [--threads N]
+ *   deno run -A bench/compare.ts OLD_TREE NEW_TREE [--runs N] [--threads N] [--only NAME]
  *
  * Each tree is a checkout of one commit (for example made with
  * `git worktree add /tmp/old REV`; measure a snapshot, not the tree you are
@@ -22,11 +22,17 @@ import { median, round } from "./_report.ts";
 const { values, positionals } = parseArgs({
   args: Deno.args,
   allowPositionals: true,
-  options: { runs: { type: "string", default: "5" }, threads: { type: "string", default: "2" } },
+  options: {
+    runs: { type: "string", default: "5" },
+    threads: { type: "string", default: "2" },
+    only: { type: "string" },
+  },
 });
 const [oldTree, newTree] = positionals;
 if (!oldTree || !newTree) {
-  console.error("Usage: deno run -A bench/compare.ts OLD_TREE NEW_TREE [--runs N] [--threads N]");
+  console.error(
+    "Usage: deno run -A bench/compare.ts OLD_TREE NEW_TREE [--runs N] [--threads N] [--only NAME]",
+  );
   Deno.exit(2);
 }
 const runs = Number(values.runs), threads = values.threads;
@@ -34,7 +40,7 @@ const csv = await ml20mShape();
 const model = "bench/data/ml20m-model.bin";
 
 /** One measurement: the script (relative to a tree), its arguments, and the figures it prints. */
-const measures: { name: string; script: string; args: string[]; figures: string[] }[] = [
+const all: { name: string; script: string; args: string[]; figures: string[] }[] = [
   { name: "ingest parse", script: "bench/ingest_bench.ts", args: [csv, "parse"], figures: ["seconds"] },
   { name: "ingest cached", script: "bench/ingest_bench.ts", args: [csv, "cache"], figures: ["seconds"] },
   {
@@ -53,9 +59,11 @@ const measures: { name: string; script: string; args: string[]; figures: string[
     name: "predict",
     script: "bench/predict_bench.ts",
     args: [model],
-    figures: ["load_ms", "predict_ms", "top10_ms", "fold_in_ms"],
+    figures: ["load_ms", "predict_ms", "top10_ms", "fold_in_10_ratings_plus_top10_ms"],
   },
 ];
+
+const measures = all.filter((m) => !values.only || m.name.includes(values.only));
 
 async function runIn(tree: string, script: string, args: string[]): Promise<Record<string, number>> {
   const out = await new Deno.Command(Deno.execPath(), {
