@@ -217,3 +217,20 @@ export function userOffsets(
 export function checksum(core: WasmCore, ptr: number, nWords: number, scalar = false): string {
   return core.kernels.checksum(ptr, nWords, scalar);
 }
+
+/**
+ * A checksum function for the container reader that runs in the core (SIMD):
+ * in place for views of the core's memory, else through a temporary copy.
+ * Same value as `checksumWords` in lib/util/container.ts.
+ */
+export function coreChecksum(core: WasmCore): (bytes: Uint8Array) => string {
+  return (bytes) => {
+    const words = bytes.length >>> 2;
+    if (bytes.buffer === core.memory.buffer && bytes.byteOffset % 4 === 0) {
+      return checksum(core, bytes.byteOffset, words);
+    }
+    using tmp = core.allocArray(Uint32Array, Math.max(1, words));
+    core.view(Uint8Array, tmp.ptr, words * 4).set(bytes.subarray(0, words * 4));
+    return checksum(core, tmp.ptr, words);
+  };
+}

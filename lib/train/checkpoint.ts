@@ -2,11 +2,9 @@
  * The model file (checkpoint): the best model so far, the id maps, and the
  * state needed to resume training, in one versioned binary file.
  *
- * Layout (little-endian): 32-byte prefix — magic `PMFMODEL`, u32 format
- * version, u32 header length, 64-bit checksum of the header bytes, 8 zero
- * bytes — then the UTF-8 JSON header padded with spaces to a multiple of 16,
- * then each array at the offset the header gives (16-byte aligned) with its
- * own 64-bit checksum. Arrays: `p`, `q`, `bu`, `bi` (best model, f32),
+ * The container (magic `PMFMODEL`) is the one in `lib/util/container.ts`:
+ * a 32-byte prefix with the header's checksum, a JSON header, then arrays,
+ * each with its own 64-bit checksum. Arrays: `p`, `q`, `bu`, `bi` (best model, f32),
  * `userIds`, `movieIds` (u32), with metadata also `w` (features × stride) and
  * `wb`; then for resuming `cur_*` copies of those, Adam's moments for Adam,
  * and W's Adam moments (`meta_moment0..3`) with metadata. Written to a temporary file, synced
@@ -16,8 +14,8 @@
  * @module
  */
 
-import { pad16, readRange } from "../util/_io.ts";
-import { checksum } from "../ingest/_ingest_kernels.ts";
+import { type ArrayToWrite, ContainerError, ContainerFile, writeContainer } from "../util/container.ts";
+import { checksum, coreChecksum } from "../ingest/_ingest_kernels.ts";
 import { AdamState } from "../model/_pass.ts";
 import { MetaTrainer } from "../model/meta_params.ts";
 import { PmfModel, strideFor } from "../model/model.ts";
@@ -34,9 +32,9 @@ export const DEFAULT_MODEL_PATH = "data/model/pmf_model.bin";
 
 /** Current model file format; other versions are refused with a message. */
 export const MODEL_FORMAT_VERSION = 1;
-const MAGIC = "PMFMODEL";
-const PREFIX = 32;
-const ENCODER = new TextEncoder();
+
+/** The model file's container (lib/util/container.ts). */
+const MODEL_FORMAT = { magic: "PMFMODEL", version: MODEL_FORMAT_VERSION, what: "movie-recommender model" };
 
 /**
  * A model file was missing, foreign, from another format version, truncated
@@ -144,13 +142,6 @@ export interface RatingStats {
   movieCount: Uint32Array;
 }
 
-interface Source {
-  name: string;
-  dtype: "f32" | "u32";
-  bytes: Uint8Array;
-  checksum: string;
-}
-
 /** Writes `state` to `path` atomically; see the module doc. */
 export async function writeCheckpoint(
   core: WasmCore,
@@ -158,7 +149,8 @@ export async function writeCheckpoint(
   state: TrainState,
   meta: CheckpointMeta,
 ): Promise<void> {
-  const sources: Source[] = [];
+  const sources: ArrayToWrite[] = [];
+  // Arrays in the core are copied out (and checksummed there, with SIMD); small host arrays are checksummed here.
   const addCore = (name: string, a: CoreArray<Float32Array>) =>
     sources.push({
       name,
@@ -166,28 +158,12 @@ export async function writeCheckpoint(
       bytes: core.view(Uint8Array, a.ptr, a.length * 4).slice(),
       checksum: checksum(core, a.ptr, a.length),
     });
+  const plain = (name: string, a: Float32Array | Uint32Array, dtype: "f32" | "u32") =>
+    sources.push({ name, dtype, bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice() });
   for (const { name, array } of state.best.arrays) addCore(name, array);
-  for (const [name, ids] of [["userIds", state.best.userIds], ["movieIds", state.best.movieIds]] as const) {
-    using tmp = core.allocArray(Uint32Array, Math.max(1, ids.length));
-    tmp.view.set(ids);
-    sources.push({
-      name,
-      dtype: "u32",
-      bytes: new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength).slice(),
-      checksum: checksum(core, tmp.ptr, ids.length),
-    });
-  }
+  plain("userIds", state.best.userIds, "u32");
+  plain("movieIds", state.best.movieIds, "u32");
   if (meta.stats) {
-    const plain = (name: string, a: Float32Array | Uint32Array, dtype: "f32" | "u32") => {
-      using tmp = core.allocArray(Uint32Array, Math.max(1, a.length));
-      tmp.view.set(new Uint32Array(a.buffer, a.byteOffset, a.length));
-      sources.push({
-        name,
-        dtype,
-        bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice(),
-        checksum: checksum(core, tmp.ptr, a.length),
-      });
-    };
     plain("stat_user_mean", meta.stats.userMean, "f32");
     plain("stat_movie_mean", meta.stats.movieMean, "f32");
     plain("stat_movie_count", meta.stats.movieCount, "u32");
@@ -197,7 +173,7 @@ export async function writeCheckpoint(
   state.metaTrainer?.moments.forEach((array, i) => addCore(`meta_moment${i}`, array));
 
   const m = state.best;
-  const header: ModelHeader = {
+  const header: Omit<ModelHeader, "arrays"> = {
     format: "movie-recommender-model",
     shape: { nUsers: m.nUsers, nMovies: m.nMovies, k: m.k, stride: m.stride },
     mu: m.mu,
@@ -232,66 +208,8 @@ export async function writeCheckpoint(
         hidden: m.meta.hidden,
       }
       : null,
-    arrays: sources.map((s) => ({
-      name: s.name,
-      offset: 0,
-      length: s.bytes.length / 4,
-      dtype: s.dtype,
-      checksum: s.checksum,
-    })),
   };
-  let headerBytes = ENCODER.encode(JSON.stringify(header));
-  for (let pass = 0; pass < 3; pass++) {
-    let offset = PREFIX + pad16(headerBytes.length + 64);
-    for (const a of header.arrays) {
-      a.offset = offset;
-      offset += pad16(a.length * 4);
-    }
-    headerBytes = ENCODER.encode(JSON.stringify(header));
-  }
-  const total = header.arrays.length
-    ? header.arrays[header.arrays.length - 1].offset + pad16(sources[sources.length - 1].bytes.length)
-    : PREFIX + pad16(headerBytes.length);
-  const file = new Uint8Array(total);
-  file.set(ENCODER.encode(MAGIC));
-  const dv = new DataView(file.buffer);
-  dv.setUint32(8, MODEL_FORMAT_VERSION, true);
-  dv.setUint32(12, headerBytes.length, true);
-  const region = file.subarray(PREFIX, header.arrays[0]?.offset ?? total);
-  region.fill(0x20);
-  region.set(headerBytes);
-  setChecksum(dv, headerChecksum(core, headerBytes));
-  header.arrays.forEach((a, i) => file.set(sources[i].bytes, a.offset));
-
-  const dir = path.replace(/[^/\\]*$/, "");
-  if (dir) await Deno.mkdir(dir, { recursive: true });
-  const tmp = `${path}.tmp-${Deno.pid}`;
-  try {
-    using f = await Deno.open(tmp, { write: true, create: true, truncate: true });
-    let done = 0;
-    while (done < file.length) done += await f.write(file.subarray(done));
-    await f.sync();
-  } catch (error) {
-    await Deno.remove(tmp).catch(() => {});
-    throw error;
-  }
-  await Deno.rename(tmp, path);
-}
-
-function headerChecksum(core: WasmCore, bytes: Uint8Array): string {
-  using words = core.allocArray(Uint32Array, Math.ceil(bytes.length / 4) + 1);
-  core.view(Uint8Array, words.ptr, bytes.length).set(bytes);
-  return checksum(core, words.ptr, words.length);
-}
-
-function setChecksum(dv: DataView, hex: string): void {
-  dv.setUint32(16, parseInt(hex.slice(8), 16), true);
-  dv.setUint32(20, parseInt(hex.slice(0, 8), 16), true);
-}
-
-function getChecksum(dv: DataView): string {
-  return dv.getUint32(20, true).toString(16).padStart(8, "0") +
-    dv.getUint32(16, true).toString(16).padStart(8, "0");
+  await writeContainer(path, MODEL_FORMAT, { ...header }, sources, { createDir: true });
 }
 
 /** A loaded model file. */
@@ -317,45 +235,25 @@ export async function readCheckpoint(
   path: string,
   options: { training?: boolean; features?: MovieFeatures | null } = {},
 ): Promise<LoadedCheckpoint> {
-  let file: Deno.FsFile;
+  const fail = (what: string) => new ModelFileError(path, `Cannot load model "${path}": ${what}`);
+  let file: ContainerFile;
   try {
-    file = await Deno.open(path);
+    file = await ContainerFile.open(path, MODEL_FORMAT);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new ModelFileError(
-        path,
-        `Cannot load model "${path}": file not found; train one with 'deno task train'`,
-      );
-    }
-    throw error;
+    if (!(error instanceof ContainerError)) throw error;
+    const fix = {
+      missing: "; train one with 'deno task train'",
+      foreign: "",
+      version: "; retrain with 'deno task train'",
+      truncated: " (an interrupted copy or a full disk?); retrain or restore it",
+      corrupt: "",
+    }[error.kind];
+    throw fail(`${error.message}${fix}`);
   }
   using _file = file;
-  const size = (await file.stat()).size;
-  const fail = (what: string) => new ModelFileError(path, `Cannot load model "${path}": ${what}`);
-  const prefix = await readRange(file, 0, Math.min(PREFIX, size));
-  if (prefix.length < PREFIX || new TextDecoder().decode(prefix.subarray(0, 8)) !== MAGIC) {
-    throw fail("it is not a movie-recommender model file (wrong magic bytes)");
-  }
-  const dv = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
-  const version = dv.getUint32(8, true);
-  if (version !== MODEL_FORMAT_VERSION) {
-    throw fail(
-      `it has format version ${version}, this version reads ${MODEL_FORMAT_VERSION}; retrain with 'deno task train'`,
-    );
-  }
-  const headerLen = dv.getUint32(12, true);
-  if (PREFIX + headerLen > size) throw fail(truncated(size, PREFIX + headerLen));
-  const headerBytes = await readRange(file, PREFIX, headerLen);
-  if (headerChecksum(core, headerBytes) !== getChecksum(dv)) {
-    throw fail("its header fails its checksum (corrupt)");
-  }
-  const header: ModelHeader = JSON.parse(new TextDecoder().decode(headerBytes));
+  const header = file.header as unknown as ModelHeader;
   // Files from before the grid was configured: their grid side was the thread count.
   header.config = { ...header.config, blocks: header.config.blocks ?? header.threads ?? 1 };
-  const last = header.arrays[header.arrays.length - 1];
-  if (last && last.offset + last.length * 4 > size) {
-    throw fail(truncated(size, last.offset + last.length * 4));
-  }
   const { nUsers, nMovies, k, stride } = header.shape;
   if (stride !== strideFor(k)) throw fail(`its shape is inconsistent (k ${k}, stride ${stride}) (corrupt)`);
 
@@ -364,14 +262,14 @@ export async function readCheckpoint(
     name.startsWith("cur_") || name.startsWith("adam_") || name.startsWith("meta_moment");
   const wanted = header.arrays.filter((e) => options.training || !training(e.name));
   const arrays = new Map<string, Uint8Array>();
+  const verify = coreChecksum(core);
   for (const e of wanted) {
-    const bytes = await readRange(file, e.offset, e.length * 4);
-    using tmp = core.allocArray(Uint32Array, Math.max(1, e.length));
-    core.view(Uint8Array, tmp.ptr, e.length * 4).set(bytes);
-    if (checksum(core, tmp.ptr, e.length) !== e.checksum) {
-      throw fail(`its array "${e.name}" fails its checksum (corrupt)`);
+    try {
+      arrays.set(e.name, await file.read(e.name, undefined, verify));
+    } catch (error) {
+      if (error instanceof ContainerError) throw fail(error.message);
+      throw error;
     }
-    arrays.set(e.name, bytes);
   }
   const owned: { free(): void }[] = [];
   try {
@@ -443,10 +341,6 @@ export async function readCheckpoint(
     for (const o of owned) o.free();
     throw error;
   }
-}
-
-function truncated(have: number, need: number): string {
-  return `it is truncated: ${have} bytes, expected at least ${need} (an interrupted copy or a full disk?); retrain or restore it`;
 }
 
 /** The catalogue stored in a model file's header (tmdbId and imdbId are not kept), or null. */

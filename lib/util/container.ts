@@ -1,0 +1,304 @@
+/**
+ * The one binary container format, used by the model file and the ratings
+ * cache, readable and verifiable without the WebAssembly core.
+ *
+ * Layout (little-endian): a 32-byte prefix — 8 magic bytes naming the kind
+ * (`PMFMODEL`, `PMFRATES`), u32 format version, u32 header length, the
+ * 64-bit checksum of the header bytes, 8 zero bytes — then the UTF-8 JSON
+ * header padded with spaces to a multiple of 16, then each array at the
+ * offset the header's `arrays` list gives (16-byte aligned), each with its
+ * length in 4-byte words, its element type and its own 64-bit checksum.
+ *
+ * Files are written to a temporary file, synced and renamed into place, so a
+ * crash at any moment leaves the previous file whole; a failed write leaves
+ * no temporary file behind.
+ *
+ * The checksum is {@link checksumWords}: the same function as the core's
+ * (`core-wasm/src/checksum.rs`), which the product uses for speed.
+ *
+ * @module
+ */
+
+import { pad16, readRange } from "./_io.ts";
+
+/** Bytes before the header. */
+export const PREFIX_BYTES = 32;
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
+const MASK64 = (1n << 64n) - 1n;
+const PRIME = 0x9e3779b1;
+
+/**
+ * The 64-bit checksum of 4-byte words, as 16 hex digits: four 32-bit lanes
+ * `h = rotl(h ^ w, 13) · 0x9E3779B1` take the words round-robin, then the
+ * lanes and the length are mixed into 64 bits. Equal, word for word, to the
+ * core's SIMD and scalar checksums (a test checks it).
+ */
+export function checksumWords(words: Uint32Array): string {
+  let h0 = 0x2545f491, h1 = 0x6a09e667, h2 = 0xbb67ae85, h3 = 0x3c6ef372;
+  const n = words.length, blocks = n >>> 2;
+  let x: number;
+  for (let i = 0; i < blocks * 4; i += 4) {
+    x = h0 ^ words[i];
+    h0 = Math.imul((x << 13) | (x >>> 19), PRIME);
+    x = h1 ^ words[i + 1];
+    h1 = Math.imul((x << 13) | (x >>> 19), PRIME);
+    x = h2 ^ words[i + 2];
+    h2 = Math.imul((x << 13) | (x >>> 19), PRIME);
+    x = h3 ^ words[i + 3];
+    h3 = Math.imul((x << 13) | (x >>> 19), PRIME);
+  }
+  const lanes = [h0, h1, h2, h3];
+  for (let j = 0; blocks * 4 + j < n; j++) {
+    x = lanes[j] ^ words[blocks * 4 + j];
+    lanes[j] = Math.imul((x << 13) | (x >>> 19), PRIME);
+  }
+  let m = BigInt(n) ^ 0x9e3779b97f4a7c15n;
+  for (const v of lanes) {
+    m ^= BigInt(v >>> 0);
+    m = (m * 0xbf58476d1ce4e5b9n) & MASK64;
+    m ^= m >> 31n;
+  }
+  m ^= m >> 29n;
+  m = (m * 0x94d049bb133111ebn) & MASK64;
+  m ^= m >> 32n;
+  return m.toString(16).padStart(16, "0");
+}
+
+/** The checksum of bytes whose length is a multiple of 4 (an array's contents). */
+export function checksumBytes(bytes: Uint8Array): string {
+  if (bytes.byteOffset % 4 === 0) {
+    return checksumWords(new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2));
+  }
+  return checksumWords(new Uint32Array(bytes.slice().buffer, 0, bytes.length >>> 2));
+}
+
+/** The header's checksum: its bytes zero-padded to whole words, plus one zero word. */
+function headerChecksum(bytes: Uint8Array): string {
+  const words = new Uint32Array(Math.ceil(bytes.length / 4) + 1);
+  new Uint8Array(words.buffer).set(bytes);
+  return checksumWords(words);
+}
+
+/** Which container: its magic bytes, format version and a name for messages. */
+export interface ContainerFormat {
+  /** Exactly 8 ASCII characters. */
+  magic: string;
+  /** The format version this code writes and reads. */
+  version: number;
+  /** What the file is, for messages: "movie-recommender model", "ratings cache". */
+  what: string;
+}
+
+/** An array as the header lists it. */
+export interface ArrayEntry {
+  /** Its name. */
+  name: string;
+  /** Byte offset in the file. */
+  offset: number;
+  /** Length in 4-byte elements. */
+  length: number;
+  /** Element type. */
+  dtype: "f32" | "u32";
+  /** 64-bit checksum, 16 hex digits. */
+  checksum: string;
+}
+
+/** An array to write: its bytes and, when the caller computed it already (in the core), its checksum. */
+export interface ArrayToWrite {
+  /** Its name. */
+  name: string;
+  /** Element type. */
+  dtype: "f32" | "u32";
+  /** Its contents (a multiple of 4 bytes); read only while writing. */
+  bytes: Uint8Array;
+  /** Its checksum; computed with {@link checksumWords} when absent. */
+  checksum?: string;
+}
+
+/**
+ * Writes a container atomically: `header` (any JSON object; its `arrays`
+ * field is filled in here) and `arrays`, in order. `createDir` makes the
+ * file's folder first when it is missing.
+ */
+export async function writeContainer(
+  path: string,
+  format: ContainerFormat,
+  header: Record<string, unknown>,
+  arrays: readonly ArrayToWrite[],
+  options: { createDir?: boolean } = {},
+): Promise<void> {
+  const entries: ArrayEntry[] = arrays.map((a) => ({
+    name: a.name,
+    offset: 0,
+    length: a.bytes.length / 4,
+    dtype: a.dtype,
+    checksum: a.checksum ?? checksumBytes(a.bytes),
+  }));
+  const full = { ...header, arrays: entries };
+  // Offsets depend on the header's length, which depends on the offsets' digits:
+  // lay out with room to spare, then settle.
+  let headerBytes = ENCODER.encode(JSON.stringify(full));
+  for (let pass = 0; pass < 3; pass++) {
+    let offset = PREFIX_BYTES + pad16(headerBytes.length + 64);
+    for (const e of entries) {
+      e.offset = offset;
+      offset += pad16(e.length * 4);
+    }
+    headerBytes = ENCODER.encode(JSON.stringify(full));
+  }
+  const headerEnd = entries[0]?.offset ?? PREFIX_BYTES + pad16(headerBytes.length);
+  const head = new Uint8Array(headerEnd);
+  head.set(ENCODER.encode(format.magic));
+  const dv = new DataView(head.buffer);
+  dv.setUint32(8, format.version, true);
+  dv.setUint32(12, headerBytes.length, true);
+  const sum = headerChecksum(headerBytes);
+  dv.setUint32(16, parseInt(sum.slice(8), 16), true);
+  dv.setUint32(20, parseInt(sum.slice(0, 8), 16), true);
+  head.subarray(PREFIX_BYTES).fill(0x20).set(headerBytes);
+
+  const dir = path.replace(/[^/\\]*$/, "");
+  if (dir && options.createDir) await Deno.mkdir(dir, { recursive: true });
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  try {
+    using file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+    await writeAll(file, head);
+    let at = headerEnd;
+    for (let i = 0; i < arrays.length; i++) {
+      if (entries[i].offset > at) await writeAll(file, new Uint8Array(entries[i].offset - at));
+      await writeAll(file, arrays[i].bytes);
+      at = entries[i].offset + arrays[i].bytes.length;
+    }
+    await file.sync();
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
+  }
+  await Deno.rename(tmp, path);
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) done += await file.write(bytes.subarray(done));
+}
+
+/** Why a container cannot be read; `message` is a phrase like "it is truncated: …". */
+export class ContainerError extends Error {
+  /** What kind of problem: the file is missing, foreign, of another version, truncated or corrupt. */
+  readonly kind: "missing" | "foreign" | "version" | "truncated" | "corrupt";
+  /** Builds the error. */
+  constructor(kind: ContainerError["kind"], message: string) {
+    super(message);
+    this.name = "ContainerError";
+    this.kind = kind;
+  }
+}
+
+/** An open, checked container: its header is verified; arrays are verified as they are read. */
+export class ContainerFile implements Disposable {
+  /** The parsed header (with `arrays`). */
+  readonly header: { arrays: ArrayEntry[] } & Record<string, unknown>;
+  /** File size in bytes. */
+  readonly size: number;
+  #file: Deno.FsFile;
+
+  private constructor(file: Deno.FsFile, size: number, header: ContainerFile["header"]) {
+    this.#file = file;
+    this.size = size;
+    this.header = header;
+  }
+
+  /**
+   * Opens `path` and checks the magic bytes, the version, the header's
+   * checksum and that every array lies within the file; throws
+   * {@link ContainerError} otherwise.
+   */
+  static async open(path: string, format: ContainerFormat): Promise<ContainerFile> {
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) throw new ContainerError("missing", "file not found");
+      throw error;
+    }
+    try {
+      const size = (await file.stat()).size;
+      const prefix = await readRange(file, 0, Math.min(PREFIX_BYTES, size));
+      if (prefix.length < PREFIX_BYTES || DECODER.decode(prefix.subarray(0, 8)) !== format.magic) {
+        throw new ContainerError("foreign", `it is not a ${format.what} file (wrong magic bytes)`);
+      }
+      const dv = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+      const version = dv.getUint32(8, true);
+      if (version !== format.version) {
+        throw new ContainerError(
+          "version",
+          `it has format version ${version}, this version reads ${format.version}`,
+        );
+      }
+      const headerLen = dv.getUint32(12, true);
+      if (PREFIX_BYTES + headerLen > size) throw truncated(size, PREFIX_BYTES + headerLen);
+      const headerBytes = await readRange(file, PREFIX_BYTES, headerLen);
+      const stored = dv.getUint32(20, true).toString(16).padStart(8, "0") +
+        dv.getUint32(16, true).toString(16).padStart(8, "0");
+      if (headerChecksum(headerBytes) !== stored) {
+        throw new ContainerError("corrupt", "its header fails its checksum (corrupt)");
+      }
+      const header = JSON.parse(DECODER.decode(headerBytes));
+      const last = header.arrays?.[header.arrays.length - 1];
+      if (!Array.isArray(header.arrays)) {
+        throw new ContainerError("corrupt", "its header lists no arrays (corrupt)");
+      }
+      if (last && last.offset + last.length * 4 > size) throw truncated(size, last.offset + last.length * 4);
+      return new ContainerFile(file, size, header);
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+  }
+
+  /** The header's entry for array `name`, or undefined. */
+  entry(name: string): ArrayEntry | undefined {
+    return this.header.arrays.find((a) => a.name === name);
+  }
+
+  /**
+   * Reads array `name` (into `into` when given, which must hold its bytes)
+   * and verifies its checksum with `verify` (default {@link checksumBytes});
+   * throws {@link ContainerError} when it is missing or corrupt.
+   */
+  async read(
+    name: string,
+    into?: Uint8Array,
+    verify: (bytes: Uint8Array) => string = checksumBytes,
+  ): Promise<Uint8Array> {
+    const e = this.entry(name);
+    if (!e) throw new ContainerError("corrupt", `it lacks the array "${name}" (corrupt)`);
+    const bytes = into ?? new Uint8Array(e.length * 4);
+    await this.#file.seek(e.offset, Deno.SeekMode.Start);
+    let done = 0;
+    while (done < e.length * 4) {
+      const n = await this.#file.read(bytes.subarray(done, e.length * 4));
+      if (n === null) throw truncated(this.size, e.offset + e.length * 4);
+      done += n;
+    }
+    if (verify(bytes.subarray(0, e.length * 4)) !== e.checksum) {
+      throw new ContainerError("corrupt", `its array "${name}" fails its checksum (corrupt)`);
+    }
+    return bytes;
+  }
+
+  /** Closes the file. */
+  close(): void {
+    this.#file.close();
+  }
+
+  /** Same as {@link close}, for `using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+function truncated(size: number, expected: number): ContainerError {
+  return new ContainerError("truncated", `it is truncated: ${size} bytes, expected at least ${expected}`);
+}
