@@ -159,8 +159,7 @@ pub fn score_movies(
         let bias = if bias == 0 { None } else { Some(&view::<f32>("bias", bias, end)?[first..]) };
         if count > 0 {
             let rows = &factors[first * stride..];
-            let f = if scalar { crate::score::score_movies_scalar } else { crate::score::score_movies };
-            f(user, rows, stride, bias, clamped, out);
+            crate::score::score_movies(user, rows, stride, bias, clamped, scalar, out);
         }
         Ok(())
     })

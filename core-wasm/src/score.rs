@@ -19,16 +19,19 @@ pub struct User<'a> {
     pub mu: f32,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn score_with(
-    dot: Dot,
+/// Scores `out.len()` movies whose rows start at `factors[0]`; `clamped`
+/// gives predicted ratings instead of raw scores; `scalar` picks the scalar
+/// dot product (same bits as the SIMD one on wasm32).
+pub fn score_movies(
     user: User,
     factors: &[f32],
     stride: usize,
     bias: Option<&[f32]>,
     clamped: bool,
+    scalar: bool,
     out: &mut [f32],
 ) {
+    let dot: Dot = if scalar { crate::vector::scalar::dot } else { crate::vector::dot };
     let k = user.factors.len();
     for (i, o) in out.iter_mut().enumerate() {
         let start = i * stride;
@@ -37,25 +40,6 @@ fn score_with(
         let raw = raw_score(user.mu, user.bias, b, dot(user.factors, row));
         *o = if clamped { clamp(raw) } else { raw };
     }
-}
-
-/// Scores `out.len()` movies whose rows start at `factors[0]`, with the
-/// scalar dot product; `clamped` gives predicted ratings instead of raw scores.
-pub fn score_movies_scalar(
-    user: User,
-    factors: &[f32],
-    stride: usize,
-    bias: Option<&[f32]>,
-    clamped: bool,
-    out: &mut [f32],
-) {
-    score_with(crate::vector::scalar::dot, user, factors, stride, bias, clamped, out)
-}
-
-/// Scores `out.len()` movies whose rows start at `factors[0]`, with the
-/// platform's fastest dot product (SIMD on wasm32); same bits as the scalar twin.
-pub fn score_movies(user: User, factors: &[f32], stride: usize, bias: Option<&[f32]>, clamped: bool, out: &mut [f32]) {
-    score_with(crate::vector::dot, user, factors, stride, bias, clamped, out)
 }
 
 #[cfg(test)]
@@ -70,11 +54,11 @@ mod tests {
         let factors = [1.0f32, 0.0, 0.0, 99.0, 0.0, 1.0, 1.0, 99.0];
         let bias = [0.5f32, -0.25];
         let mut out = [0.0f32; 2];
-        score_movies_scalar(user, &factors, 4, Some(&bias), false, &mut out);
+        score_movies(user, &factors, 4, Some(&bias), false, true, &mut out);
         assert_eq!(out, [3.5 + 0.5 + 1.0, 3.5 - 0.25 + 5.0]);
-        score_movies_scalar(user, &factors, 4, Some(&bias), true, &mut out);
+        score_movies(user, &factors, 4, Some(&bias), true, true, &mut out);
         assert_eq!(out, [5.0, 5.0]);
-        score_movies_scalar(User { mu: 0.0, bias: 0.0, ..user }, &factors, 4, None, false, &mut out);
+        score_movies(User { mu: 0.0, bias: 0.0, ..user }, &factors, 4, None, false, true, &mut out);
         assert_eq!(out, [1.0, 5.0]);
     }
 }

@@ -110,10 +110,14 @@ pub fn sqrt(x: f32) -> f32 {
 pub trait RowOps {
     /// Dot product of two rows of `n` floats (n a multiple of 4).
     fn dot(a: &[f32], b: &[f32]) -> f32;
-    /// SGD: `p += lr*(e*q - reg*p)`, `q += lr*(e*p_old - reg*q)`.
-    fn sgd(p: &mut [f32], q: &mut [f32], e: f32, lr: f32, reg: f32);
-    /// SGD with metadata: `p += lr*(e*qm - reg*p)`, `q += lr*(e*p_old - reg*q)` where `qm = q + m`.
-    fn sgd_meta(p: &mut [f32], q: &mut [f32], qm: &[f32], e: f32, lr: f32, reg: f32);
+    /// SGD step of a user row `p` and a movie row `q`, `n` floats each:
+    /// `p += lr*(e*qm - reg*p)`, `q += lr*(e*p_old - reg*q)`, where `qm` is the
+    /// movie's effective row: `q` itself, or `q + W·f` with metadata.
+    ///
+    /// # Safety
+    /// `p`, `q` and `qm` hold `n` floats; `p` overlaps neither; `qm` may be `q`
+    /// (each lane of `qm` is read before that lane of `q` is written).
+    unsafe fn sgd(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, e: f32, lr: f32, reg: f32);
     /// `out = a + b`.
     fn add(a: &[f32], b: &[f32], out: &mut [f32]);
     /// `y += alpha * x`.
@@ -131,12 +135,11 @@ impl RowOps for Scalar {
         crate::vector::scalar::dot(a, b)
     }
 
-    fn sgd_meta(p: &mut [f32], q: &mut [f32], qm: &[f32], e: f32, lr: f32, reg: f32) {
-        for j in 0..p.len().min(q.len()).min(qm.len()) {
-            let pj = p[j];
-            let qj = q[j];
-            p[j] = pj + lr * (e * qm[j] - reg * pj);
-            q[j] = qj + lr * (e * pj - reg * qj);
+    unsafe fn sgd(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, e: f32, lr: f32, reg: f32) {
+        for j in 0..n {
+            let (pj, qj, mj) = (*p.add(j), *q.add(j), *qm.add(j));
+            *p.add(j) = pj + lr * (e * mj - reg * pj);
+            *q.add(j) = qj + lr * (e * pj - reg * qj);
         }
     }
 
@@ -148,15 +151,6 @@ impl RowOps for Scalar {
 
     fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
         crate::vector::scalar::axpy(alpha, x, y)
-    }
-
-    fn sgd(p: &mut [f32], q: &mut [f32], e: f32, lr: f32, reg: f32) {
-        for j in 0..p.len().min(q.len()) {
-            let pj = p[j];
-            let qj = q[j];
-            p[j] = pj + lr * (e * qj - reg * pj);
-            q[j] = qj + lr * (e * pj - reg * qj);
-        }
     }
 
     fn adam(x: &mut [f32], other: &[f32], m: &mut [f32], v: &mut [f32], e: f32, h: &Hyper, c1: f32, c2: f32) {
@@ -189,26 +183,22 @@ impl RowOps for Simd {
     }
 
     #[inline]
-    fn sgd_meta(p: &mut [f32], q: &mut [f32], qm: &[f32], e: f32, lr: f32, reg: f32) {
+    unsafe fn sgd(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, e: f32, lr: f32, reg: f32) {
         use core::arch::wasm32::*;
-        let n = p.len().min(q.len()).min(qm.len()) / 4 * 4;
-        let (pp, qp, mp) = (p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr());
-        // SAFETY: lanes stay below n, within every row.
-        unsafe {
-            let (ve, vlr, vreg) = (f32x4_splat(e), f32x4_splat(lr), f32x4_splat(reg));
-            let mut j = 0;
-            while j < n {
-                let pv = v128_load(pp.add(j) as *const v128);
-                let qv = v128_load(qp.add(j) as *const v128);
-                let mv = v128_load(mp.add(j) as *const v128);
-                let np = f32x4_add(pv, f32x4_mul(vlr, f32x4_sub(f32x4_mul(ve, mv), f32x4_mul(vreg, pv))));
-                let nq = f32x4_add(qv, f32x4_mul(vlr, f32x4_sub(f32x4_mul(ve, pv), f32x4_mul(vreg, qv))));
-                v128_store(pp.add(j) as *mut v128, np);
-                v128_store(qp.add(j) as *mut v128, nq);
-                j += 4;
-            }
+        let lanes = n / 4 * 4;
+        let (ve, vlr, vreg) = (f32x4_splat(e), f32x4_splat(lr), f32x4_splat(reg));
+        let mut j = 0;
+        while j < lanes {
+            let pv = v128_load(p.add(j) as *const v128);
+            let qv = v128_load(q.add(j) as *const v128);
+            let mv = v128_load(qm.add(j) as *const v128);
+            let np = f32x4_add(pv, f32x4_mul(vlr, f32x4_sub(f32x4_mul(ve, mv), f32x4_mul(vreg, pv))));
+            let nq = f32x4_add(qv, f32x4_mul(vlr, f32x4_sub(f32x4_mul(ve, pv), f32x4_mul(vreg, qv))));
+            v128_store(p.add(j) as *mut v128, np);
+            v128_store(q.add(j) as *mut v128, nq);
+            j += 4;
         }
-        Scalar::sgd_meta(&mut p[n..], &mut q[n..], &qm[n..], e, lr, reg);
+        Scalar::sgd(p.add(lanes), q.add(lanes), qm.add(lanes), n - lanes, e, lr, reg);
     }
 
     #[inline]
@@ -231,28 +221,6 @@ impl RowOps for Simd {
     #[inline]
     fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
         crate::vector::simd::axpy(alpha, x, y)
-    }
-
-    #[inline]
-    fn sgd(p: &mut [f32], q: &mut [f32], e: f32, lr: f32, reg: f32) {
-        use core::arch::wasm32::*;
-        let n = p.len().min(q.len()) / 4 * 4;
-        let (pp, qp) = (p.as_mut_ptr(), q.as_mut_ptr());
-        // SAFETY: lanes stay below n, within both rows.
-        unsafe {
-            let (ve, vlr, vreg) = (f32x4_splat(e), f32x4_splat(lr), f32x4_splat(reg));
-            let mut j = 0;
-            while j < n {
-                let pv = v128_load(pp.add(j) as *const v128);
-                let qv = v128_load(qp.add(j) as *const v128);
-                let np = f32x4_add(pv, f32x4_mul(vlr, f32x4_sub(f32x4_mul(ve, qv), f32x4_mul(vreg, pv))));
-                let nq = f32x4_add(qv, f32x4_mul(vlr, f32x4_sub(f32x4_mul(ve, pv), f32x4_mul(vreg, qv))));
-                v128_store(pp.add(j) as *mut v128, np);
-                v128_store(qp.add(j) as *mut v128, nq);
-                j += 4;
-            }
-        }
-        Scalar::sgd(&mut p[n..], &mut q[n..], e, lr, reg);
     }
 
     #[inline]
@@ -350,7 +318,7 @@ pub unsafe fn train<O: RowOps>(
                 } else {
                     *bu += h.lr_bias * (e - h.reg_bias * *bu);
                     let mut frozen = [0.0f32; 256];
-                    O::sgd_meta(p, &mut frozen[..keep], &qm[..keep], e, h.lr, h.reg);
+                    O::sgd(p.as_mut_ptr(), frozen.as_mut_ptr(), qm.as_ptr(), keep, e, h.lr, h.reg);
                 }
                 continue;
             }
@@ -368,7 +336,7 @@ pub unsafe fn train<O: RowOps>(
             } else {
                 *bu += h.lr_bias * (e - h.reg_bias * *bu);
                 *bi += h.lr_bias * (e - h.reg_bias * *bi);
-                O::sgd_meta(p, q, &qm[..keep], e, h.lr, h.reg);
+                O::sgd(p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr(), keep, e, h.lr, h.reg);
             }
             continue;
         }
@@ -391,7 +359,8 @@ pub unsafe fn train<O: RowOps>(
         } else {
             *bu += h.lr_bias * (e - h.reg_bias * *bu);
             *bi += h.lr_bias * (e - h.reg_bias * *bi);
-            O::sgd(p, q, e, h.lr, h.reg);
+            let qp = q.as_mut_ptr();
+            O::sgd(p.as_mut_ptr(), qp, qp, s.stride, e, h.lr, h.reg);
         }
     }
     Ok(sse)
