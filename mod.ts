@@ -34,26 +34,21 @@ export { fit, type FitOptions, loadModel, preprocess, train, type TrainSummary }
 export type { RatingInput } from "./lib/ingest/ratings_memory.ts";
 export {
   type FoldedUser,
-  type LoadModelOptions,
   type MovieInfo,
   type MovieRef,
   type Prediction,
   type PredictOptions,
   Recommender,
   type ScoredMovie,
-  UnknownMovieError,
-  UnknownUserError,
 } from "./lib/serve/recommender.ts";
+export { type LoadModelOptions } from "./lib/serve/load.ts";
+export { UnknownMovieError, UnknownUserError } from "./lib/serve/errors.ts";
 export { generateMovieLens, type GenerateOptions, type GeneratorInfo } from "./lib/data/generate.ts";
 export type { TrainOptions } from "./lib/train/train_pipeline.ts";
 export type { PreprocessOptions, PreprocessReport } from "./lib/features/preprocess.ts";
 export type { FeatureOptions, VocabGroup } from "./lib/features/tmdb_features.ts";
-export {
-  defaultTrainConfig,
-  type EpochReport,
-  type TrainConfig,
-  TrainingDivergedError,
-} from "./lib/train/train.ts";
+export { type EpochReport, TrainingDivergedError } from "./lib/train/train.ts";
+export { defaultTrainConfig, type TrainConfig } from "./lib/train/config.ts";
 export { DataSyntaxError } from "./lib/util/errors.ts";
 export { ModelFileError } from "./lib/train/checkpoint.ts";
 export type { Movie } from "./lib/ingest/movies.ts";

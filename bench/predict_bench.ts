@@ -5,7 +5,7 @@
  * history), one prediction, top-10 over all movies, fold-in of a 10-rating user.
  */
 
-import { loadRecommender } from "../lib/serve/recommender.ts";
+import { loadRecommender } from "../lib/serve/load.ts";
 import { median, peakRssMiB, round } from "./_report.ts";
 
 const [modelPath] = Deno.args;

@@ -8,7 +8,8 @@
  * (core-wasm/examples/native_train_bench.rs).
  */
 
-import { defaultTrainConfig, initialState, runTraining } from "../lib/train/train.ts";
+import { initialState, runTraining } from "../lib/train/train.ts";
+import { defaultTrainConfig } from "../lib/train/config.ts";
 import { RatingSet } from "../lib/ingest/rating_set.ts";
 import { buildTrainLayout } from "../lib/train/train_layout.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";

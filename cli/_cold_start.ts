@@ -4,7 +4,7 @@ import { coldStartEvaluation } from "../lib/train/cold_start.ts";
 import { loadMovieFeatures } from "../lib/features/movie_features.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
 import type { SplitOptions } from "../lib/ingest/splits.ts";
-import { resolveTrainConfig, type TrainConfig } from "../lib/train/train.ts";
+import { resolveTrainConfig, type TrainConfig } from "../lib/train/config.ts";
 import { defaultFeaturesDir } from "../lib/train/train_pipeline.ts";
 import type { WasmCore } from "../lib/core/wasm.ts";
 import { fmtInt } from "./_cli.ts";

@@ -11,7 +11,8 @@
 import { input, search, select } from "@inquirer/prompts";
 import process from "node:process";
 import type { Movie } from "../lib/ingest/movies.ts";
-import { loadRecommender, type Recommender, type ScoredMovie } from "../lib/serve/recommender.ts";
+import type { Recommender, ScoredMovie } from "../lib/serve/recommender.ts";
+import { loadRecommender } from "../lib/serve/load.ts";
 import { describePrediction, titleOf } from "./_format.ts";
 import { table } from "./_table.ts";
 

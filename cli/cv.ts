@@ -8,7 +8,7 @@
 import { crossValidate } from "../lib/train/cross_validate.ts";
 import { defaultThreads } from "../lib/core/pool.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
-import { defaultTrainConfig, resolveTrainConfig } from "../lib/train/train.ts";
+import { defaultTrainConfig, resolveTrainConfig } from "../lib/train/config.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { fmtInt, intFlag, numberFlag, parseFlags, runCli, UsageError } from "./_cli.ts";
 import { table } from "./_table.ts";

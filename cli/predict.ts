@@ -7,7 +7,7 @@
 
 import process from "node:process";
 import type { ScoredMovie } from "../lib/serve/recommender.ts";
-import { loadRecommender } from "../lib/serve/recommender.ts";
+import { loadRecommender } from "../lib/serve/load.ts";
 import { DEFAULT_MODEL_PATH } from "../lib/train/checkpoint.ts";
 import { intFlag, parseFlags, runCli, UsageError } from "./_cli.ts";
 import { table } from "./_table.ts";

@@ -8,7 +8,7 @@
 
 import { generateMovieLens } from "../lib/data/generate.ts";
 import { defaultThreads } from "../lib/core/pool.ts";
-import { defaultTrainConfig, MAX_BLOCKS } from "../lib/train/train.ts";
+import { defaultTrainConfig, MAX_BLOCKS } from "../lib/train/config.ts";
 import { DEFAULT_MODEL_PATH } from "../lib/train/checkpoint.ts";
 import { trainFromFile } from "../lib/train/train_pipeline.ts";
 import { WasmCore } from "../lib/core/wasm.ts";

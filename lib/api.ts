@@ -11,7 +11,8 @@ import {
   type PreprocessOptions,
   type PreprocessReport,
 } from "./features/preprocess.ts";
-import { type LoadModelOptions, loadRecommender, type Recommender } from "./serve/recommender.ts";
+import type { Recommender } from "./serve/recommender.ts";
+import { type LoadModelOptions, loadRecommender } from "./serve/load.ts";
 import { trainFromFile, type TrainOptions, type TrainSummary } from "./train/train_pipeline.ts";
 // deno-lint-ignore no-unused-vars
 import type { DataSyntaxError } from "./util/errors.ts";
@@ -28,7 +29,7 @@ import { type RatingInput, ratingsFromArray } from "./ingest/ratings_memory.ts";
 import { splitRatings } from "./ingest/splits.ts";
 import { mapHistory } from "./serve/_history.ts";
 import { Recommender as RecommenderClass } from "./serve/recommender.ts";
-import { resolveTrainConfig, type TrainConfig } from "./train/train.ts";
+import { resolveTrainConfig, type TrainConfig } from "./train/config.ts";
 import { trainOnSplit } from "./train/train_split.ts";
 
 /**

@@ -5,7 +5,7 @@ import { generateMovieLens } from "../lib/data/generate.ts";
 import { loadMovieFeatures } from "../lib/features/movie_features.ts";
 import { preprocess } from "../lib/features/preprocess.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
-import { resolveTrainConfig } from "../lib/train/train.ts";
+import { resolveTrainConfig } from "../lib/train/config.ts";
 import { trainFromFile } from "../lib/train/train_pipeline.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { tempDir } from "./_helpers.ts";

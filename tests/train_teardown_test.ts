@@ -17,7 +17,8 @@ Deno.test("runTraining() with a Worker failing mid-epoch reports it, frees every
     import { WorkerPool } from ${lib("core/pool.ts")};
     import { loadRatings } from ${lib("ingest/ratings_load.ts")};
     import { SPLIT, splitRatings } from ${lib("ingest/splits.ts")};
-    import { freeState, initialState, resolveTrainConfig, runTraining } from ${lib("train/train.ts")};
+    import { freeState, initialState, runTraining } from ${lib("train/train.ts")};
+    import { resolveTrainConfig } from ${lib("train/config.ts")};
     import { buildTrainLayout } from ${lib("train/train_layout.ts")};
     import { RatingSet } from ${lib("ingest/rating_set.ts")};
 

@@ -1,90 +1,22 @@
 /**
  * The trained model as a recommender: predict a user's rating of a movie
  * (found by id or by a partial title), recommend movies, find similar movies,
- * and fold in a new user from a few ratings. {@link loadRecommender} reads the
- * model file and finds the catalogue, the ratings (for each user's history)
- * and the movie features through the paths the model file records.
+ * and fold in a new user from a few ratings. `load.ts` builds one from a model
+ * file; `fit` in `lib/api.ts` from ratings in memory.
  *
  * @module
  */
 
 import { indexOfSorted } from "../util/_io.ts";
-import {
-  DEFAULT_MODEL_PATH,
-  type RatingStats,
-  readCheckpoint,
-  storedCatalogue,
-} from "../train/checkpoint.ts";
+import type { RatingStats } from "../train/checkpoint.ts";
+import { UnknownMovieError, UnknownUserError } from "./errors.ts";
 import type { PmfModel } from "../model/model.ts";
-import { loadMovieFeatures, type MovieFeatures } from "../features/movie_features.ts";
-import { loadMovieCatalogue, type Movie, type MovieCatalogue } from "../ingest/movies.ts";
-import { type History, loadHistory } from "./_history.ts";
+import type { MovieFeatures } from "../features/movie_features.ts";
+import type { Movie, MovieCatalogue } from "../ingest/movies.ts";
+import type { History } from "./_history.ts";
 import { MovieVectors, predictMovie, topMovies } from "./recommend.ts";
 import { MovieSearch } from "./search.ts";
-import { type CoreArray, WasmCore } from "../core/wasm.ts";
-
-/**
- * A user id the model does not know; the message gives the valid range.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fit, UnknownUserError } from "../../mod.ts";
- *
- * using rec = await fit([{ userId: 1, movieId: 1, rating: 4 }, { userId: 2, movieId: 1, rating: 3 }], { epochs: 2 });
- * assert.throws(() => rec.predictRating({ userId: 99, movieId: 1 }), UnknownUserError);
- * ```
- */
-export class UnknownUserError extends RangeError {
-  /** The id asked for. */
-  readonly userId: number;
-  /** Builds the error with the valid range. */
-  constructor(userId: number, first: number, last: number, count: number) {
-    super(
-      `Unknown user "${userId}": the model knows ${count} users with ids from ${first} to ${last}; use one of them, or fold in a new user from a few ratings`,
-    );
-    this.name = "UnknownUserError";
-    this.userId = userId;
-  }
-}
-
-/**
- * A movie the model cannot find, with the closest titles as `suggestions`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fit, UnknownMovieError } from "../../mod.ts";
- *
- * const movies = [{ movieId: 1, title: "Heat" }, { movieId: 2, title: "Toy Story" }];
- * const ratings = [{ userId: 1, movieId: 1, rating: 4 }, { userId: 1, movieId: 2, rating: 3 }];
- * using rec = await fit(ratings, { epochs: 2, movies });
- * assert.throws(() => rec.predictRating({ userId: 1, movieTitle: "Toy Storyy" }), (e) => {
- *   assert.ok(e instanceof UnknownMovieError);
- *   assert.deepEqual(e.suggestions, ["Toy Story"]);
- *   return true;
- * });
- * ```
- */
-export class UnknownMovieError extends RangeError {
-  /** What was asked for. */
-  readonly query: string;
-  /** The closest titles, best first ("Title (Year)"). */
-  readonly suggestions: string[];
-  /** Builds the error with suggestions. */
-  constructor(query: string, suggestions: string[]) {
-    super(
-      `Unknown movie "${query}"${
-        suggestions.length
-          ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?`
-          : ": no title is close"
-      }`,
-    );
-    this.name = "UnknownMovieError";
-    this.query = query;
-    this.suggestions = suggestions;
-  }
-}
+import type { CoreArray, WasmCore } from "../core/wasm.ts";
 
 /** A movie, the way results show it. */
 export interface MovieInfo {
@@ -118,18 +50,6 @@ export interface Prediction extends MovieInfo {
 export interface ScoredMovie extends MovieInfo {
   /** Predicted rating (recommendations) or cosine similarity (similar movies). */
   score: number;
-}
-
-/** Where to find what a model needs; each defaults to what the model file records. */
-export interface LoadModelOptions {
-  /** The model file. Default: data/model/pmf_model.bin. */
-  modelPath?: string;
-  /** The ratings CSV (for users' histories and means). */
-  ratingsPath?: string;
-  /** movies.csv. Default: beside the ratings. */
-  moviesPath?: string;
-  /** Folder with the movie features (models trained with metadata). */
-  featuresDir?: string;
 }
 
 /** A movie given by MovieLens id or by (part of) its title. */
@@ -476,39 +396,5 @@ export class Recommender implements Disposable {
   /** Same as {@link close}, for `using`. */
   [Symbol.dispose](): void {
     this.close();
-  }
-}
-
-/**
- * Loads a trained model with what it needs to answer questions: the
- * catalogue (required, for titles), the ratings (optional: users' histories
- * and means) and, for a model trained with metadata, its movie features
- * (checked against the model's feature schema).
- */
-export async function loadRecommender(options: LoadModelOptions = {}): Promise<Recommender> {
-  const core = await WasmCore.create();
-  const modelPath = options.modelPath ?? DEFAULT_MODEL_PATH;
-  const { header, model, stats } = await readCheckpoint(core, modelPath);
-  try {
-    const ratingsPath = options.ratingsPath ?? header.data.ratingsPath;
-    const dir = ratingsPath ? ratingsPath.replace(/[^/\\]*$/, "") : "";
-    const catalogue = (options.moviesPath ? null : storedCatalogue(header)) ??
-      await loadMovieCatalogue(options.moviesPath ?? `${dir}movies.csv`);
-    let features: MovieFeatures | null = null;
-    if (model.meta) {
-      const featuresDir = options.featuresDir ?? header.data.featuresDir ?? dir.replace(/[/\\]$/, "");
-      features = await loadMovieFeatures(core, featuresDir, model.movieIds);
-      if (features.schema !== model.meta.schema) {
-        features.free();
-        throw new Error(
-          `Cannot use the features in "${featuresDir}" with model "${modelPath}": their columns differ from the ones it was trained with; run the same 'deno task preprocess' again or retrain`,
-        );
-      }
-    }
-    const history = ratingsPath ? await loadHistory(core, ratingsPath, model) : null;
-    return new Recommender(core, model, catalogue, features, history, stats ?? null);
-  } catch (error) {
-    model.free();
-    throw error;
   }
 }

@@ -24,7 +24,8 @@ import { type Movie, MovieCatalogue } from "../ingest/movies.ts";
 import { titleKey } from "../ingest/titles.ts";
 import type { RatingsFingerprint } from "../ingest/ratings.ts";
 import type { SplitOptions } from "../ingest/splits.ts";
-import type { EpochReport, TrainConfig, TrainState } from "./train.ts";
+import type { EpochReport, TrainState } from "./train.ts";
+import type { TrainConfig } from "./config.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
 
 /** Where a model file goes when no path is given. */

@@ -14,7 +14,7 @@ import type { MovieFeatures } from "../features/movie_features.ts";
 import { WorkerPool } from "../core/pool.ts";
 import type { Ratings } from "../ingest/ratings.ts";
 import { SPLIT, type SplitOptions, splitRatings } from "../ingest/splits.ts";
-import type { TrainConfig } from "./train.ts";
+import type { TrainConfig } from "./config.ts";
 import { gatherSide } from "../ingest/rating_set.ts";
 import { trainOnSplit } from "./train_split.ts";
 import type { WasmCore } from "../core/wasm.ts";

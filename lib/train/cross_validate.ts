@@ -9,7 +9,7 @@
 import type { Metrics } from "../evaluate/evaluate.ts";
 import type { Ratings } from "../ingest/ratings.ts";
 import { kFoldAssignments, SPLIT, splitRatings } from "../ingest/splits.ts";
-import type { TrainConfig } from "./train.ts";
+import type { TrainConfig } from "./config.ts";
 import { trainOnSplit } from "./train_split.ts";
 import type { WasmCore } from "../core/wasm.ts";
 

@@ -22,13 +22,8 @@ import {
   type SplitOptions,
   splitRatings,
 } from "../ingest/splits.ts";
-import {
-  type EpochReport,
-  freeState,
-  resolveTrainConfig,
-  type TrainConfig,
-  type TrainState,
-} from "./train.ts";
+import { type EpochReport, freeState, type TrainState } from "./train.ts";
+import { resolveTrainConfig, type TrainConfig } from "./config.ts";
 import { trainOnSplit } from "./train_split.ts";
 import type { WasmCore } from "../core/wasm.ts";
 

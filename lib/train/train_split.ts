@@ -22,14 +22,8 @@ import type { MovieFeatures } from "../features/movie_features.ts";
 import { WorkerPool } from "../core/pool.ts";
 import type { Ratings } from "../ingest/ratings.ts";
 import { SPLIT } from "../ingest/splits.ts";
-import {
-  type EpochReport,
-  freeState,
-  initialState,
-  runTraining,
-  type TrainConfig,
-  type TrainState,
-} from "./train.ts";
+import { type EpochReport, freeState, initialState, runTraining, type TrainState } from "./train.ts";
+import type { TrainConfig } from "./config.ts";
 import { gatherSide } from "../ingest/rating_set.ts";
 import { buildTrainLayout } from "./train_layout.ts";
 import type { WasmCore } from "../core/wasm.ts";

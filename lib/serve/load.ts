@@ -1,0 +1,60 @@
+/**
+ * Loading a recommender from a model file: the model, then the catalogue,
+ * the users' histories and the movie features through the paths the model
+ * file records (or the ones given).
+ *
+ * @module
+ */
+
+import { DEFAULT_MODEL_PATH, readCheckpoint, storedCatalogue } from "../train/checkpoint.ts";
+import { loadMovieFeatures, type MovieFeatures } from "../features/movie_features.ts";
+import { loadMovieCatalogue } from "../ingest/movies.ts";
+import { loadHistory } from "./_history.ts";
+import { Recommender } from "./recommender.ts";
+import { WasmCore } from "../core/wasm.ts";
+
+/** Where to find what a model needs; each defaults to what the model file records. */
+export interface LoadModelOptions {
+  /** The model file. Default: data/model/pmf_model.bin. */
+  modelPath?: string;
+  /** The ratings CSV (for users' histories and means). */
+  ratingsPath?: string;
+  /** movies.csv. Default: beside the ratings. */
+  moviesPath?: string;
+  /** Folder with the movie features (models trained with metadata). */
+  featuresDir?: string;
+}
+
+/**
+ * Loads a trained model with what it needs to answer questions: the
+ * catalogue (required, for titles), the ratings (optional: users' histories
+ * and means) and, for a model trained with metadata, its movie features
+ * (checked against the model's feature schema).
+ */
+export async function loadRecommender(options: LoadModelOptions = {}): Promise<Recommender> {
+  const core = await WasmCore.create();
+  const modelPath = options.modelPath ?? DEFAULT_MODEL_PATH;
+  const { header, model, stats } = await readCheckpoint(core, modelPath);
+  try {
+    const ratingsPath = options.ratingsPath ?? header.data.ratingsPath;
+    const dir = ratingsPath ? ratingsPath.replace(/[^/\\]*$/, "") : "";
+    const catalogue = (options.moviesPath ? null : storedCatalogue(header)) ??
+      await loadMovieCatalogue(options.moviesPath ?? `${dir}movies.csv`);
+    let features: MovieFeatures | null = null;
+    if (model.meta) {
+      const featuresDir = options.featuresDir ?? header.data.featuresDir ?? dir.replace(/[/\\]$/, "");
+      features = await loadMovieFeatures(core, featuresDir, model.movieIds);
+      if (features.schema !== model.meta.schema) {
+        features.free();
+        throw new Error(
+          `Cannot use the features in "${featuresDir}" with model "${modelPath}": their columns differ from the ones it was trained with; run the same 'deno task preprocess' again or retrain`,
+        );
+      }
+    }
+    const history = ratingsPath ? await loadHistory(core, ratingsPath, model) : null;
+    return new Recommender(core, model, catalogue, features, history, stats ?? null);
+  } catch (error) {
+    model.free();
+    throw error;
+  }
+}
