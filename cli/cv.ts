@@ -6,14 +6,12 @@
  */
 
 import { crossValidate } from "../lib/train/cross_validate.ts";
-import { defaultThreads } from "../lib/core/pool.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
-import { defaultTrainConfig, resolveTrainConfig } from "../lib/train/config.ts";
+import { resolveTrainConfig } from "../lib/train/config.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
-import { fmtInt, intFlag, numberFlag, parseFlags, runCli, UsageError } from "./_cli.ts";
+import { fmtInt, intFlag, parseFlags, runCli } from "./_cli.ts";
 import { table } from "./_table.ts";
-
-const D = defaultTrainConfig();
+import { MODEL_FLAGS, MODEL_FLAGS_HELP, modelSettings } from "./_train_flags.ts";
 
 const HELP = `Usage: deno task cv [options]
 
@@ -24,15 +22,11 @@ Options:
   --data DIR         folder with ratings.csv (default: data/default)
   --ratings FILE     a ratings CSV (instead of --data)
   --folds N          number of folds (default: 5)
-  --k N              factors (default: ${D.k})
-  --optimizer NAME   sgd (default) or adam
-  --lr X             learning rate (default: per optimizer, as in train)
-  --reg X            weight decay (default: ${D.regularization})
-  --epochs N         most epochs per fold (default: ${D.epochs})
-  --seed N           seed of the folds and the model (default: ${D.seed})
-  --threads N        Workers (default: ${defaultThreads()})
   --json             one JSON object on stdout
   -h, --help         show this help
+
+Model and optimiser (as in 'deno task train'; --seed also seeds the folds):
+${MODEL_FLAGS_HELP}
 `;
 
 /** Runs the command. */
@@ -41,13 +35,7 @@ export async function main(argv: string[]): Promise<void> {
     data: { type: "string" },
     ratings: { type: "string" },
     folds: { type: "string" },
-    k: { type: "string" },
-    optimizer: { type: "string", default: "sgd" },
-    lr: { type: "string" },
-    reg: { type: "string" },
-    epochs: { type: "string" },
-    seed: { type: "string" },
-    threads: { type: "string" },
+    ...MODEL_FLAGS,
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
@@ -55,19 +43,9 @@ export async function main(argv: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
-  if (v.optimizer !== "sgd" && v.optimizer !== "adam") {
-    throw new UsageError(`Invalid --optimizer "${v.optimizer}": expected sgd or adam`);
-  }
   const folds = intFlag(v.folds, "folds", 5, 2, 100);
-  const threads = intFlag(v.threads, "threads", defaultThreads(), 1, 64);
-  const config = resolveTrainConfig({
-    optimizer: v.optimizer as "sgd" | "adam",
-    k: intFlag(v.k, "k", D.k, 1, 256),
-    learningRate: v.lr === undefined ? undefined : numberFlag(v.lr, "lr", 0, 1e-9, 10),
-    regularization: numberFlag(v.reg, "reg", D.regularization, 0, 100),
-    epochs: intFlag(v.epochs, "epochs", D.epochs, 1, 10000),
-    seed: intFlag(v.seed, "seed", D.seed, -(2 ** 31), 2 ** 31 - 1),
-  });
+  const { settings, threads } = modelSettings(v);
+  const config = resolveTrainConfig(settings);
   const path = v.ratings ?? `${v.data ?? "data/default"}/ratings.csv`;
   const core = await WasmCore.create();
   const { ratings } = await loadRatings(core, path);

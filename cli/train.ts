@@ -7,8 +7,7 @@
  */
 
 import { generateMovieLens } from "../lib/data/generate.ts";
-import { defaultThreads } from "../lib/core/pool.ts";
-import { defaultTrainConfig, MAX_BLOCKS } from "../lib/train/config.ts";
+import { defaultTrainConfig } from "../lib/train/config.ts";
 import { DEFAULT_MODEL_PATH } from "../lib/train/checkpoint.ts";
 import { trainFromFile } from "../lib/train/train_pipeline.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
@@ -17,8 +16,9 @@ import { exists } from "./_fs.ts";
 import { startProgress } from "./_progress.ts";
 import { table } from "./_table.ts";
 import { coldStartCommand } from "./_cold_start.ts";
+import { MODEL_FLAGS, MODEL_FLAGS_HELP, modelSettings } from "./_train_flags.ts";
 
-const SGD = defaultTrainConfig("sgd"), ADAM = defaultTrainConfig("adam");
+const SGD = defaultTrainConfig("sgd");
 
 const HELP = `Usage: deno task train [options]
 
@@ -38,18 +38,7 @@ Data:
   --skip-invalid      skip bad rows (counted and reported) instead of stopping
 
 Model and optimiser:
-  --k N               factors (default: ${SGD.k})
-  --optimizer NAME    sgd (default) or adam
-  --lr X              learning rate (default: ${SGD.learningRate} for sgd, ${ADAM.learningRate} for adam)
-  --bias-lr X         learning rate of the biases (default: --lr)
-  --reg X             weight decay of the factors (default: ${SGD.regularization})
-  --bias-reg X        weight decay of the biases (default: ${SGD.biasRegularization})
-  --decay X           sgd learning-rate decay per epoch (default: ${SGD.decay})
-  --epochs N          most epochs (default: ${SGD.epochs})
-  --patience N        stop after N epochs without a better validation RMSE (default: ${SGD.patience})
-  --seed N            initialisation and rating-order seed (default: ${SGD.seed})
-  --threads N         Workers (default: ${defaultThreads()}, the number of cores); the model does not depend on it
-  --blocks N          DSGD grid: users and movies each cut into N groups (default: ${SGD.blocks})
+${MODEL_FLAGS_HELP}
 
 Metadata (TMDB features from 'deno task preprocess'):
   --use-metadata      require the features (default: use them when they exist)
@@ -82,18 +71,7 @@ export async function main(argv: string[]): Promise<void> {
     "split-seed": { type: "string" },
     "no-cache": { type: "boolean", default: false },
     "skip-invalid": { type: "boolean", default: false },
-    k: { type: "string" },
-    optimizer: { type: "string", default: "sgd" },
-    lr: { type: "string" },
-    "bias-lr": { type: "string" },
-    reg: { type: "string" },
-    "bias-reg": { type: "string" },
-    decay: { type: "string" },
-    epochs: { type: "string" },
-    patience: { type: "string" },
-    seed: { type: "string" },
-    threads: { type: "string" },
-    blocks: { type: "string" },
+    ...MODEL_FLAGS,
     "use-metadata": { type: "boolean", default: false },
     "no-metadata": { type: "boolean", default: false },
     features: { type: "string" },
@@ -112,29 +90,15 @@ export async function main(argv: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
-  if (v.optimizer !== "sgd" && v.optimizer !== "adam") {
-    throw new UsageError(`Invalid --optimizer "${v.optimizer}": expected sgd or adam`);
-  }
   if (v.split !== "random" && v.split !== "time") {
     throw new UsageError(`Invalid --split "${v.split}": expected random or time`);
   }
   if (v.data && v.ratings) throw new UsageError("Pass --data or --ratings, not both");
-  const opt = v.optimizer === "adam" ? ADAM : SGD;
-  const lr = numberFlag(v.lr, "lr", opt.learningRate, 1e-9, 10);
+  const model = modelSettings(v, { keepEpochs: v.resume });
+  const opt = defaultTrainConfig(model.settings.optimizer);
+  const threads = model.threads;
   const settings = {
-    k: intFlag(v.k, "k", opt.k, 1, 256),
-    optimizer: v.optimizer as "sgd" | "adam",
-    learningRate: lr,
-    biasLearningRate: numberFlag(v["bias-lr"], "bias-lr", lr, 1e-9, 10),
-    regularization: numberFlag(v.reg, "reg", opt.regularization, 0, 100),
-    biasRegularization: numberFlag(v["bias-reg"], "bias-reg", opt.biasRegularization, 0, 100),
-    decay: numberFlag(v.decay, "decay", opt.decay, 1e-9, 1),
-    epochs: v.epochs === undefined && v.resume
-      ? undefined
-      : intFlag(v.epochs, "epochs", opt.epochs, 1, 10000),
-    patience: intFlag(v.patience, "patience", opt.patience, 1, 10000),
-    seed: intFlag(v.seed, "seed", opt.seed, -(2 ** 31), 2 ** 31 - 1),
-    blocks: intFlag(v.blocks, "blocks", opt.blocks, 1, MAX_BLOCKS),
+    ...model.settings,
     metadataLearningRate: numberFlag(v["meta-lr"], "meta-lr", opt.metadataLearningRate, 1e-9, 10),
     metadataRegularization: numberFlag(v["meta-reg"], "meta-reg", opt.metadataRegularization, 0, 100),
     metadataDropout: numberFlag(v["meta-dropout"], "meta-dropout", opt.metadataDropout, 0, 0.99),
@@ -144,7 +108,6 @@ export async function main(argv: string[]): Promise<void> {
     throw new UsageError("Pass --use-metadata or --no-metadata, not both");
   }
   const metadata = v["use-metadata"] ? true : v["no-metadata"] ? false : undefined;
-  const threads = intFlag(v.threads, "threads", defaultThreads(), 1, 64);
   const split = {
     kind: v.split as "random" | "time",
     validation: numberFlag(v.validation, "validation", 0.05, 0, 0.9),

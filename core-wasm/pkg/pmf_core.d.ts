@@ -6,6 +6,11 @@
  */
 export function alloc(bytes: number, align: number): number;
 /**
+ * The hidden-layer projection (see `meta::project_hidden`); `params` holds
+ * W1 (cols × units), b1 (units), W2 (units × stride) and wb (cols), in that order.
+ */
+export function metaProjectHidden(indptr: number, indices: number, values: number, rows: number, cols: number, units: number, stride: number, params: number, hidden: number, m: number, mb: number): void;
+/**
  * Back-propagates per-movie gradient sums through the hidden layer into
  * `grads` (same layout as `params` in [`meta_project_hidden`]).
  */
@@ -41,11 +46,6 @@ export function metaReduce(indptr: number, indices: number, values: number, rows
  */
 export function metaAdam(w: number, dw: number, mw: number, vw: number, n: number, scale: number, lr: number, reg: number, c1: number, c2: number): void;
 /**
- * The hidden-layer projection (see `meta::project_hidden`); `params` holds
- * W1 (cols × units), b1 (units), W2 (units × stride) and wb (cols), in that order.
- */
-export function metaProjectHidden(indptr: number, indices: number, values: number, rows: number, cols: number, units: number, stride: number, params: number, hidden: number, m: number, mb: number): void;
-/**
  * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
  */
 export function free(ptr: number, bytes: number, align: number): void;
@@ -57,6 +57,10 @@ export function bytesInUse(): number;
  * `dot(a[0..n], b[0..n])`; `scalar` picks the scalar twin (same bits).
  */
 export function dot(a: number, b: number, n: number, scalar: boolean): number;
+/**
+ * True when the `n` rows are in (user, movie) order.
+ */
+export function isSorted(users: number, movies: number, n: number): boolean;
 /**
  * Stable counting sort of row numbers by key; `perm_in` may be 0 (0..n).
  * `counts` has `n_keys + 1` u32 of scratch.
@@ -94,6 +98,13 @@ export function axpy(alpha: number, x: number, y: number, n: number): void;
  */
 export function scoreMovies(user: number, user_bias: number, mu: number, factors: number, stride: number, k: number, bias: number, first: number, count: number, out: number, clamped: boolean, scalar: boolean): void;
 /**
+ * The `n` best movies of `0..count` for one user (same inputs as
+ * [`score_movies`]), skipping the `n_excluded` movie indices at `excluded`
+ * (increasing order); writes their indices to `out_movies` and predicted
+ * ratings to `out_ratings`, best first, and returns how many it wrote.
+ */
+export function topMovies(user: number, user_bias: number, mu: number, factors: number, stride: number, k: number, bias: number, count: number, excluded: number, n_excluded: number, n: number, out_movies: number, out_ratings: number): number;
+/**
  * Parses whole lines of a ratings CSV (no header) at `input` (`len` bytes)
  * into columns of `capacity` rows, writing from row `start`; see
  * `ratings_csv::parse`. `times` may be 0 when `has_time` is false.
@@ -116,10 +127,6 @@ export function idsList(table: number, table_len: number, out: number, n_out: nu
  * Replaces `n` raw ids in place by their dense indices.
  */
 export function idsRemap(ids: number, n: number, table: number, table_len: number): void;
-/**
- * True when the `n` rows are in (user, movie) order.
- */
-export function isSorted(users: number, movies: number, n: number): boolean;
 /**
  * Parse outcomes (`ParseResult::code`); the host reads the generated enum.
  */
@@ -430,6 +437,7 @@ export interface InitOutput {
   readonly metaReduceHidden: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly parseRatings: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
   readonly scoreMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
+  readonly topMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number) => void;
   readonly trainRange: (a: number, b: number, c: number, d: number, e: number) => void;
   readonly trainpass_address: (a: number) => number;
   readonly trainpass_new: () => number;

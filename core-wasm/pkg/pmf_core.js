@@ -91,6 +91,35 @@ export function alloc(bytes, align) {
 }
 
 /**
+ * The hidden-layer projection (see `meta::project_hidden`); `params` holds
+ * W1 (cols × units), b1 (units), W2 (units × stride) and wb (cols), in that order.
+ * @param {number} indptr
+ * @param {number} indices
+ * @param {number} values
+ * @param {number} rows
+ * @param {number} cols
+ * @param {number} units
+ * @param {number} stride
+ * @param {number} params
+ * @param {number} hidden
+ * @param {number} m
+ * @param {number} mb
+ */
+export function metaProjectHidden(indptr, indices, values, rows, cols, units, stride, params, hidden, m, mb) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.metaProjectHidden(retptr, indptr, indices, values, rows, cols, units, stride, params, hidden, m, mb);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * Back-propagates per-movie gradient sums through the hidden layer into
  * `grads` (same layout as `params` in [`meta_project_hidden`]).
  * @param {number} indptr
@@ -302,35 +331,6 @@ export function metaAdam(w, dw, mw, vw, n, scale, lr, reg, c1, c2) {
 }
 
 /**
- * The hidden-layer projection (see `meta::project_hidden`); `params` holds
- * W1 (cols × units), b1 (units), W2 (units × stride) and wb (cols), in that order.
- * @param {number} indptr
- * @param {number} indices
- * @param {number} values
- * @param {number} rows
- * @param {number} cols
- * @param {number} units
- * @param {number} stride
- * @param {number} params
- * @param {number} hidden
- * @param {number} m
- * @param {number} mb
- */
-export function metaProjectHidden(indptr, indices, values, rows, cols, units, stride, params, hidden, m, mb) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.metaProjectHidden(retptr, indptr, indices, values, rows, cols, units, stride, params, hidden, m, mb);
-        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        if (r1) {
-            throw takeObject(r0);
-        }
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
  * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
  * @param {number} ptr
  * @param {number} bytes
@@ -378,6 +378,29 @@ export function dot(a, b, n, scalar) {
             throw takeObject(r1);
         }
         return r0;
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * True when the `n` rows are in (user, movie) order.
+ * @param {number} users
+ * @param {number} movies
+ * @param {number} n
+ * @returns {boolean}
+ */
+export function isSorted(users, movies, n) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.isSorted(retptr, users, movies, n);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+        if (r2) {
+            throw takeObject(r1);
+        }
+        return r0 !== 0;
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
     }
@@ -564,6 +587,42 @@ export function scoreMovies(user, user_bias, mu, factors, stride, k, bias, first
 }
 
 /**
+ * The `n` best movies of `0..count` for one user (same inputs as
+ * [`score_movies`]), skipping the `n_excluded` movie indices at `excluded`
+ * (increasing order); writes their indices to `out_movies` and predicted
+ * ratings to `out_ratings`, best first, and returns how many it wrote.
+ * @param {number} user
+ * @param {number} user_bias
+ * @param {number} mu
+ * @param {number} factors
+ * @param {number} stride
+ * @param {number} k
+ * @param {number} bias
+ * @param {number} count
+ * @param {number} excluded
+ * @param {number} n_excluded
+ * @param {number} n
+ * @param {number} out_movies
+ * @param {number} out_ratings
+ * @returns {number}
+ */
+export function topMovies(user, user_bias, mu, factors, stride, k, bias, count, excluded, n_excluded, n, out_movies, out_ratings) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.topMovies(retptr, user, user_bias, mu, factors, stride, k, bias, count, excluded, n_excluded, n, out_movies, out_ratings);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+        if (r2) {
+            throw takeObject(r1);
+        }
+        return r0 >>> 0;
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * Parses whole lines of a ratings CSV (no header) at `input` (`len` bytes)
  * into columns of `capacity` rows, writing from row `start`; see
  * `ratings_csv::parse`. `times` may be 0 when `has_time` is false.
@@ -677,29 +736,6 @@ export function idsRemap(ids, n, table, table_len) {
         if (r1) {
             throw takeObject(r0);
         }
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
- * True when the `n` rows are in (user, movie) order.
- * @param {number} users
- * @param {number} movies
- * @param {number} n
- * @returns {boolean}
- */
-export function isSorted(users, movies, n) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.isSorted(retptr, users, movies, n);
-        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
-        if (r2) {
-            throw takeObject(r1);
-        }
-        return r0 !== 0;
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
     }

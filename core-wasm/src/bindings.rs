@@ -165,6 +165,49 @@ pub fn score_movies(
     })
 }
 
+/// The `n` best movies of `0..count` for one user (same inputs as
+/// [`score_movies`]), skipping the `n_excluded` movie indices at `excluded`
+/// (increasing order); writes their indices to `out_movies` and predicted
+/// ratings to `out_ratings`, best first, and returns how many it wrote.
+#[wasm_bindgen(js_name = topMovies)]
+#[allow(clippy::too_many_arguments)]
+pub fn top_movies(
+    user: usize,
+    user_bias: f32,
+    mu: f32,
+    factors: usize,
+    stride: usize,
+    k: usize,
+    bias: usize,
+    count: usize,
+    excluded: usize,
+    n_excluded: usize,
+    n: usize,
+    out_movies: usize,
+    out_ratings: usize,
+) -> Result<usize, JsError> {
+    run("topMovies", || {
+        if k == 0 || stride < k {
+            return Err(format!("k {k} must be positive and at most the stride {stride}"));
+        }
+        let factors = view::<f32>("factors", factors, product(count, stride)?)?;
+        let user = crate::score::User { factors: view::<f32>("user", user, k)?, bias: user_bias, mu };
+        let bias = if bias == 0 { None } else { Some(view::<f32>("bias", bias, count)?) };
+        let excluded = if n_excluded == 0 { &[][..] } else { view::<u32>("excluded", excluded, n_excluded)? };
+        if excluded.windows(2).any(|w| w[0] >= w[1]) {
+            return Err("the excluded movies are not in increasing order".to_string());
+        }
+        let out_movies = view_mut::<u32>("out_movies", out_movies, n)?;
+        let out_ratings = view_mut::<f32>("out_ratings", out_ratings, n)?;
+        let top = crate::score::top_movies(user, factors, stride, bias, count, excluded, n, false);
+        for (i, &(m, r)) in top.iter().enumerate() {
+            out_movies[i] = m;
+            out_ratings[i] = r;
+        }
+        Ok(top.len())
+    })
+}
+
 // --- ratings ingestion -------------------------------------------------------------
 
 /// Parses whole lines of a ratings CSV (no header) at `input` (`len` bytes)

@@ -42,6 +42,52 @@ pub fn score_movies(
     }
 }
 
+/// Movies scored per chunk while selecting the best.
+const CHUNK: usize = 256;
+
+/// The `n` best of movies `0..count` by raw score for one user, skipping
+/// `excluded` (movie indices in increasing order), best first, ties to the
+/// lower index; each with its predicted rating (the clamped score). Scores
+/// come from [`score_movies`], so ranking and prediction share one formula.
+#[allow(clippy::too_many_arguments)]
+pub fn top_movies(
+    user: User,
+    factors: &[f32],
+    stride: usize,
+    bias: Option<&[f32]>,
+    count: usize,
+    excluded: &[u32],
+    n: usize,
+    scalar: bool,
+) -> Vec<(u32, f32)> {
+    // Best first: (raw score, movie); a new movie enters only when strictly better than the last.
+    let mut best: Vec<(f32, u32)> = Vec::with_capacity(n + 1);
+    let mut raw = [0.0f32; CHUNK];
+    let mut skip = excluded.iter().peekable();
+    let mut first = 0;
+    while first < count && n > 0 {
+        let len = CHUNK.min(count - first);
+        let rows = &factors[first * stride..];
+        let b = bias.map(|b| &b[first..first + len]);
+        score_movies(user, rows, stride, b, false, scalar, &mut raw[..len]);
+        for (i, &r) in raw[..len].iter().enumerate() {
+            let m = (first + i) as u32;
+            while skip.next_if(|&&x| x < m).is_some() {}
+            if skip.next_if_eq(&&m).is_some() {
+                continue;
+            }
+            if best.len() == n && r <= best[n - 1].0 {
+                continue;
+            }
+            let at = best.partition_point(|&(s, _)| s >= r);
+            best.insert(at, (r, m));
+            best.truncate(n);
+        }
+        first += len;
+    }
+    best.into_iter().map(|(r, m)| (m, clamp(r))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +106,29 @@ mod tests {
         assert_eq!(out, [5.0, 5.0]);
         score_movies(User { mu: 0.0, bias: 0.0, ..user }, &factors, 4, None, false, true, &mut out);
         assert_eq!(out, [1.0, 5.0]);
+    }
+
+    #[test]
+    fn top_movies_ranks_by_raw_score_skips_excluded_and_breaks_ties_by_index() {
+        let one = [1.0f32];
+        let user = User { factors: &one, bias: 0.0, mu: 0.0 };
+        // 600 movies (more than one chunk) with k = 1, stride 4: movie m scores (m * 7) % 601 / 100, with ties.
+        let count = 600;
+        let mut factors = vec![0.0f32; count * 4];
+        for m in 0..count {
+            factors[m * 4] = ((m * 7) % 601) as f32 / 100.0 % 5.5;
+        }
+        factors[3 * 4] = 9.0; // ties with movie 5 and beats everything else
+        factors[5 * 4] = 9.0;
+        factors[599 * 4] = 100.0;
+        let top = top_movies(user, &factors, 4, None, count, &[599], 4, true);
+        assert_eq!(top[0], (3, 5.0));
+        assert_eq!(top[1], (5, 5.0));
+        let mut brute: Vec<(f32, u32)> =
+            (0..count as u32).filter(|&m| m != 599).map(|m| (factors[m as usize * 4], m)).collect();
+        brute.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap().then(a.1.cmp(&b.1)));
+        let want: Vec<u32> = brute[..4].iter().map(|x| x.1).collect();
+        assert_eq!(top.iter().map(|x| x.0).collect::<Vec<_>>(), want);
+        assert!(top_movies(user, &factors, 4, None, count, &[], 0, true).is_empty());
     }
 }

@@ -113,7 +113,8 @@ export function predictMovie(
 /**
  * The `n` movies with the highest predicted rating for `user` (a dense index
  * or a {@link ScoredUser}), skipping `exclude` (e.g. movies the user rated),
- * ranked by the raw score so clamping makes no ties. Ties go to the lower index.
+ * ranked by the raw score so clamping makes no ties; ties go to the lower
+ * index. Scoring and selection run in the core (`topMovies`).
  */
 export function topMovies(
   core: WasmCore,
@@ -124,22 +125,26 @@ export function topMovies(
   exclude: ReadonlySet<number> = new Set(),
 ): Scored[] {
   const who = typeof user === "number" ? modelUser(model, user) : user;
-  using scores = core.allocArray(Float32Array, model.nMovies);
-  score(core, model, movies, who, { first: 0, count: model.nMovies, out: scores.ptr }, false);
-  const s = scores.view;
-  const best: number[] = [];
-  for (let m = 0; m < s.length; m++) {
-    if (exclude.has(m)) continue;
-    if (best.length < n || s[m] > s[best[best.length - 1]]) {
-      let at = best.length;
-      while (at > 0 && s[best[at - 1]] < s[m]) at--;
-      best.splice(at, 0, m);
-      if (best.length > n) best.pop();
-    }
-  }
-  // The predicted ratings of the chosen movies, from the same kernel.
-  return best.map((movie, i) => {
-    score(core, model, movies, who, { first: movie, count: 1, out: scores.ptr + 4 * i }, true);
-    return { movie, rating: scores.view[i] };
-  });
+  const want = Math.max(0, Math.min(n, model.nMovies));
+  using skip = core.allocArray(Uint32Array, exclude.size);
+  skip.view.set(Uint32Array.from(exclude).sort());
+  using ids = core.allocArray(Uint32Array, want);
+  using ratings = core.allocArray(Float32Array, want);
+  const found = core.kernels.topMovies(
+    who.factors,
+    who.bias,
+    model.mu,
+    movies.vectors.ptr,
+    model.stride,
+    model.k,
+    movies.bias.ptr,
+    model.nMovies,
+    skip.ptr,
+    exclude.size,
+    want,
+    ids.ptr,
+    ratings.ptr,
+  );
+  const m = ids.view, r = ratings.view;
+  return Array.from({ length: found }, (_, i) => ({ movie: m[i], rating: r[i] }));
 }

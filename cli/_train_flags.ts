@@ -1,0 +1,77 @@
+/**
+ * The model and optimiser flags that `train` and `cv` share: their help
+ * lines, their parser options, and their reading into training settings with
+ * the same defaults and ranges (the defaults come from `lib/train/config.ts`).
+ *
+ * @module
+ */
+
+import { defaultThreads } from "../lib/core/pool.ts";
+import { defaultTrainConfig, MAX_BLOCKS, type TrainConfig } from "../lib/train/config.ts";
+import { intFlag, numberFlag, UsageError } from "./_cli.ts";
+
+const SGD = defaultTrainConfig("sgd"), ADAM = defaultTrainConfig("adam");
+
+/** Help lines of the model and optimiser flags. */
+export const MODEL_FLAGS_HELP = `  --k N               factors (default: ${SGD.k})
+  --optimizer NAME    sgd (default) or adam
+  --lr X              learning rate (default: ${SGD.learningRate} for sgd, ${ADAM.learningRate} for adam)
+  --bias-lr X         learning rate of the biases (default: --lr)
+  --reg X             weight decay of the factors (default: ${SGD.regularization})
+  --bias-reg X        weight decay of the biases (default: ${SGD.biasRegularization})
+  --decay X           sgd learning-rate decay per epoch (default: ${SGD.decay})
+  --epochs N          most epochs (default: ${SGD.epochs})
+  --patience N        stop after N epochs without a better validation RMSE (default: ${SGD.patience})
+  --seed N            initialisation and rating-order seed (default: ${SGD.seed})
+  --threads N         Workers (default: ${defaultThreads()}, the number of cores); the model does not depend on it
+  --blocks N          DSGD grid: users and movies each cut into N groups (default: ${SGD.blocks})`;
+
+/** Parser options of the model and optimiser flags. */
+export const MODEL_FLAGS = {
+  k: { type: "string" },
+  optimizer: { type: "string", default: "sgd" },
+  lr: { type: "string" },
+  "bias-lr": { type: "string" },
+  reg: { type: "string" },
+  "bias-reg": { type: "string" },
+  decay: { type: "string" },
+  epochs: { type: "string" },
+  patience: { type: "string" },
+  seed: { type: "string" },
+  threads: { type: "string" },
+  blocks: { type: "string" },
+} as const;
+
+/** The parsed values of {@link MODEL_FLAGS}. */
+export type ModelFlagValues = { [K in keyof typeof MODEL_FLAGS]?: string };
+
+/**
+ * Reads the model and optimiser flags into training settings and a thread
+ * count; `epochs` stays undefined when `keepEpochs` (a resume keeps its own).
+ */
+export function modelSettings(
+  v: ModelFlagValues,
+  options: { keepEpochs?: boolean } = {},
+): { settings: Partial<TrainConfig>; threads: number } {
+  if (v.optimizer !== "sgd" && v.optimizer !== "adam") {
+    throw new UsageError(`Invalid --optimizer "${v.optimizer}": expected sgd or adam`);
+  }
+  const opt = v.optimizer === "adam" ? ADAM : SGD;
+  const lr = numberFlag(v.lr, "lr", opt.learningRate, 1e-9, 10);
+  const settings: Partial<TrainConfig> = {
+    k: intFlag(v.k, "k", opt.k, 1, 256),
+    optimizer: v.optimizer,
+    learningRate: lr,
+    biasLearningRate: numberFlag(v["bias-lr"], "bias-lr", lr, 1e-9, 10),
+    regularization: numberFlag(v.reg, "reg", opt.regularization, 0, 100),
+    biasRegularization: numberFlag(v["bias-reg"], "bias-reg", opt.biasRegularization, 0, 100),
+    decay: numberFlag(v.decay, "decay", opt.decay, 1e-9, 1),
+    epochs: v.epochs === undefined && options.keepEpochs
+      ? undefined
+      : intFlag(v.epochs, "epochs", opt.epochs, 1, 10000),
+    patience: intFlag(v.patience, "patience", opt.patience, 1, 10000),
+    seed: intFlag(v.seed, "seed", opt.seed, -(2 ** 31), 2 ** 31 - 1),
+    blocks: intFlag(v.blocks, "blocks", opt.blocks, 1, MAX_BLOCKS),
+  };
+  return { settings, threads: intFlag(v.threads, "threads", defaultThreads(), 1, 64) };
+}
