@@ -50,6 +50,12 @@ const all: { name: string; script: string; args: string[]; figures: string[] }[]
     figures: ["epoch_seconds_median", "peak_rss_mib"],
   },
   {
+    name: `train with metadata ${threads} threads`,
+    script: "bench/train_bench.ts",
+    args: [csv, threads, "3", "--features", csv.replace(/\/ratings\.csv$/, "")],
+    figures: ["epoch_seconds_median"],
+  },
+  {
     name: "train 1 thread",
     script: "bench/train_bench.ts",
     args: [csv, "1", "4"],

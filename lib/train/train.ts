@@ -188,14 +188,19 @@ export function freeState(state: TrainState): void {
 
 /** Ratings per task, so progress moves and Workers stay busy. */
 const CHUNK = 1 << 20;
-/** With metadata, W takes this many steps per sub-epoch. */
-const META_ROUNDS = 8;
+/**
+ * With metadata, W takes this many Adam steps per epoch, spread over the
+ * sub-epochs (at least one each), whatever the grid: each step projects
+ * every movie again, so this, not the grid, sets a metadata epoch's cost.
+ */
+const META_STEPS_PER_EPOCH = 16;
 
 /** Trains until the epoch limit or early stopping; mutates and returns `run.state`. */
 export async function runTraining(run: TrainRun): Promise<TrainState> {
   const { core, pool, layout, state } = run;
   const c = state.config;
   const g = layout.groups;
+  const rounds = Math.max(1, Math.round(META_STEPS_PER_EPOCH / g));
   using pass = new TrainPass();
   const address = pass.address();
   const trainTask = (start: number, end: number): PoolTask<"trainRange"> => ({
@@ -228,13 +233,13 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
       meta.trainer.project(core, meta.features, meta.params);
       for (let s = 0; s < g; s++) {
         // Rounds: every block trains one slice, then W takes one step.
-        for (let r = 0; r < META_ROUNDS; r++) {
+        for (let r = 0; r < rounds; r++) {
           const tasks: PoolTask<"trainRange">[] = [];
           let n = 0;
           for (let w = 0; w < g; w++) {
             const lo = layout.blockOffsets[block(w, s)], len = layout.blockOffsets[block(w, s) + 1] - lo;
-            const start = lo + Math.floor((len * r) / META_ROUNDS),
-              end = lo + Math.floor((len * (r + 1)) / META_ROUNDS);
+            const start = lo + Math.floor((len * r) / rounds),
+              end = lo + Math.floor((len * (r + 1)) / rounds);
             tasks.push(trainTask(start, end));
             n += end - start;
           }
