@@ -3,6 +3,7 @@ import { generateMovieLens } from "../lib/data/generate.ts";
 import { CACHE_VERSION, cachePathFor } from "../lib/ingest/ratings_cache.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
+import { DataSyntaxError } from "../lib/util/errors.ts";
 import { tempDir } from "./_helpers.ts";
 
 async function fixture(path: string): Promise<string> {
@@ -88,4 +89,27 @@ Deno.test("loadRatings() still returns the ratings when the cache cannot be writ
   using _ = r.ratings;
   assert.equal(r.ratings.nRatings, 2000);
   assert.match(r.cacheWriteWarning ?? "", /^Cannot write the ratings cache ".*x.pmfcache": /);
+});
+
+Deno.test("loadRatings() without skipInvalid fails on a bad row even when a cache was built with skipInvalid", async () => {
+  await using dir = await tempDir();
+  const csv = `${dir.path}/ratings.csv`;
+  await Deno.writeTextFile(csv, "userId,movieId,rating,timestamp\n1,10,4.0,1\n1,11,9.5,2\n2,10,3.0,3\n");
+  const core = await WasmCore.create();
+  const lenient = await loadRatings(core, csv, { skipInvalid: true });
+  assert.equal(lenient.ratings.nRatings, 2);
+  assert.equal(lenient.ratings.report.skippedRows, 1);
+  lenient.ratings.free();
+  const again = await loadRatings(core, csv, { skipInvalid: true });
+  assert.equal(again.fromCache, true, "a lenient run may use the lenient cache");
+  again.ratings.free();
+  for (let i = 0; i < 2; i++) {
+    await assert.rejects(loadRatings(core, csv), (e: unknown) => {
+      assert.ok(e instanceof DataSyntaxError);
+      assert.equal(e.line, 3);
+      assert.match(e.message, /rating "9\.5" is outside 0\.5–5/);
+      return true;
+    });
+  }
+  assert.equal(core.bytesInUse, 0);
 });

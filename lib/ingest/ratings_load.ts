@@ -64,7 +64,12 @@ export async function loadRatings(
     throw error;
   }
   const cached = await readRatingsCache(core, cachePath, fingerprint);
-  if (cached.ratings) return { ratings: cached.ratings, fromCache: true, cacheNote: "" };
+  if (cached.ratings && cached.ratings.report.skippedRows > 0 && !options.skipInvalid) {
+    // Built by a run that skipped bad rows: a strict run must see them, so parse the CSV (it reports the first).
+    cached.ratings.free();
+  } else if (cached.ratings) {
+    return { ratings: cached.ratings, fromCache: true, cacheNote: "" };
+  }
   const ratings = await ingestRatingsCsv(core, csvPath, options);
   let cacheWriteWarning: string | undefined;
   try {
@@ -74,5 +79,5 @@ export async function loadRatings(
       (error as Error).message
     }; loading will parse the CSV again next time`;
   }
-  return { ratings, fromCache: false, cacheNote: cached.reason, cacheWriteWarning };
+  return { ratings, fromCache: false, cacheNote: cached.reason ?? "", cacheWriteWarning };
 }
