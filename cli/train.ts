@@ -204,6 +204,13 @@ export async function main(argv: string[]): Promise<void> {
   );
   if (result.modelPath) console.log(`Saved ${result.modelPath}`);
   const t = result.test;
+  if (t.model.n === 0) {
+    console.log(
+      `\nNo test set (--test 0): nothing to report; the best validation RMSE is in the table above.`,
+    );
+    result.model.free();
+    return;
+  }
   console.log(
     `\nTest set: ${fmtInt(t.model.n)} ratings (loaded ${fmtInt(result.data.nRatings)} in ${
       fmtMs(result.data.loadMs)

@@ -148,3 +148,31 @@ Deno.test("cv --json reports each fold and the mean ± sd", async () => {
   const mean = out.folds.reduce((s: number, f: { model: { rmse: number } }) => s + f.model.rmse, 0) / 3;
   assert.ok(Math.abs(out.rmse.mean - mean) < 1e-12);
 });
+
+Deno.test("train refuses a file that is one repeated rating, keeps the existing model, and --test 0 prints no NaN", async () => {
+  await using dir = await tempDir();
+  const ok = await runCommand("train.ts", ["--epochs", "2", "--quiet"], dir.path);
+  assert.equal(ok.code, 0, ok.stderr);
+  const model = `${dir.path}/data/model/pmf_model.bin`;
+  const before = await Deno.readFile(model);
+  await Deno.writeTextFile(
+    `${dir.path}/same.csv`,
+    "userId,movieId,rating\n" + "7,42,4.0\n".repeat(100_000),
+  );
+  const bad = await runCommand("train.ts", ["--ratings", "same.csv"], dir.path);
+  assert.equal(bad.code, 1);
+  assert.match(
+    bad.stderr,
+    /Cannot train on "same\.csv": 1 distinct rating is left after dropping 99999 repeated \(user, movie\) rows \(the last of each is kept\), and the split gives training \d, validation \d, test \d; each side in use needs at least 10 ratings\. Use a larger ratings file, or leave a side out with --validation 0 or --test 0; no model file was written/,
+  );
+  assert.doesNotMatch(bad.stdout + bad.stderr, /NaN/);
+  assert.deepEqual(await Deno.readFile(model), before, "the existing model file is untouched");
+  const noTest = await runCommand(
+    "train.ts",
+    ["--data", "data/default", "--epochs", "2", "--test", "0", "--model", "other.bin"],
+    dir.path,
+  );
+  assert.equal(noTest.code, 0, noTest.stderr);
+  assert.doesNotMatch(noTest.stdout, /NaN/);
+  assert.match(noTest.stdout, /No test set \(--test 0\)/);
+});

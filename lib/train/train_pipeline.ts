@@ -120,7 +120,7 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
 
   const split = splitRatings(ratings, splitOptions);
   const counts = countSplit(split);
-  if (counts.train === 0) throw new RangeError("Cannot train: the split left no training ratings");
+  checkSplitSizes(options.ratingsPath, ratings, counts, splitOptions);
   const meta: CheckpointMeta = {
     split: splitOptions,
     data: { fingerprint: ratings.fingerprint, nRatings: ratings.nRatings, ratingsPath: options.ratingsPath },
@@ -280,4 +280,40 @@ async function resumeState(
     throw refuse(`training already finished at epoch ${s.epoch}; pass a larger --epochs to train further`);
   }
   return s;
+}
+
+/** Fewest ratings a side of the split may hold when its share is not 0. */
+export const MIN_SIDE_RATINGS = 10;
+
+/**
+ * Refuses a split whose training side, or whose validation or test side
+ * (when its share is not 0), holds fewer than {@link MIN_SIDE_RATINGS}
+ * ratings: such a run would report nothing meaningful and still overwrite a
+ * model file.
+ */
+function checkSplitSizes(
+  path: string,
+  ratings: Ratings,
+  counts: SplitCounts,
+  split: Required<SplitOptions>,
+): void {
+  const small = [
+    ["training", counts.train, 1],
+    ["validation", counts.validation, split.validation],
+    ["test", counts.test, split.test],
+  ].filter(([, n, share]) => (share as number) > 0 && (n as number) < MIN_SIDE_RATINGS);
+  if (!small.length) return;
+  const dupes = ratings.report.duplicates
+    ? ` after dropping ${ratings.report.duplicates} repeated (user, movie) rows (the last of each is kept)`
+    : "";
+  const sides = small.map(([name, n]) => `${name} ${n}`).join(", ");
+  throw new RangeError(
+    `Cannot train on "${path}": ${ratings.nRatings} distinct rating${
+      ratings.nRatings === 1 ? " is" : "s are"
+    } left${dupes}, and the split gives ${sides}; each side in use needs at least ${MIN_SIDE_RATINGS} ratings. Use a larger ratings file${
+      small.some(([name]) => name !== "training")
+        ? ", or leave a side out with --validation 0 or --test 0"
+        : ""
+    }; no model file was written`,
+  );
 }
