@@ -31,7 +31,7 @@ const context = { signal: ctrlD.signal };
 
 /** Runs the prompt until the person quits. */
 export async function interactive(modelPath: string, useMetadata: boolean): Promise<void> {
-  using rec = await loadRecommender({ modelPath });
+  using rec = await loadRecommender({ modelPath, metadata: useMetadata });
   const onKey = (_: unknown, key: { ctrl?: boolean; name?: string } | undefined) => {
     if (key?.ctrl && key.name === "d") ctrlD.abort();
   };

@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<void> {
   const movieRef = (x: string) => (/^\d+$/.test(x) ? Number(x) : x);
   const n = intFlag(v.n, "n", 10, 1, 1000);
   const useMetadata = !v["no-metadata"];
-  using rec = await loadRecommender({ modelPath: v.model });
+  using rec = await loadRecommender({ modelPath: v.model, metadata: useMetadata });
   const out = (json: unknown, text: string) => console.log(v.json ? JSON.stringify(json) : text);
   if (v.movie !== undefined) {
     const userId = intFlag(v.user, "user", 0);

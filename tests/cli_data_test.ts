@@ -176,3 +176,27 @@ Deno.test("train refuses a file that is one repeated rating, keeps the existing 
   assert.doesNotMatch(noTest.stdout, /NaN/);
   assert.match(noTest.stdout, /No test set \(--test 0\)/);
 });
+
+Deno.test("a model trained in one folder predicts from another (paths are kept relative to the model file)", async () => {
+  await using dir = await tempDir();
+  const trained = await runCommand("demo.ts", ["--json"], dir.path);
+  assert.equal(trained.code, 0, trained.stderr);
+  const model = `${dir.path}/data/model/pmf_model.bin`;
+  const elsewhere = await Deno.makeTempDir();
+  try {
+    for (const extra of [[], ["--no-metadata"]]) {
+      const run = await runCommand(
+        "predict.ts",
+        ["--model", model, "--user", "1", "--movie", "1", "--json", ...extra],
+        elsewhere,
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const p = JSON.parse(run.stdout);
+      assert.ok(p.rating >= 0.5 && p.rating <= 5);
+      assert.equal(p.usedMetadata, extra.length === 0);
+      assert.notEqual(p.userMean, null, "the user's history was found through the model file");
+    }
+  } finally {
+    await Deno.remove(elsewhere, { recursive: true });
+  }
+});

@@ -166,3 +166,37 @@ Deno.test("cleanup of the shared generated set", async () => {
   if (shared) await Deno.remove(shared.dir, { recursive: true });
   shared = undefined;
 });
+
+Deno.test("trainFromFile() takes the model's lock: a live owner is named and refused, a dead one's lock and temp files are cleaned", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/m.bin`;
+  // A live owner: this very process.
+  await Deno.writeTextFile(
+    `${path}.lock`,
+    JSON.stringify({ pid: Deno.pid, started: "2026-11-26T08:00:00Z" }),
+  );
+  await assert.rejects(
+    train({ epochs: 1, k: 8, modelPath: path }),
+    new RegExp(
+      `^Error: Cannot train into ".*m\\.bin": another training \\(process ${Deno.pid}, started 2026-11-26T08:00:00Z\\) is writing it; wait for it to finish or use another --model`,
+    ),
+  );
+  assert.equal(existsSync(path), false, "nothing was written");
+  // A dead owner (killed): its lock is taken over and its temporary file removed.
+  await Deno.writeTextFile(`${path}.lock`, JSON.stringify({ pid: 2 ** 22 + 17, started: "x" }));
+  await Deno.writeFile(`${path}.tmp-${2 ** 22 + 17}`, new Uint8Array(1000));
+  await train({ epochs: 1, k: 8, modelPath: path });
+  const left = [...Deno.readDirSync(dir.path)].map((e) => e.name).sort();
+  assert.deepEqual(left, ["m.bin"], "no lock and no temporary file is left");
+});
+
+Deno.test("trainFromFile() into a model path that is a folder says so, and leaves no temporary file", async () => {
+  await using dir = await tempDir();
+  await Deno.mkdir(`${dir.path}/model.bin`);
+  await assert.rejects(
+    train({ epochs: 1, k: 8, modelPath: `${dir.path}/model.bin` }),
+    /Cannot write ".*model\.bin": it is a folder; give a file name/,
+  );
+  const left = [...Deno.readDirSync(dir.path)].map((e) => e.name).sort();
+  assert.deepEqual(left, ["model.bin"]);
+});

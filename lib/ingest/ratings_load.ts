@@ -75,9 +75,9 @@ export async function loadRatings(
   try {
     await writeRatingsCache(core, ratings, cachePath);
   } catch (error) {
-    cacheWriteWarning = `Cannot write the ratings cache "${cachePath}": ${
-      (error as Error).message
-    }; loading will parse the CSV again next time`;
+    const why = (error as Error).message.replace(/^Cannot write "[^"]*": /, "");
+    cacheWriteWarning =
+      `Cannot write the ratings cache "${cachePath}": ${why}; loading will parse the CSV again next time`;
   }
   return { ratings, fromCache: false, cacheNote: cached.reason ?? "", cacheWriteWarning };
 }

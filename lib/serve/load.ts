@@ -6,7 +6,7 @@
  * @module
  */
 
-import { DEFAULT_MODEL_PATH, readCheckpoint, storedCatalogue } from "../train/checkpoint.ts";
+import { DEFAULT_MODEL_PATH, readCheckpoint, recordedPath, storedCatalogue } from "../train/checkpoint.ts";
 import { loadMovieFeatures, type MovieFeatures } from "../features/movie_features.ts";
 import { loadMovieCatalogue } from "../ingest/movies.ts";
 import { loadHistory } from "./_history.ts";
@@ -23,6 +23,8 @@ export interface LoadModelOptions {
   moviesPath?: string;
   /** Folder with the movie features (models trained with metadata). */
   featuresDir?: string;
+  /** Load the movie features of a model trained with metadata. Default: true; false predicts without them. */
+  metadata?: boolean;
 }
 
 /**
@@ -36,13 +38,15 @@ export async function loadRecommender(options: LoadModelOptions = {}): Promise<R
   const modelPath = options.modelPath ?? DEFAULT_MODEL_PATH;
   const { header, model, stats } = await readCheckpoint(core, modelPath);
   try {
-    const ratingsPath = options.ratingsPath ?? header.data.ratingsPath;
+    const recorded = (p: string | null | undefined) => p ? recordedPath(header, modelPath, p) : p;
+    const ratingsPath = options.ratingsPath ?? recorded(header.data.ratingsPath);
     const dir = ratingsPath ? ratingsPath.replace(/[^/\\]*$/, "") : "";
     const catalogue = (options.moviesPath ? null : storedCatalogue(header)) ??
       await loadMovieCatalogue(options.moviesPath ?? `${dir}movies.csv`);
     let features: MovieFeatures | null = null;
-    if (model.meta) {
-      const featuresDir = options.featuresDir ?? header.data.featuresDir ?? dir.replace(/[/\\]$/, "");
+    if (model.meta && options.metadata !== false) {
+      const featuresDir = options.featuresDir ?? recorded(header.data.featuresDir) ??
+        dir.replace(/[/\\]$/, "");
       features = await loadMovieFeatures(core, featuresDir, model.movieIds);
       if (features.schema !== model.meta.schema) {
         features.free();

@@ -131,7 +131,7 @@ export class Recommender implements Disposable {
     this.#catalogue = catalogue;
     this.#features = features;
     this.hasMetadata = !!(model.meta && features);
-    this.#withMeta = new MovieVectors(core, model, features);
+    this.#withMeta = new MovieVectors(core, model, features, features !== null);
     this.#withoutMeta = model.meta ? new MovieVectors(core, model, features, false) : null;
     this.#scratch = core.allocArray(Float32Array, 1);
     this.#history = history;

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { type ArrayToWrite, ContainerError, ContainerFile, writeContainer } from "../util/container.ts";
 import { checksum, coreChecksum } from "../ingest/_ingest_kernels.ts";
 import { AdamState } from "../model/_pass.ts";
@@ -77,10 +78,31 @@ export interface ModelData {
   fingerprint: RatingsFingerprint;
   /** Number of ratings. */
   nRatings: number;
-  /** The ratings CSV as given to training. */
+  /** The ratings CSV (relative to the model file's folder when `pathsFrom` is "model"). */
   ratingsPath?: string;
-  /** The features folder, or null for a model without metadata. */
+  /** The features folder, or null for a model without metadata (relative like `ratingsPath`). */
   featuresDir?: string | null;
+  /** "model": the paths are relative to the model file's folder; absent in older files (the working folder). */
+  pathsFrom?: "model";
+}
+
+/** `data` with its paths made relative to the folder of the model file at `modelPath`. */
+function portablePaths(data: ModelData, modelPath: string): ModelData {
+  const from = dirname(resolve(modelPath));
+  const rel = (p: string) => relative(from, resolve(p)) || ".";
+  return {
+    ...data,
+    ratingsPath: data.ratingsPath === undefined ? undefined : rel(data.ratingsPath),
+    featuresDir: data.featuresDir ? rel(data.featuresDir) : data.featuresDir,
+    pathsFrom: "model",
+  };
+}
+
+/** A path the model file records, made usable from the current folder. */
+export function recordedPath(header: ModelHeader, modelPath: string, path: string): string {
+  return header.data.pathsFrom === "model" && !isAbsolute(path)
+    ? resolve(dirname(resolve(modelPath)), path)
+    : path;
 }
 
 /** The JSON header of a model file. */
@@ -180,7 +202,7 @@ export async function writeCheckpoint(
     mu: m.mu,
     config: state.config,
     split: meta.split,
-    data: meta.data,
+    data: portablePaths(meta.data, path),
     epoch: state.epoch,
     bestEpoch: state.bestEpoch,
     bestValidationRmse: Number.isFinite(state.bestValidationRmse) ? state.bestValidationRmse : null,

@@ -24,6 +24,7 @@ import {
 } from "../ingest/splits.ts";
 import { type EpochReport, freeState, type TrainState } from "./train.ts";
 import { resolveTrainConfig, type TrainConfig } from "./config.ts";
+import { lockModelPath } from "./model_lock.ts";
 import { trainOnSplit } from "./train_split.ts";
 import type { WasmCore } from "../core/wasm.ts";
 
@@ -121,53 +122,63 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
   const split = splitRatings(ratings, splitOptions);
   const counts = countSplit(split);
   checkSplitSizes(options.ratingsPath, ratings, counts, splitOptions);
-  const meta: CheckpointMeta = {
-    split: splitOptions,
-    data: { fingerprint: ratings.fingerprint, nRatings: ratings.nRatings, ratingsPath: options.ratingsPath },
-    stats: ratingStats(ratings),
-    catalogue: await catalogueFor(options.ratingsPath, ratings.movieIds),
-  };
+  // One training at a time per model file; stale temporary files of killed runs go.
+  const lock = modelPath ? await lockModelPath(modelPath) : null;
+  try {
+    const meta: CheckpointMeta = {
+      split: splitOptions,
+      data: {
+        fingerprint: ratings.fingerprint,
+        nRatings: ratings.nRatings,
+        ratingsPath: options.ratingsPath,
+      },
+      stats: ratingStats(ratings),
+      catalogue: await catalogueFor(options.ratingsPath, ratings.movieIds),
+    };
 
-  const featuresDir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
-  using features = await openFeatures(core, { ...options, featuresDir }, ratings.movieIds, note);
-  meta.data.featuresDir = features ? featuresDir : null;
-  let resumed: TrainState | undefined;
-  if (options.resume) {
-    if (!modelPath) throw new TypeError("Cannot resume without a model file");
-    resumed = await resumeState(
-      core,
-      modelPath,
-      ratings.fingerprint,
-      splitOptions,
-      options.epochs,
+    const featuresDir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
+    using features = await openFeatures(core, { ...options, featuresDir }, ratings.movieIds, note);
+    meta.data.featuresDir = features ? featuresDir : null;
+    let resumed: TrainState | undefined;
+    if (options.resume) {
+      if (!modelPath) throw new TypeError("Cannot resume without a model file");
+      resumed = await resumeState(
+        core,
+        modelPath,
+        ratings.fingerprint,
+        splitOptions,
+        options.epochs,
+        features,
+      );
+      note(`Resuming from "${modelPath}" after epoch ${resumed.epoch} (its settings are used)`);
+    }
+    const run = await trainOnSplit(core, ratings, split, {
+      config,
+      threads,
+      resumed,
       features,
-    );
-    note(`Resuming from "${modelPath}" after epoch ${resumed.epoch} (its settings are used)`);
+      modelPath,
+      meta,
+      onEpoch: options.onEpoch,
+      onProgress: options.onProgress,
+    });
+    return {
+      ...run,
+      threads,
+      data: {
+        nRatings: ratings.nRatings,
+        nUsers: ratings.nUsers,
+        nMovies: ratings.nMovies,
+        fromCache: loaded.fromCache,
+        loadMs,
+      },
+      split: counts,
+      modelPath,
+      metadata: features ? { features: features.nFeatures, moviesCovered: features.covered } : null,
+    };
+  } finally {
+    await lock?.release();
   }
-  const run = await trainOnSplit(core, ratings, split, {
-    config,
-    threads,
-    resumed,
-    features,
-    modelPath,
-    meta,
-    onEpoch: options.onEpoch,
-    onProgress: options.onProgress,
-  });
-  return {
-    ...run,
-    threads,
-    data: {
-      nRatings: ratings.nRatings,
-      nUsers: ratings.nUsers,
-      nMovies: ratings.nMovies,
-      fromCache: loaded.fromCache,
-      loadMs,
-    },
-    split: counts,
-    modelPath,
-    metadata: features ? { features: features.nFeatures, moviesCovered: features.covered } : null,
-  };
 }
 
 /** The catalogue entries of the rated movies, from movies.csv beside the ratings (undefined without it). */

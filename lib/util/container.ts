@@ -173,9 +173,24 @@ export async function writeContainer(
     await file.sync();
   } catch (error) {
     await Deno.remove(tmp).catch(() => {});
-    throw error;
+    throw writeError(path, error);
   }
-  await Deno.rename(tmp, path);
+  try {
+    await Deno.rename(tmp, path);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw writeError(path, error);
+  }
+}
+
+/** An error that names the file and the action, whatever the operating system said. */
+function writeError(path: string, error: unknown): Error {
+  const why = error instanceof Deno.errors.IsADirectory || (error as Error)?.message?.includes("os error 21")
+    ? "it is a folder; give a file name"
+    : (error as Error)?.message?.includes("os error 28")
+    ? "the disk is full; free some space"
+    : (error as Error)?.message ?? String(error);
+  return new Error(`Cannot write "${path}": ${why}`, { cause: error });
 }
 
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
