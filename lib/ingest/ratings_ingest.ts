@@ -184,6 +184,11 @@ class ChunkReader {
         0,
       );
     }
+    const kind = fileKind(view.subarray(0, Math.min(filled, 64)));
+    if (kind) {
+      const what = kind.replaceAll("FILE", `"${this.#path}"`);
+      throw new DataSyntaxError(`Cannot read ratings "${this.#path}": ${what}`, this.#path, 1, 0);
+    }
     let nl = view.subarray(0, filled).indexOf(0x0a);
     if (nl < 0 && !eof) {
       if (filled >= MAX_LINE_BYTES) this.#tooLong(0, filled);
@@ -366,4 +371,34 @@ function splitFields(line: string): { text: string; column: number }[] {
     }
   }
   return fields;
+}
+
+/** Formats recognised by their first bytes, with what to do about them. */
+const SIGNATURES: { bytes: number[]; what: string }[] = [
+  {
+    bytes: [0x1f, 0x8b],
+    what: "it is gzip-compressed; decompress it first (gunzip -k FILE) and pass the .csv",
+  },
+  { bytes: [0x50, 0x4b, 0x03, 0x04], what: "it is a zip archive; extract ratings.csv from it and pass that" },
+  { bytes: [0x42, 0x5a, 0x68], what: "it is bzip2-compressed; decompress it first (bunzip2 -k FILE)" },
+  {
+    bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
+    what: "it is xz-compressed; decompress it first (unxz -k FILE)",
+  },
+  { bytes: [0x28, 0xb5, 0x2f, 0xfd], what: "it is zstd-compressed; decompress it first (unzstd FILE)" },
+];
+const UTF16 =
+  "it is UTF-16 text, and ratings must be UTF-8; convert it (iconv -f UTF-16 -t UTF-8 FILE > ratings.csv)";
+
+/** What the file looks like when it is not plain text (compressed, UTF-16), or "". */
+function fileKind(head: Uint8Array): string {
+  for (const { bytes, what } of SIGNATURES) {
+    if (head.length >= bytes.length && bytes.every((b, i) => head[i] === b)) return what;
+  }
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return UTF16;
+  // UTF-16 without a byte-order mark: ASCII text with a zero byte beside every character.
+  const pairs = Math.floor(head.length / 2);
+  let zeros = 0;
+  for (let i = 0; i < pairs * 2; i += 2) if ((head[i] === 0) !== (head[i + 1] === 0)) zeros++;
+  return pairs >= 4 && zeros === pairs ? UTF16 : "";
 }
