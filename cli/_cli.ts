@@ -22,8 +22,17 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
   argv: string[],
   options: T,
 ) {
+  // "--n -5" would read as two flags: join a negative number to the flag before it, so the range check speaks.
+  const args = argv.map((arg, i) => {
+    const name = argv[i - 1]?.startsWith("--") ? argv[i - 1].slice(2) : "";
+    return name && options[name]?.type === "string" && /^-\d/.test(arg) ? `\0${arg}` : arg;
+  }).reduce<string[]>((out, arg) => {
+    if (arg.startsWith("\0")) out[out.length - 1] += `=${arg.slice(1)}`;
+    else out.push(arg);
+    return out;
+  }, []);
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    return parseArgs({ args, options, strict: true, allowPositionals: false });
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ""));
   }

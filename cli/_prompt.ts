@@ -93,6 +93,9 @@ async function askUser(rec: Recommender, message: string): Promise<number> {
     message,
     validate: (v) => {
       if (v.trim() === "q") return true;
+      if (!/^\d+$/.test(v.trim())) {
+        return `"${v}" is not a user id: type a whole number like ${ids[0]}, or q to quit`;
+      }
       const id = Number(v.trim());
       return (Number.isInteger(id) && ids.includes(id)) ||
         `Unknown user "${v}": ids run from ${ids[0]} to ${

@@ -200,3 +200,21 @@ Deno.test("a model trained in one folder predicts from another (paths are kept r
     await Deno.remove(elsewhere, { recursive: true });
   }
 });
+
+Deno.test("a negative number after a flag gets the flag's range message, not the parser's", async () => {
+  for (
+    const [file, args, message] of [
+      ["train.ts", ["--k", "-3"], /Invalid --k "-3": expected an integer in 1–256/],
+      [
+        "predict.ts",
+        ["--user", "1", "--recommend", "-5"],
+        /Invalid --recommend "-5": expected an integer in 1–1000/,
+      ],
+      ["predict.ts", ["--similar", "x", "--n", "-1"], /Invalid --n "-1": expected an integer in 1–1000/],
+    ] as const
+  ) {
+    const run = await runCommand(file, [...args]);
+    assert.equal(run.code, 2, `${file} ${args.join(" ")}: ${run.stderr}`);
+    assert.match(run.stderr, message);
+  }
+});

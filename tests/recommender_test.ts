@@ -114,9 +114,22 @@ Deno.test({
     const cmd = `${DENO} run --config ${new URL("deno.json", ROOT).pathname} -A ${
       new URL("cli/predict.ts", ROOT).pathname
     } --model ${dir}/model.bin`;
-    // Keystrokes as a person types them: an unknown user, a known one, "Predict a rating",
-    // part of a title (suggestions appear), Enter, down-arrow to "Top 10", Enter, Ctrl-D.
-    const keys = ["99999\r", "\x15", "7\r", "\r", movie.title.slice(0, 12), "\r", "\x1b[B\r", "\x04"];
+    // Keystrokes as a person types them, each sent once the screen shows what should come before it:
+    // not a number, an unknown user, a known one, "Predict a rating", part of a title (suggestions
+    // appear), Enter, down-arrow to "Top 10", Enter, Ctrl-D.
+    const title = movie.title.slice(0, 12);
+    const steps: [RegExp, string][] = [
+      [/User id/, "abc\r"],
+      [/"abc" is not a user id: type a whole number like 1, or q to quit/, "\x15"],
+      [/User id/, "99999\r"],
+      [/Unknown user "99999": ids run from 1 to 300/, "\x15"],
+      [/User id/, "7\r"],
+      [/what next\?/, "\r"],
+      [/Movie \(type part of the title\)/, title],
+      [new RegExp(escape(title) + "[^\\n]*\\(\\d{4}\\)"), "\r"],
+      [/Predicted rating for user 7: \d\.\d\d/, "\x1b[B\r"],
+      [/│ movie\s+│ genres\s+│ rating │/, "\x04"],
+    ];
     const child = new Deno.Command("script", {
       args: ["-qfec", cmd, "/dev/null"],
       stdin: "piped",
@@ -124,28 +137,32 @@ Deno.test({
       stderr: "piped",
       env: { NO_COLOR: "1" },
     }).spawn();
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
     const writer = child.stdin.getWriter();
-    await new Promise((r) => setTimeout(r, 2500));
-    for (const k of keys) {
-      await writer.write(new TextEncoder().encode(k));
-      await new Promise((r) => setTimeout(r, 1200));
-    }
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    const exited = await Promise.race([
-      child.status,
-      new Promise((r) => setTimeout(() => r("running"), 8000)),
-    ]);
-    await writer.close().catch(() => {});
-    const { stdout } = await child.output();
-    clearTimeout(timer);
+    const reader = child.stdout.getReader();
+    const decoder = new TextDecoder();
+    let screen = "", seen = 0;
     // Strip ANSI sequences to read the screen as text.
     // deno-lint-ignore no-control-regex
-    const screen = new TextDecoder().decode(stdout).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
-    assert.notEqual(exited, "running", "Ctrl-D ends the prompt");
-    assert.match(screen, /Unknown user "99999": ids run from 1 to 300/);
-    assert.match(screen, new RegExp(`${movie.title.slice(0, 12).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
-    assert.match(screen, /Predicted rating for user 7: \d\.\d\d/);
-    assert.match(screen, /│ movie\s+│ genres\s+│ rating │/);
+    const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+    for (const [expect, keys] of steps) {
+      while (!expect.test(screen.slice(seen))) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`The prompt ended before showing ${expect}; screen:\n${screen}`);
+        screen = plain(screen + decoder.decode(value, { stream: true }));
+      }
+      seen = screen.length;
+      await writer.write(new TextEncoder().encode(keys));
+    }
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      screen = plain(screen + decoder.decode(value, { stream: true }));
+    }
+    await writer.close().catch(() => {});
+    const status = await child.status;
+    clearTimeout(timer);
+    assert.ok(status.success, "Ctrl-D ends the prompt");
     assert.match(screen, /Bye\./);
   },
 });
@@ -179,3 +196,8 @@ Deno.test("cleanup of the shared recommender set", async () => {
   if (shared) await Deno.remove(shared, { recursive: true });
   shared = undefined;
 });
+
+/** `text` as a literal inside a regular expression. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
