@@ -40,6 +40,7 @@ export {
   type PredictOptions,
   Recommender,
   type ScoredMovie,
+  type TitleMatch,
 } from "./lib/serve/recommender.ts";
 export { type LoadModelOptions } from "./lib/serve/load.ts";
 export { UnknownMovieError, UnknownUserError } from "./lib/serve/errors.ts";

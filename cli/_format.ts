@@ -26,9 +26,23 @@ export function describePrediction(p: Prediction): string {
       ? "no ratings of this movie in the data"
       : `the movie's mean rating ${p.movieMean.toFixed(2)}`,
   ].filter(Boolean).join("; ");
+  const matched = p.match && !p.match.exact
+    ? `"${p.match.query}" matched ${titleOf(p)}${
+      p.match.alternatives.length
+        ? `; other candidates: ${
+          p.match.alternatives.map(titleOf).join(", ")
+        } (give the title and year to choose)`
+        : ""
+    }`
+    : null;
+  const actual = p.actualRating === null
+    ? null
+    : `User ${p.userId} rated this movie ${p.actualRating.toFixed(1)}  ${ratingBar(p.actualRating)}`;
   return [
+    ...(matched ? [matched] : []),
     `${titleOf(p)} — ${p.genres.join(", ") || "no genres"}`,
     `Predicted rating for user ${p.userId}: ${p.rating.toFixed(2)}  ${ratingBar(p.rating)}`,
+    ...(actual ? [actual] : []),
     `${p.usedMetadata ? "TMDB metadata used" : "no metadata"}${
       p.coldStart ? " (cold start: no training ratings)" : ""
     }; ${ctx}`,

@@ -201,3 +201,21 @@ Deno.test("cleanup of the shared recommender set", async () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+Deno.test("predictRating() shows the user's own rating of a movie they rated, and says what a partial title matched", async () => {
+  const dir = await trained();
+  using rec = await loadModel(`${dir}/model.bin`);
+  const csv = (await Deno.readTextFile(`${dir}/ratings.csv`)).split("\n");
+  const [userId, movieId, rating] = csv[1].split(",").map(Number);
+  const rated = rec.predictRating({ userId, movieId });
+  assert.equal(rated.actualRating, rating);
+  assert.equal(rated.match, undefined, "a movie given by id needs no match note");
+  const unrated = rec.movieIds.find((id) => !csv.some((l) => l.startsWith(`${userId},${id},`)))!;
+  assert.equal(rec.predictRating({ userId, movieId: unrated }).actualRating, null);
+  const movie = rec.movie(rec.movieIds[3]);
+  const exact = rec.predictRating({ userId, movieTitle: `${movie.title} (${movie.year})` });
+  assert.equal(exact.match?.exact, true);
+  const partial = rec.predictRating({ userId, movieTitle: movie.title.split(" ")[0] });
+  assert.equal(partial.match?.exact, false);
+  assert.ok(partial.match!.alternatives.length > 0, "the next candidates are named");
+});

@@ -166,6 +166,29 @@ async function readArrays(core: WasmCore, file: ContainerFile, header: CacheHead
 }
 
 /**
+ * Reads one array of a current, intact cache without waiting (for a value
+ * needed inside a synchronous call), verified in the core; null when the
+ * cache is missing, stale or damaged.
+ */
+export function readCacheArraySync(
+  core: WasmCore,
+  path: string,
+  fingerprint: RatingsFingerprint,
+  name: string,
+): Uint8Array | null {
+  try {
+    using file = ContainerFile.openSync(path, CACHE_FORMAT);
+    if (describeChange((file.header as unknown as CacheHeader).source, fingerprint)) return null;
+    const words = file.entry(name)?.length ?? 0;
+    using staging = core.allocArray(Uint32Array, Math.max(1, words));
+    return file.readSync(name, core.view(Uint8Array, staging.ptr, words * 4), coreChecksum(core)).slice();
+  } catch (error) {
+    if (error instanceof ContainerError || error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+/**
  * Reads only the named arrays of a current, intact cache (each verified by
  * its checksum), as raw little-endian bytes; null when the cache is missing,
  * stale or damaged (then load the ratings the usual way).
@@ -182,7 +205,13 @@ export async function readCacheArrays(
   const verify = coreChecksum(core);
   const out = new Map<string, Uint8Array>();
   try {
-    for (const name of names) out.set(name, await file.read(name, undefined, verify));
+    for (const name of names) {
+      // Read into the core's memory and verify there (no copy), then hand out one copy.
+      const words = file.entry(name)?.length ?? 0;
+      using staging = core.allocArray(Uint32Array, Math.max(1, words));
+      const bytes = await file.read(name, core.view(Uint8Array, staging.ptr, words * 4), verify);
+      out.set(name, bytes.slice());
+    }
   } catch (error) {
     if (error instanceof ContainerError) return null;
     throw error;

@@ -9,7 +9,7 @@
 
 import { indexOfSorted } from "../util/_io.ts";
 import type { PmfModel } from "../model/model.ts";
-import { cachePathFor, readCacheArrays } from "../ingest/ratings_cache.ts";
+import { cachePathFor, readCacheArrays, readCacheArraySync } from "../ingest/ratings_cache.ts";
 import { fingerprintFile } from "../ingest/ratings_ingest.ts";
 import { loadRatings } from "../ingest/ratings_load.ts";
 import type { WasmCore } from "../core/wasm.ts";
@@ -37,7 +37,7 @@ export async function loadHistory(
   }
 }
 
-/** Users' rated movies from the ratings cache alone (offsets and movies; no ratings), or null. */
+/** Users' rated movies and their ratings from the ratings cache alone, or null. */
 async function quickHistory(core: WasmCore, ratingsPath: string, model: PmfModel): Promise<History | null> {
   let fingerprint;
   try {
@@ -46,7 +46,8 @@ async function quickHistory(core: WasmCore, ratingsPath: string, model: PmfModel
   } catch {
     return null;
   }
-  const arrays = await readCacheArrays(core, cachePathFor(ratingsPath), fingerprint, [
+  const cachePath = cachePathFor(ratingsPath);
+  const arrays = await readCacheArrays(core, cachePath, fingerprint, [
     "userIds",
     "movieIds",
     "userOffsets",
@@ -54,19 +55,48 @@ async function quickHistory(core: WasmCore, ratingsPath: string, model: PmfModel
   ]);
   if (!arrays) return null;
   const u32 = (name: string) => new Uint32Array(arrays.get(name)!.buffer);
-  return mapHistory(
-    { userIds: u32("userIds"), movieIds: u32("movieIds"), offsets: u32("userOffsets") },
-    u32("movies"),
-    null,
-    model,
-  );
+  const source = { userIds: u32("userIds"), movieIds: u32("movieIds"), offsets: u32("userOffsets") };
+  if (!sameIds(source, model)) {
+    const values = await readCacheArrays(core, cachePath, fingerprint, ["ratings"]);
+    return mapHistory(
+      source,
+      u32("movies"),
+      values ? new Float32Array(values.get("ratings")!.buffer) : null,
+      model,
+    );
+  }
+  // The ratings themselves (80 MB for 20 M ratings) are read only when a question needs them.
+  const lazyRatings = () => {
+    const bytes = readCacheArraySync(core, cachePath, fingerprint, "ratings");
+    return bytes ? new Float32Array(bytes.buffer) : null;
+  };
+  return { offsets: source.offsets, movies: u32("movies"), ratings: null, lazyRatings };
 }
 
-/** A user's rated movies (model indices) and, when known, the ratings. */
+/** Users' rated movies (model indices) and, when known, the ratings. */
 export interface History {
+  /** User u's entries are `offsets[u]..offsets[u + 1]`. */
   offsets: Uint32Array;
+  /** The movies, by user. */
   movies: Uint32Array;
+  /** The ratings, by user, or null (unknown, or not read yet: see {@link historyRatings}). */
   ratings: Float32Array | null;
+  /** Reads the ratings the first time they are needed. */
+  lazyRatings?: () => Float32Array | null;
+}
+
+/** The history's ratings, read now if they are read lazily; null when they cannot be had. */
+export function historyRatings(h: History): Float32Array | null {
+  if (!h.ratings && h.lazyRatings) {
+    h.ratings = h.lazyRatings();
+    h.lazyRatings = undefined;
+  }
+  return h.ratings;
+}
+
+function sameIds(source: { userIds: Uint32Array; movieIds: Uint32Array }, model: PmfModel): boolean {
+  const same = (a: Uint32Array, b: Uint32Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+  return same(source.userIds, model.userIds) && same(source.movieIds, model.movieIds);
 }
 
 /**
@@ -81,8 +111,7 @@ export function mapHistory(
   model: PmfModel,
 ): History {
   const n = cm.length, off = source.offsets;
-  const same = (a: Uint32Array, b: Uint32Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-  if (same(source.userIds, model.userIds) && same(source.movieIds, model.movieIds)) {
+  if (sameIds(source, model)) {
     return { offsets: off, movies: cm, ratings: cr };
   }
   const movieMap = Int32Array.from(source.movieIds, (id) => indexOfSorted(model.movieIds, id));

@@ -13,7 +13,7 @@ import { UnknownMovieError, UnknownUserError } from "./errors.ts";
 import type { PmfModel } from "../model/model.ts";
 import type { MovieFeatures } from "../features/movie_features.ts";
 import type { Movie, MovieCatalogue } from "../ingest/movies.ts";
-import type { History } from "./_history.ts";
+import { type History, historyRatings } from "./_history.ts";
 import { MovieVectors, predictMovie, topMovies } from "./recommend.ts";
 import { MovieSearch } from "./search.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
@@ -44,6 +44,20 @@ export interface Prediction extends MovieInfo {
   userMean: number | null;
   /** The movie's mean rating, or null. */
   movieMean: number | null;
+  /** The user's own rating of this movie when they rated it (and the ratings are loaded), else null. */
+  actualRating: number | null;
+  /** For a title: what it matched; `exact` false when it was partial or ambiguous, with the next candidates. */
+  match?: TitleMatch;
+}
+
+/** How a title given by the user was resolved. */
+export interface TitleMatch {
+  /** The text asked for. */
+  query: string;
+  /** True when the text named this movie exactly and no other movie as well. */
+  exact: boolean;
+  /** The next best candidates, best first (at most 4). */
+  alternatives: MovieInfo[];
 }
 
 /** A recommended or similar movie. */
@@ -137,7 +151,7 @@ export class Recommender implements Disposable {
     this.#history = history;
     this.#movieStats = null;
     this.#stats = stats;
-    if (history?.ratings && !stats) {
+    if (history && !stats && historyRatings(history)) {
       const sum = new Float64Array(model.nMovies), count = new Uint32Array(model.nMovies);
       for (let i = 0; i < history.movies.length; i++) {
         sum[history.movies[i]] += history.ratings![i];
@@ -222,13 +236,22 @@ export class Recommender implements Disposable {
 
   /** The model index of a movie given by id or title; throws {@link UnknownMovieError}. */
   #resolveMovie(movie: MovieRef): number {
+    return this.#resolveWithMatch(movie).index;
+  }
+
+  /** The model index of a movie given by id or title, and for a title how it matched. */
+  #resolveWithMatch(movie: MovieRef): { index: number; match?: TitleMatch } {
     if (typeof movie === "number") {
       const i = this.#movieIndex(movie);
       if (i < 0) throw new UnknownMovieError(String(movie), []);
-      return i;
+      return { index: i };
     }
     const hits = this.#search.search(movie, 5);
-    if (hits.length && hits[0].score >= 50) return this.#movieIndex(hits[0].movie.movieId);
+    if (hits.length && hits[0].score >= 50) {
+      const exact = hits[0].score === 100 && !(hits[1]?.score >= 80);
+      const alternatives = hits.slice(1).map((h) => this.#info(this.#movieIndex(h.movie.movieId)));
+      return { index: this.#movieIndex(hits[0].movie.movieId), match: { query: movie, exact, alternatives } };
+    }
     const titles = hits.map((h) => (h.movie.year ? `${h.movie.title} (${h.movie.year})` : h.movie.title));
     throw new UnknownMovieError(movie, titles);
   }
@@ -245,7 +268,7 @@ export class Recommender implements Disposable {
     const u = this.#userIndex(options.userId);
     const ref = options.movieId ?? options.movieTitle;
     if (ref === undefined) throw new TypeError("Cannot predict: give movieId or movieTitle");
-    const m = this.#resolveMovie(ref);
+    const { index: m, match } = this.#resolveWithMatch(ref);
     const useMeta = (options.useMetadata ?? true) && this.hasMetadata;
     const vectors = useMeta || !this.#withoutMeta ? this.#withMeta : this.#withoutMeta;
     const rating = predictMovie(this.#core, this.#model, vectors, u, m, this.#scratch);
@@ -259,15 +282,33 @@ export class Recommender implements Disposable {
       ) => x !== 0),
       userMean: this.#userMean(u),
       movieMean: this.#movieMean(m),
+      actualRating: this.#actualRating(u, m),
+      ...(match ? { match } : {}),
     };
+  }
+
+  /** User u's rating of movie m from the loaded ratings, or null. */
+  #actualRating(u: number, m: number): number | null {
+    const h = this.#history;
+    const ratings = h ? historyRatings(h) : null;
+    if (!h || !ratings) return null;
+    // A user's movies are in increasing index order.
+    let lo = h.offsets[u], hi = h.offsets[u + 1];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (h.movies[mid] < m) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < h.offsets[u + 1] && h.movies[lo] === m ? ratings[lo] : null;
   }
 
   #userMean(u: number): number | null {
     if (this.#stats) return this.#stats.userMean[u];
     const h = this.#history;
-    if (!h?.ratings || h.offsets[u + 1] === h.offsets[u]) return null;
+    const ratings = h ? historyRatings(h) : null;
+    if (!h || !ratings || h.offsets[u + 1] === h.offsets[u]) return null;
     let sum = 0;
-    for (let i = h.offsets[u]; i < h.offsets[u + 1]; i++) sum += h.ratings[i];
+    for (let i = h.offsets[u]; i < h.offsets[u + 1]; i++) sum += ratings[i];
     return sum / (h.offsets[u + 1] - h.offsets[u]);
   }
 

@@ -19,7 +19,7 @@
  * @module
  */
 
-import { pad16, readRange } from "./_io.ts";
+import { pad16 } from "./_io.ts";
 
 /** Bytes before the header. */
 export const PREFIX_BYTES = 32;
@@ -229,17 +229,26 @@ export class ContainerFile implements Disposable {
    * checksum and that every array lies within the file; throws
    * {@link ContainerError} otherwise.
    */
-  static async open(path: string, format: ContainerFormat): Promise<ContainerFile> {
+  static open(path: string, format: ContainerFormat): Promise<ContainerFile> {
+    try {
+      return Promise.resolve(ContainerFile.openSync(path, format));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** {@link open} without waiting: the prefix and header are small. */
+  static openSync(path: string, format: ContainerFormat): ContainerFile {
     let file: Deno.FsFile;
     try {
-      file = await Deno.open(path);
+      file = Deno.openSync(path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) throw new ContainerError("missing", "file not found");
       throw error;
     }
     try {
-      const size = (await file.stat()).size;
-      const prefix = await readRange(file, 0, Math.min(PREFIX_BYTES, size));
+      const size = file.statSync().size;
+      const prefix = readSyncAt(file, 0, Math.min(PREFIX_BYTES, size));
       if (prefix.length < PREFIX_BYTES || DECODER.decode(prefix.subarray(0, 8)) !== format.magic) {
         throw new ContainerError("foreign", `it is not a ${format.what} file (wrong magic bytes)`);
       }
@@ -253,7 +262,7 @@ export class ContainerFile implements Disposable {
       }
       const headerLen = dv.getUint32(12, true);
       if (PREFIX_BYTES + headerLen > size) throw truncated(size, PREFIX_BYTES + headerLen);
-      const headerBytes = await readRange(file, PREFIX_BYTES, headerLen);
+      const headerBytes = readSyncAt(file, PREFIX_BYTES, headerLen);
       const stored = dv.getUint32(20, true).toString(16).padStart(8, "0") +
         dv.getUint32(16, true).toString(16).padStart(8, "0");
       if (headerChecksum(headerBytes) !== stored) {
@@ -303,6 +312,23 @@ export class ContainerFile implements Disposable {
     return bytes;
   }
 
+  /** {@link read} without waiting, for a caller that cannot wait (a lazily needed array). */
+  readSync(
+    name: string,
+    into?: Uint8Array,
+    verify: (bytes: Uint8Array) => string = checksumBytes,
+  ): Uint8Array {
+    const e = this.entry(name);
+    if (!e) throw new ContainerError("corrupt", `it lacks the array "${name}" (corrupt)`);
+    const bytes = into ?? new Uint8Array(e.length * 4);
+    const got = readSyncAt(this.#file, e.offset, e.length * 4, bytes);
+    if (got.length < e.length * 4) throw truncated(this.size, e.offset + e.length * 4);
+    if (verify(bytes.subarray(0, e.length * 4)) !== e.checksum) {
+      throw new ContainerError("corrupt", `its array "${name}" fails its checksum (corrupt)`);
+    }
+    return bytes;
+  }
+
   /** Closes the file. */
   close(): void {
     this.#file.close();
@@ -316,4 +342,17 @@ export class ContainerFile implements Disposable {
 
 function truncated(size: number, expected: number): ContainerError {
   return new ContainerError("truncated", `it is truncated: ${size} bytes, expected at least ${expected}`);
+}
+
+/** Reads `length` bytes at `offset` (fewer at the end of the file) into `into` or a new buffer. */
+function readSyncAt(file: Deno.FsFile, offset: number, length: number, into?: Uint8Array): Uint8Array {
+  const bytes = into ?? new Uint8Array(length);
+  file.seekSync(offset, Deno.SeekMode.Start);
+  let done = 0;
+  while (done < length) {
+    const n = file.readSync(bytes.subarray(done, length));
+    if (n === null) break;
+    done += n;
+  }
+  return bytes.subarray(0, done);
 }
