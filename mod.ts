@@ -38,8 +38,9 @@ export {
   type MovieRef,
   type Prediction,
   type PredictOptions,
+  type RecommendedMovie,
   Recommender,
-  type ScoredMovie,
+  type SimilarMovie,
   type TitleMatch,
 } from "./lib/serve/recommender.ts";
 export { type LoadModelOptions } from "./lib/serve/load.ts";

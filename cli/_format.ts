@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { Prediction } from "../lib/serve/recommender.ts";
+import type { Prediction, RecommendedMovie, SimilarMovie } from "../lib/serve/recommender.ts";
+import { table } from "./_table.ts";
 
 /** A movie's display title. */
 export function titleOf(m: { title: string; year: number | null }): string {
@@ -47,4 +48,18 @@ export function describePrediction(p: Prediction): string {
       p.coldStart ? " (cold start: no training ratings)" : ""
     }; ${ctx}`,
   ].join("\n");
+}
+
+/** Recommended movies (with their predicted rating) or similar movies (with their similarity) as a table. */
+export function movieTable(rows: readonly (RecommendedMovie | SimilarMovie)[]): string {
+  const similar = rows.length > 0 && "similarity" in rows[0];
+  return table(
+    ["movie", "genres", similar ? "similarity" : "rating"],
+    rows.map((m) => [
+      titleOf(m),
+      m.genres.join(", "),
+      "similarity" in m ? m.similarity.toFixed(3) : m.rating.toFixed(2),
+    ]),
+    [2],
+  );
 }

@@ -11,10 +11,9 @@
 import { input, search, select } from "@inquirer/prompts";
 import process from "node:process";
 import type { Movie } from "../lib/ingest/movies.ts";
-import type { Recommender, ScoredMovie } from "../lib/serve/recommender.ts";
+import type { Recommender } from "../lib/serve/recommender.ts";
 import { loadRecommender } from "../lib/serve/load.ts";
-import { describePrediction, titleOf } from "./_format.ts";
-import { table } from "./_table.ts";
+import { describePrediction, movieTable, titleOf } from "./_format.ts";
 
 /** Thrown to leave the prompt (q typed in a search). */
 class Quit extends Error {}
@@ -61,10 +60,10 @@ export async function interactive(modelPath: string, useMetadata: boolean): Prom
         const m = await pickMovie(rec, "Movie (type part of the title)");
         console.log(describePrediction(rec.predictRating({ userId: user, movieId: m.movieId, useMetadata })));
       } else if (action === "top") {
-        console.log(movies(rec.recommend(user, 10, { useMetadata }), "rating"));
+        console.log(movieTable(rec.recommend(user, 10, { useMetadata })));
       } else if (action === "similar") {
         const m = await pickMovie(rec, "Movies similar to");
-        console.log(movies(rec.similarMovies(m.movieId, 10), "similarity"));
+        console.log(movieTable(rec.similarMovies(m.movieId, 10)));
       } else if (action === "new") {
         await newUser(rec);
       } else {
@@ -77,14 +76,6 @@ export async function interactive(modelPath: string, useMetadata: boolean): Prom
     process.stdin.off("keypress", onKey);
   }
   console.log("Bye.");
-}
-
-function movies(rows: ScoredMovie[], name: string): string {
-  return table(
-    ["movie", "genres", name],
-    rows.map((m) => [titleOf(m), m.genres.join(", "), m.score.toFixed(2)]),
-    [2],
-  );
 }
 
 async function askUser(rec: Recommender, message: string): Promise<number> {
@@ -151,5 +142,5 @@ async function newUser(rec: Recommender): Promise<void> {
   }
   const folded = rec.foldInUser(ratings);
   console.log(`Recommendations for you (${ratings.length} ratings):`);
-  console.log(movies(rec.recommendFor(folded, 10), "rating"));
+  console.log(movieTable(rec.recommendFor(folded, 10)));
 }

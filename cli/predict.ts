@@ -6,12 +6,11 @@
  */
 
 import process from "node:process";
-import type { ScoredMovie } from "../lib/serve/recommender.ts";
 import { loadRecommender } from "../lib/serve/load.ts";
 import { DEFAULT_MODEL_PATH } from "../lib/train/checkpoint.ts";
 import { intFlag, parseFlags, runCli, UsageError } from "./_cli.ts";
+import { describePrediction, movieTable, titleOf } from "./_format.ts";
 import { table } from "./_table.ts";
-import { describePrediction, titleOf } from "./_format.ts";
 
 const HELP = `Usage: deno task predict [options]
 
@@ -31,14 +30,6 @@ Options:
 Titles may be partial, in any case, with or without accents or the year:
 "toy story", "Amelie", "Heat (1995)".
 `;
-
-function movieTable(rows: ScoredMovie[], scoreName: string): string {
-  return table(
-    ["movie", "genres", scoreName],
-    rows.map((m) => [titleOf(m), m.genres.join(", "), m.score.toFixed(scoreName === "rating" ? 2 : 3)]),
-    [2],
-  );
-}
 
 /** Runs the command. */
 export async function main(argv: string[]): Promise<void> {
@@ -90,10 +81,10 @@ export async function main(argv: string[]): Promise<void> {
   } else if (v.recommend !== undefined) {
     const userId = intFlag(v.user, "user", 0);
     const rows = rec.recommend(userId, intFlag(v.recommend, "recommend", 10, 1, 1000), { useMetadata });
-    out(rows, `Top ${rows.length} for user ${userId}:\n${movieTable(rows, "rating")}`);
+    out(rows, `Top ${rows.length} for user ${userId}:\n${movieTable(rows)}`);
   } else if (v.similar !== undefined) {
     const rows = rec.similarMovies(movieRef(v.similar), n);
-    out(rows, `Most similar to ${v.similar}:\n${movieTable(rows, "similarity")}`);
+    out(rows, `Most similar to ${v.similar}:\n${movieTable(rows)}`);
   } else {
     const hits = rec.search(v.search!, n);
     out(

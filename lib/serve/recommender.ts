@@ -60,10 +60,16 @@ export interface TitleMatch {
   alternatives: MovieInfo[];
 }
 
-/** A recommended or similar movie. */
-export interface ScoredMovie extends MovieInfo {
-  /** Predicted rating (recommendations) or cosine similarity (similar movies). */
-  score: number;
+/** A recommended movie with the user's predicted rating of it (the same key as in a {@link Prediction}). */
+export interface RecommendedMovie extends MovieInfo {
+  /** Predicted rating, 0.5–5. */
+  rating: number;
+}
+
+/** A movie like another, with the cosine similarity of their learned vectors. */
+export interface SimilarMovie extends MovieInfo {
+  /** Cosine similarity, −1–1. */
+  similarity: number;
 }
 
 /** A movie given by MovieLens id or by (part of) its title. */
@@ -319,10 +325,10 @@ export class Recommender implements Disposable {
    * @param userId The user's MovieLens id.
    * @param n How many. Default: 10.
    * @param options `useMetadata: false` leaves the TMDB features out. Default: used when loaded.
-   * @returns The movies with their predicted ratings as `score`, best first.
+   * @returns The movies with their predicted `rating`, best first.
    * @throws {UnknownUserError} The user is not in the model.
    */
-  recommend(userId: number, n = 10, options: { useMetadata?: boolean } = {}): ScoredMovie[] {
+  recommend(userId: number, n = 10, options: { useMetadata?: boolean } = {}): RecommendedMovie[] {
     const u = this.#userIndex(userId);
     const rated = new Set<number>();
     const h = this.#history;
@@ -330,7 +336,7 @@ export class Recommender implements Disposable {
     const vectors = (options.useMetadata ?? true) || !this.#withoutMeta ? this.#withMeta : this.#withoutMeta;
     return topMovies(this.#core, this.#model, vectors, u, n, rated).map((s) => ({
       ...this.#info(s.movie),
-      score: s.rating,
+      rating: s.rating,
     }));
   }
 
@@ -340,10 +346,10 @@ export class Recommender implements Disposable {
    *
    * @param movie A MovieLens movieId, or a title or part of one.
    * @param n How many. Default: 10.
-   * @returns The movies with their cosine similarity as `score`, closest first.
+   * @returns The movies with their cosine `similarity`, closest first.
    * @throws {UnknownMovieError} No movie fits.
    */
-  similarMovies(movie: MovieRef, n = 10): ScoredMovie[] {
+  similarMovies(movie: MovieRef, n = 10): SimilarMovie[] {
     const m = this.#resolveMovie(movie);
     const v = this.#withMeta.vectors.view, s = this.#model.stride, k = this.#model.k;
     const norm = (i: number) => Math.sqrt(v.subarray(i * s, i * s + k).reduce((a, x) => a + x * x, 0)) || 1;
@@ -356,7 +362,7 @@ export class Recommender implements Disposable {
       scored.push({ i, c: dot / (nm * norm(i)) });
     }
     scored.sort((a, b) => b.c - a.c || a.i - b.i);
-    return scored.slice(0, n).map((x) => ({ ...this.#info(x.i), score: x.c }));
+    return scored.slice(0, n).map((x) => ({ ...this.#info(x.i), similarity: x.c }));
   }
 
   /**
@@ -413,15 +419,15 @@ export class Recommender implements Disposable {
    *
    * @param user A user from {@link Recommender.foldInUser}.
    * @param n How many. Default: 10.
-   * @returns The movies with their predicted ratings as `score`, best first.
+   * @returns The movies with their predicted `rating`, best first.
    */
-  recommendFor(user: FoldedUser, n = 10): ScoredMovie[] {
+  recommendFor(user: FoldedUser, n = 10): RecommendedMovie[] {
     using factors = this.#core.allocArray(Float32Array, this.#model.k);
     factors.view.set(user.factors);
     const who = { factors: factors.ptr, bias: user.bias };
     return topMovies(this.#core, this.#model, this.#withMeta, who, n, user.rated).map((s) => ({
       ...this.#info(s.movie),
-      score: s.rating,
+      rating: s.rating,
     }));
   }
 
