@@ -167,6 +167,16 @@ export async function main(argv: string[]): Promise<void> {
   say(
     table(["movie", "genres", "predicted"], top.map((m) => [m.title, m.genres, m.predicted.toFixed(2)]), [2]),
   );
+  const modelFlag = result.modelPath && result.modelPath !== DEFAULT_MODEL_PATH
+    ? ` --model ${result.modelPath}`
+    : "";
+  const next = [
+    [`deno task predict${modelFlag}`, "ask the model in an interactive prompt"],
+    [`deno task predict${modelFlag} --user ${userId} --recommend 10`, "the same from a script (add --json)"],
+    ["deno task train --data DIR", "train on your MovieLens files (see data/README.md)"],
+  ];
+  const width = Math.max(...next.map(([cmd]) => cmd.length)) + 4;
+  say(`\nNext:\n${next.map(([cmd, what]) => `  ${cmd.padEnd(width)}${what}`).join("\n")}`);
 }
 
 if (import.meta.main) await runCli("demo", () => main(Deno.args));

@@ -25,6 +25,10 @@ Deno.test("demo with no data generates the default set, extracts metadata, train
   const text = await runCommand("demo.ts", ["--user", "2"], dir.path);
   assert.match(text.stdout, /PMF \+ metadata \(k=64\)\s+│ 0\.\d{4}/);
   assert.match(text.stdout, /Top 5 for user 2 \(who rated \d+ movies\)/);
+  assert.match(
+    text.stdout,
+    /Next:\n  deno task predict\s+ask the model in an interactive prompt\n  deno task predict --user 2 --recommend 10\s/,
+  );
   const unknown = await runCommand("demo.ts", ["--user", "99999"], dir.path);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /Unknown user "99999": user ids run from 1 to 700/);
