@@ -24,6 +24,18 @@ export const DENO: string = Deno.execPath();
 /** The shared real-data folder beside the repository (MovieLens and TMDB samples), as a path. */
 export const SHARED_DATA: string = new URL("../../shared/data/", import.meta.url).pathname;
 
+/**
+ * True when the real-data file `relPath` (under ../shared/data) is missing, so
+ * the test `name` must be skipped; then says so on stderr, with how to run it.
+ */
+export function missingSharedData(relPath: string, name: string): boolean {
+  if (existsSync(`${SHARED_DATA}${relPath}`)) return false;
+  console.warn(
+    `skipping "${name}": it needs the real data file ../shared/data/${relPath} (MovieLens / TMDB), which is not beside this checkout; put the shared data folder there to run it (see data/README.md)`,
+  );
+  return true;
+}
+
 /** True when `path` exists. */
 export function existsSync(path: string): boolean {
   try {

@@ -27,7 +27,7 @@ Deno.test("demo with no data generates the default set, extracts metadata, train
   assert.match(text.stdout, /Top 5 for user 2 \(who rated \d+ movies\)/);
   assert.match(
     text.stdout,
-    /Next:\n  deno task predict\s+ask the model in an interactive prompt\n  deno task predict --user 2 --recommend 10\s/,
+    /Next:\n {2}deno task predict\s+ask the model in an interactive prompt\n {2}deno task predict --user 2 --recommend 10\s/,
   );
   const unknown = await runCommand("demo.ts", ["--user", "99999"], dir.path);
   assert.equal(unknown.code, 1);

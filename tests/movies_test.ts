@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { loadMovieCatalogue } from "../lib/ingest/movies.ts";
 import { articleFirst, parseTitle, titleKey } from "../lib/ingest/titles.ts";
-import { existsSync, SHARED_DATA, tempDir } from "./_helpers.ts";
+import { missingSharedData, SHARED_DATA, tempDir } from "./_helpers.ts";
 
 Deno.test("parseTitle() splits MovieLens titles into title, aliases and year", () => {
   assert.deepEqual(parseTitle("American President, The (1995)"), {
@@ -35,7 +35,10 @@ Deno.test("titleKey() ignores case, accents, punctuation and where the article i
 
 Deno.test({
   name: "loadMovieCatalogue() joins ml-latest-small movies with links and finds titles in any spelling",
-  ignore: !existsSync(`${SHARED_DATA}ml-latest-small/movies.csv`),
+  ignore: missingSharedData(
+    "ml-latest-small/movies.csv",
+    "loadMovieCatalogue() joins ml-latest-small movies with links and finds titles in any spelling",
+  ),
   fn: async () => {
     const c = await loadMovieCatalogue(`${SHARED_DATA}ml-latest-small/movies.csv`);
     assert.equal(c.size, 9742);

@@ -3,7 +3,7 @@ import { generateMovieLens } from "../lib/data/generate.ts";
 import { ingestRatingsCsv } from "../lib/ingest/ratings_ingest.ts";
 import type { Ratings } from "../lib/ingest/ratings.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
-import { existsSync, SHARED_DATA, tempDir } from "./_helpers.ts";
+import { missingSharedData, SHARED_DATA, tempDir } from "./_helpers.ts";
 
 /** Rows as raw-id text, for comparing two loads. */
 function rowsOf(r: Ratings): string[] {
@@ -25,11 +25,12 @@ function naiveParse(text: string): string[] {
   });
 }
 
-const small = existsSync(`${SHARED_DATA}ml-latest-small/ratings.csv`);
-
 Deno.test({
   name: "ingestRatingsCsv() loads ml-latest-small (CRLF) with its documented counts",
-  ignore: !small,
+  ignore: missingSharedData(
+    "ml-latest-small/ratings.csv",
+    "ingestRatingsCsv() loads ml-latest-small (CRLF) with its documented counts",
+  ),
   fn: async () => {
     const core = await WasmCore.create();
     using r = await ingestRatingsCsv(core, `${SHARED_DATA}ml-latest-small/ratings.csv`);

@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
 import { CREDITS_HEADER, loadTmdb, MOVIES_HEADER } from "../lib/features/tmdb.ts";
 import { encodeFeatures } from "../lib/features/tmdb_features.ts";
-import { existsSync, SHARED_DATA, tempDir } from "./_helpers.ts";
+import { type existsSync, missingSharedData, SHARED_DATA, tempDir } from "./_helpers.ts";
 
 const SAMPLE = `${SHARED_DATA}tmdb-sample/`;
-const hasSample = existsSync(`${SAMPLE}tmdb_5000_movies.csv`);
 
 Deno.test({
   name: "loadTmdb() reads the real-format sample and joins credits by id",
-  ignore: !hasSample,
+  ignore: missingSharedData(
+    "tmdb-sample/tmdb_5000_movies.csv",
+    "loadTmdb() reads the real-format sample and joins credits by id",
+  ),
   fn: async () => {
     const d = await loadTmdb(`${SAMPLE}tmdb_5000_movies.csv`, `${SAMPLE}tmdb_5000_credits.csv`);
     assert.equal(d.movies.length, 41);
@@ -27,7 +29,10 @@ Deno.test({
 
 Deno.test({
   name: "loadTmdb() without a credits file reads the movies alone",
-  ignore: !existsSync(`${SHARED_DATA}tmdb/tmdb_5000_movies.csv`),
+  ignore: missingSharedData(
+    "tmdb/tmdb_5000_movies.csv",
+    "loadTmdb() without a credits file reads the movies alone",
+  ),
   fn: async () => {
     const d = await loadTmdb(
       `${SHARED_DATA}tmdb/tmdb_5000_movies.csv`,
@@ -101,7 +106,10 @@ Deno.test("loadTmdb() names the expected header and the expected layout", async 
 
 Deno.test({
   name: "encodeFeatures() gives sorted vocabularies above their minimum counts and unit-length groups",
-  ignore: !hasSample,
+  ignore: missingSharedData(
+    "tmdb-sample/tmdb_5000_movies.csv",
+    "encodeFeatures() gives sorted vocabularies above their minimum counts and unit-length groups",
+  ),
   fn: async () => {
     const d = await loadTmdb(`${SAMPLE}tmdb_5000_movies.csv`, `${SAMPLE}tmdb_5000_credits.csv`);
     const f = encodeFeatures(d.movies, { minCount: { keyword: 3 } });

@@ -4,7 +4,7 @@ import { ModelFileError, readCheckpoint } from "../lib/train/checkpoint.ts";
 import { TrainingDivergedError } from "../lib/train/train.ts";
 import { trainFromFile, type TrainOptions } from "../lib/train/train_pipeline.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
-import { existsSync, SHARED_DATA, tempDir } from "./_helpers.ts";
+import { existsSync, missingSharedData, SHARED_DATA, tempDir } from "./_helpers.ts";
 
 /** One generated default set shared by the tests of this file. */
 let shared: { dir: string; info: GeneratorInfo } | undefined;
@@ -145,7 +145,10 @@ Deno.test("readCheckpoint() refuses truncated, corrupt, foreign and other-versio
 
 Deno.test({
   name: "ml-latest-small (random split, 10% test, seed 42) reaches test RMSE ≤ 0.86 with the defaults",
-  ignore: !existsSync(`${SHARED_DATA}ml-latest-small/ratings.csv`),
+  ignore: missingSharedData(
+    "ml-latest-small/ratings.csv",
+    "ml-latest-small (random split, 10% test, seed 42) reaches test RMSE ≤ 0.86 with the defaults",
+  ),
   fn: async () => {
     const core = await WasmCore.create();
     await using dir = await tempDir();
