@@ -135,6 +135,20 @@ export async function main(argv: string[]): Promise<void> {
   const say = quiet ? () => {} : (line: string) => console.log(line);
   let header = false;
   let trainN = 0;
+  // Ctrl-C: end the bar's line, say what the model file keeps and how to continue.
+  let lastEpoch = 0, bestEpoch = 0, bestRmse = NaN;
+  const onInterrupt = () => {
+    epochBar?.stop();
+    bar.stop();
+    console.error(interruptedMessage(v.model, lastEpoch, bestEpoch, bestRmse, argv));
+    try {
+      Deno.removeSync(`${v.model}.lock`);
+    } catch {
+      // Not taken yet, or already gone.
+    }
+    Deno.exit(130);
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
   const result = await trainFromFile(core, {
     ...settings,
     ratingsPath,
@@ -167,6 +181,8 @@ export async function main(argv: string[]): Promise<void> {
       epochBar.update(done);
     },
     onEpoch: (r, seconds) => {
+      lastEpoch = r.epoch;
+      if (r.best) [bestEpoch, bestRmse] = [r.epoch, r.validationRmse];
       epochBar?.stop();
       epochBar = null;
       bar = { update() {}, stop() {} };
@@ -177,7 +193,10 @@ export async function main(argv: string[]): Promise<void> {
         }  ${fmtMs(seconds * 1000).padStart(8)}  ${rate.padStart(9)}${r.best ? "  *" : ""}`,
       );
     },
-  }).finally(() => bar.stop());
+  }).finally(() => {
+    bar.stop();
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+  });
 
   if (v.json) {
     console.log(JSON.stringify({
@@ -226,6 +245,27 @@ export async function main(argv: string[]): Promise<void> {
     ],
   ], [1, 2]));
   result.model.free();
+}
+
+/** What a Ctrl-C during training leaves, and the command that continues it. */
+function interruptedMessage(
+  modelPath: string,
+  lastEpoch: number,
+  bestEpoch: number,
+  bestRmse: number,
+  argv: string[],
+): string {
+  if (lastEpoch === 0) {
+    return `\nInterrupted during epoch 1: nothing was saved (an older "${modelPath}", if any, is untouched).`;
+  }
+  const rmse = Number.isNaN(bestRmse) ? "" : ` (validation RMSE ${bestRmse.toFixed(4)})`;
+  const quote = (a: string) => (/^[\w./=:-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
+  const again = ["deno task train", ...[...argv.filter((a) => a !== "--resume"), "--resume"].map(quote)].join(
+    " ",
+  );
+  return `\nInterrupted during epoch ${
+    lastEpoch + 1
+  }: "${modelPath}" keeps epoch ${bestEpoch}${rmse}, the best of the ${lastEpoch} finished.\nContinue with: ${again}`;
 }
 
 /** The data folder used when none is given; generates the default set if needed. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { runCommand } from "./_cli_helpers.ts";
-import { tempDir } from "./_helpers.ts";
+import { existsSync, tempDir } from "./_helpers.ts";
 
 Deno.test("demo with no data generates the default set, extracts metadata, trains, and recommends", async () => {
   await using dir = await tempDir();
@@ -221,4 +221,53 @@ Deno.test("a negative number after a flag gets the flag's range message, not the
     assert.equal(run.code, 2, `${file} ${args.join(" ")}: ${run.stderr}`);
     assert.match(run.stderr, message);
   }
+});
+
+Deno.test({
+  name: "Ctrl-C during train says which epoch the model file keeps and how to continue, and leaves no lock",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    await using dir = await tempDir();
+    const gen = await runCommand("gen_data.ts", ["--out", "data/default"], dir.path);
+    assert.equal(gen.code, 0, gen.stderr);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--config",
+        new URL("../deno.json", import.meta.url).pathname,
+        "-A",
+        new URL("../cli/train.ts", import.meta.url).pathname,
+        "--epochs",
+        "1000",
+        "--patience",
+        "1000",
+        "--no-metadata",
+      ],
+      cwd: dir.path,
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).spawn();
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    // Wait for the second epoch's line, then press Ctrl-C.
+    const reader = child.stdout.getReader();
+    let out = "";
+    while (!/\n\s+2\s+\d\.\d{4}/.test(out)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      out += new TextDecoder().decode(value);
+    }
+    child.kill("SIGINT");
+    reader.releaseLock();
+    const { code, stderr } = await child.output();
+    clearTimeout(timer);
+    const err = new TextDecoder().decode(stderr);
+    assert.equal(code, 130, err);
+    assert.match(
+      err,
+      /Interrupted during epoch \d+: "data\/model\/pmf_model\.bin" keeps epoch \d+ \(validation RMSE \d\.\d{4}\), the best of the \d+ finished\.\nContinue with: deno task train --epochs 1000 --patience 1000 --no-metadata --resume/,
+    );
+    assert.equal(existsSync(`${dir.path}/data/model/pmf_model.bin.lock`), false, "the lock is released");
+    assert.ok(existsSync(`${dir.path}/data/model/pmf_model.bin`));
+  },
 });
