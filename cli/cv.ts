@@ -11,6 +11,7 @@ import { resolveTrainConfig } from "../lib/train/config.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { fmtInt, intFlag, parseFlags, runCli } from "./_cli.ts";
 import { table } from "./_table.ts";
+import { DATA_DEFAULT_HELP, defaultDataDir } from "./_data.ts";
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, modelSettings } from "./_train_flags.ts";
 
 const HELP = `Usage: deno task cv [options]
@@ -19,7 +20,7 @@ k-fold cross-validation: each fold in turn is the test set; the others train
 (5% of them held out for early stopping). Reports mean ± sd of RMSE and MAE.
 
 Options:
-  --data DIR         folder with ratings.csv (default: data/default)
+  --data DIR         folder with ratings.csv (${DATA_DEFAULT_HELP})
   --ratings FILE     a ratings CSV (instead of --data)
   --folds N          number of folds (default: 5)
   --json             one JSON object on stdout
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<void> {
   const folds = intFlag(v.folds, "folds", 5, 2, 100);
   const { settings, threads } = modelSettings(v);
   const config = resolveTrainConfig(settings);
-  const path = v.ratings ?? `${v.data ?? "data/default"}/ratings.csv`;
+  const path = v.ratings ?? `${v.data ?? (await defaultDataDir("ratings.csv", v.json)).dir}/ratings.csv`;
   const core = await WasmCore.create();
   const { ratings } = await loadRatings(core, path);
   using _ratings = ratings;

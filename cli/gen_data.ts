@@ -7,6 +7,7 @@
 import { GENERATE_DEFAULTS, generateMovieLens } from "../lib/data/generate.ts";
 import { fmtInt, fmtMs, intFlag, parseFlags, runCli } from "./_cli.ts";
 import { startProgress } from "./_progress.ts";
+import { DEFAULT_DIR } from "./_data.ts";
 
 const HELP = `Usage: deno task gen-data [options]
 
@@ -19,7 +20,7 @@ Options:
   --users N     number of users, each with at least 20 ratings (default: ${fmtInt(GENERATE_DEFAULTS.users)})
   --movies N    number of movies (default: ${fmtInt(GENERATE_DEFAULTS.movies)})
   --seed N      random seed (default: ${GENERATE_DEFAULTS.seed})
-  --out DIR     output directory (default: data/generated)
+  --out DIR     output directory (default: data/default, what the other commands use when given no data)
   --quiet       no progress bar
   --json        print what was written as JSON
   -h, --help    show this help
@@ -34,7 +35,7 @@ export async function main(argv: string[]): Promise<void> {
     users: { type: "string" },
     movies: { type: "string" },
     seed: { type: "string" },
-    out: { type: "string", default: "data/generated" },
+    out: { type: "string", default: DEFAULT_DIR },
     quiet: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },

@@ -8,6 +8,7 @@ import { preprocess } from "../lib/features/preprocess.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { fmtInt, fmtMs, parseFlags, runCli } from "./_cli.ts";
 import { exists } from "./_fs.ts";
+import { DATA_DEFAULT_HELP, defaultDataDir } from "./_data.ts";
 import { table } from "./_table.ts";
 
 const HELP = `Usage: deno task preprocess [options]
@@ -20,7 +21,7 @@ tmdb_features.csr (sparse, for training).
 
 Options:
   --data DIR    MovieLens folder: movies.csv, links.csv, ratings.csv
-                (default: data/ml-20m if present, else data/default)
+                (${DATA_DEFAULT_HELP.replace("\n                      ", " ")})
   --tmdb DIR    folder with the TMDB files (default: DIR of --data when it holds
                 them, else data/tmdb)
   --out DIR     where to write the outputs (default: the TMDB folder)
@@ -41,7 +42,7 @@ export async function main(argv: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
-  const data = v.data ?? ((await exists("data/ml-20m/movies.csv")) ? "data/ml-20m" : "data/default");
+  const data = v.data ?? (await defaultDataDir("movies.csv", v.json)).dir;
   const tmdbDir = v.tmdb ?? ((await exists(`${data}/tmdb_5000_movies.csv`)) ? data : "data/tmdb");
   const t0 = performance.now();
   const report = await preprocess(await WasmCore.create(), {

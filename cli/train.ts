@@ -6,16 +6,15 @@
  * @module
  */
 
-import { generateMovieLens } from "../lib/data/generate.ts";
 import { defaultTrainConfig } from "../lib/train/config.ts";
 import { DEFAULT_MODEL_PATH } from "../lib/train/checkpoint.ts";
 import { trainFromFile } from "../lib/train/train_pipeline.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { fmtInt, fmtMs, intFlag, numberFlag, parseFlags, runCli, UsageError } from "./_cli.ts";
-import { exists } from "./_fs.ts";
 import { startProgress } from "./_progress.ts";
 import { table } from "./_table.ts";
 import { coldStartCommand } from "./_cold_start.ts";
+import { DATA_DEFAULT_HELP, defaultDataDir } from "./_data.ts";
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, modelSettings } from "./_train_flags.ts";
 
 const SGD = defaultTrainConfig("sgd");
@@ -27,8 +26,7 @@ MovieLens ratings file, checkpointing after every epoch, and reports test RMSE
 and MAE beside the global-mean and biases-only baselines.
 
 Data:
-  --data DIR          folder with ratings.csv (default: data/ml-20m if present,
-                      else data/default, generated on the spot if missing)
+  --data DIR          folder with ratings.csv (${DATA_DEFAULT_HELP})
   --ratings FILE      a ratings CSV (instead of --data)
   --split KIND        random (default) or time (each user's latest ratings to test)
   --validation X      share for validation / early stopping (default: 0.05)
@@ -55,6 +53,7 @@ Metadata (TMDB features from 'deno task preprocess'):
 Output:
   --model FILE        model file (default: ${DEFAULT_MODEL_PATH})
   --resume            continue from --model where it stopped
+  --overwrite         replace a model file trained on other data (refused otherwise)
   --quiet             only the final report
   --json              one JSON object on stdout
   -h, --help          show this help
@@ -82,6 +81,7 @@ export async function main(argv: string[]): Promise<void> {
     "cold-start-eval": { type: "boolean", default: false },
     model: { type: "string", default: DEFAULT_MODEL_PATH },
     resume: { type: "boolean", default: false },
+    overwrite: { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -115,7 +115,8 @@ export async function main(argv: string[]): Promise<void> {
     seed: intFlag(v["split-seed"], "split-seed", 42, -(2 ** 31), 2 ** 31 - 1),
   };
   const quiet = v.quiet || v.json;
-  const ratingsPath = v.ratings ?? `${v.data ?? await defaultDataDir(quiet)}/ratings.csv`;
+  const ratingsPath = v.ratings ??
+    `${v.data ?? (await defaultDataDir("ratings.csv", quiet)).dir}/ratings.csv`;
 
   const core = await WasmCore.create();
   if (v["cold-start-eval"]) {
@@ -156,6 +157,7 @@ export async function main(argv: string[]): Promise<void> {
     threads,
     split,
     resume: v.resume,
+    overwrite: v.overwrite,
     metadata,
     featuresDir: v.features,
     cache: !v["no-cache"],
@@ -231,9 +233,9 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   console.log(
-    `\nTest set: ${fmtInt(t.model.n)} ratings (loaded ${fmtInt(result.data.nRatings)} in ${
-      fmtMs(result.data.loadMs)
-    })`,
+    `\nTest set: ${fmtInt(t.model.n)} ratings of "${ratingsPath}" (loaded ${
+      fmtInt(result.data.nRatings)
+    } in ${fmtMs(result.data.loadMs)})`,
   );
   console.log(table(["model", "RMSE", "MAE"], [
     ["global mean", t.globalMean.rmse.toFixed(4), t.globalMean.mae.toFixed(4)],
@@ -266,18 +268,6 @@ function interruptedMessage(
   return `\nInterrupted during epoch ${
     lastEpoch + 1
   }: "${modelPath}" keeps epoch ${bestEpoch}${rmse}, the best of the ${lastEpoch} finished.\nContinue with: ${again}`;
-}
-
-/** The data folder used when none is given; generates the default set if needed. */
-async function defaultDataDir(quiet: boolean): Promise<string> {
-  if (await exists("data/ml-20m/ratings.csv")) return "data/ml-20m";
-  if (!(await exists("data/default/ratings.csv"))) {
-    if (!quiet) {
-      console.error("note: no data given and none found; generating the default set in data/default");
-    }
-    await generateMovieLens({ outDir: "data/default" });
-  }
-  return "data/default";
 }
 
 if (import.meta.main) await runCli("train", () => main(Deno.args));

@@ -271,3 +271,34 @@ Deno.test({
     assert.ok(existsSync(`${dir.path}/data/model/pmf_model.bin`));
   },
 });
+
+Deno.test("train refuses to replace a model trained on other data unless --overwrite, and names the data in its report", async () => {
+  await using dir = await tempDir();
+  const first = await runCommand("train.ts", ["--epochs", "2", "--no-metadata"], dir.path);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /Test set: [\d,]+ ratings of "data\/default\/ratings\.csv"/);
+  const model = `${dir.path}/data/model/pmf_model.bin`;
+  const before = await Deno.readFile(model);
+  const gen = await runCommand("gen_data.ts", [
+    "--out",
+    "other",
+    "--ratings",
+    "20000",
+    "--users",
+    "200",
+    "--movies",
+    "300",
+  ], dir.path);
+  assert.equal(gen.code, 0, gen.stderr);
+  const refused = await runCommand("train.ts", ["--data", "other", "--epochs", "2"], dir.path);
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.stderr,
+    /Cannot train into "data\/model\/pmf_model\.bin": it holds a model trained on ".*data\/default\/ratings\.csv" \(200000 ratings\), not on "other\/ratings\.csv"; pass --model FILE to keep both, or --overwrite to replace it/,
+  );
+  assert.deepEqual(await Deno.readFile(model), before);
+  const again = await runCommand("train.ts", ["--epochs", "2", "--no-metadata"], dir.path);
+  assert.equal(again.code, 0, "retraining on the same data replaces the model without asking");
+  const forced = await runCommand("train.ts", ["--data", "other", "--epochs", "2", "--overwrite"], dir.path);
+  assert.equal(forced.code, 0, forced.stderr);
+});

@@ -248,6 +248,20 @@ export interface LoadedCheckpoint {
 }
 
 /**
+ * The header of the model file at `path` (its arrays are not read), or why
+ * it cannot be read as a model file.
+ */
+export async function readModelHeader(path: string): Promise<{ header: ModelHeader } | { problem: string }> {
+  try {
+    using file = await ContainerFile.open(path, MODEL_FORMAT);
+    return { header: file.header as unknown as ModelHeader };
+  } catch (error) {
+    if (error instanceof ContainerError) return { problem: error.message };
+    throw error;
+  }
+}
+
+/**
  * Reads and verifies a model file (magic, version, length, and the checksum
  * of every array it loads — the training state too when `training`) before
  * building anything; a bad file is refused whole with a

@@ -7,7 +7,14 @@
  * @module
  */
 
-import { type CheckpointMeta, DEFAULT_MODEL_PATH, type RatingStats, readCheckpoint } from "./checkpoint.ts";
+import {
+  type CheckpointMeta,
+  DEFAULT_MODEL_PATH,
+  type RatingStats,
+  readCheckpoint,
+  readModelHeader,
+  recordedPath,
+} from "./checkpoint.ts";
 import type { Metrics } from "../evaluate/evaluate.ts";
 import type { PmfModel } from "../model/model.ts";
 import { featureFiles, loadMovieFeatures, type MovieFeatures } from "../features/movie_features.ts";
@@ -40,6 +47,8 @@ export interface TrainOptions extends Partial<TrainConfig> {
   split?: SplitOptions;
   /** Continue from the model file. Default: false. */
   resume?: boolean;
+  /** Replace a model file trained on other data (or not readable as a model). Default: false: refuse. */
+  overwrite?: boolean;
   /** Use the ratings cache. Default: true. */
   cache?: boolean;
   /** Skip bad rows. Default: false. */
@@ -125,6 +134,9 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
   // One training at a time per model file; stale temporary files of killed runs go.
   const lock = modelPath ? await lockModelPath(modelPath) : null;
   try {
+    if (modelPath && !options.resume && !options.overwrite) {
+      await refuseForeignModel(modelPath, options.ratingsPath, ratings.fingerprint);
+    }
     const meta: CheckpointMeta = {
       split: splitOptions,
       data: {
@@ -326,5 +338,38 @@ function checkSplitSizes(
         ? ", or leave a side out with --validation 0 or --test 0"
         : ""
     }; no model file was written`,
+  );
+}
+
+/**
+ * Refuses to replace an existing model file that was trained on other data,
+ * or that cannot be read as a model file: replacing it is what `overwrite` is for.
+ */
+async function refuseForeignModel(
+  modelPath: string,
+  ratingsPath: string,
+  now: RatingsFingerprint,
+): Promise<void> {
+  let stat: Deno.FileInfo;
+  try {
+    stat = await Deno.stat(modelPath);
+  } catch {
+    return;
+  }
+  if (stat.isDirectory) throw new Error(`Cannot write "${modelPath}": it is a folder; give a file name`);
+  const found = await readModelHeader(modelPath);
+  const fix = "pass --model FILE to keep both, or --overwrite to replace it";
+  if ("problem" in found) {
+    throw new Error(
+      `Cannot train into "${modelPath}": a file is there that is not a model this version reads (${found.problem}); ${fix}`,
+    );
+  }
+  const was = found.header.data.fingerprint;
+  if (was.size === now.size && was.headTailSha256 === now.headTailSha256) return;
+  const path = found.header.data.ratingsPath
+    ? recordedPath(found.header, modelPath, found.header.data.ratingsPath)
+    : "another ratings file";
+  throw new Error(
+    `Cannot train into "${modelPath}": it holds a model trained on "${path}" (${found.header.data.nRatings} ratings), not on "${ratingsPath}"; ${fix}`,
   );
 }
