@@ -36,6 +36,7 @@ export {
   type FoldedUser,
   type MovieInfo,
   type MovieRef,
+  type PredictForOptions,
   type Prediction,
   type PredictOptions,
   type RecommendedMovie,

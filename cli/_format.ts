@@ -22,7 +22,9 @@ export function ratingBar(rating: number): string {
 /** The lines shown for one prediction. */
 export function describePrediction(p: Prediction): string {
   const ctx = [
-    p.userMean === null ? null : `user ${p.userId}'s mean rating ${p.userMean.toFixed(2)}`,
+    p.userMean === null
+      ? null
+      : `${p.userId === null ? "your" : `user ${p.userId}'s`} mean rating ${p.userMean.toFixed(2)}`,
     p.movieMean === null
       ? "no ratings of this movie in the data"
       : `the movie's mean rating ${p.movieMean.toFixed(2)}`,
@@ -38,11 +40,15 @@ export function describePrediction(p: Prediction): string {
     : null;
   const actual = p.actualRating === null
     ? null
-    : `User ${p.userId} rated this movie ${p.actualRating.toFixed(1)}  ${ratingBar(p.actualRating)}`;
+    : `${p.userId === null ? "You" : `User ${p.userId}`} rated this movie ${p.actualRating.toFixed(1)}  ${
+      ratingBar(p.actualRating)
+    }`;
   return [
     ...(matched ? [matched] : []),
     `${titleOf(p)} — ${p.genres.join(", ") || "no genres"}`,
-    `Predicted rating for user ${p.userId}: ${p.rating.toFixed(2)}  ${ratingBar(p.rating)}`,
+    `Predicted rating for ${p.userId === null ? "you" : `user ${p.userId}`}: ${p.rating.toFixed(2)}  ${
+      ratingBar(p.rating)
+    }`,
     ...(actual ? [actual] : []),
     `${p.usedMetadata ? "TMDB metadata used" : "no metadata"}${
       p.coldStart ? " (cold start: no training ratings)" : ""

@@ -11,7 +11,7 @@
 import { input, search, select } from "@inquirer/prompts";
 import process from "node:process";
 import type { Movie } from "../lib/ingest/movies.ts";
-import type { Recommender } from "../lib/serve/recommender.ts";
+import type { FoldedUser, Recommender } from "../lib/serve/recommender.ts";
 import { loadRecommender } from "../lib/serve/load.ts";
 import { describePrediction, movieTable, titleOf } from "./_format.ts";
 
@@ -31,43 +31,63 @@ const context = { signal: ctrlD.signal };
 /** Runs the prompt until the person quits. */
 export async function interactive(modelPath: string, useMetadata: boolean): Promise<void> {
   using rec = await loadRecommender({ modelPath, metadata: useMetadata });
+  let menuOpen = false;
   const onKey = (_: unknown, key: { ctrl?: boolean; name?: string } | undefined) => {
-    if (key?.ctrl && key.name === "d") ctrlD.abort();
+    // Ctrl-D anywhere, and q in a menu (in a text field q is a letter), leave the prompt.
+    if ((key?.ctrl && key.name === "d") || (menuOpen && !key?.ctrl && key?.name === "q")) ctrlD.abort();
   };
   process.stdin.on("keypress", onKey);
   const ids = rec.userIds;
   console.log(
     `Model: ${rec.userIds.length} users, ${rec.movieIds.length} movies, k=${rec.factors}${
       rec.hasMetadata ? ", with TMDB metadata" : ""
-    }. Ctrl-C or Ctrl-D to quit.`,
+    }. q, Ctrl-C or Ctrl-D to quit.`,
   );
+  const menu = <T>(config: Parameters<typeof select<T>>[0]) => {
+    menuOpen = true;
+    return select<T>(config, context).finally(() => (menuOpen = false));
+  };
   try {
-    let user = await askUser(rec, `User id (${ids[0]}–${ids[ids.length - 1]})`);
+    let who: Who = await askUser(rec, `User id (${ids[0]}–${ids[ids.length - 1]}), n for a new user`, menu);
     for (;;) {
-      const action = await select({
-        message: `User ${user}: what next?`,
+      const known = who.kind === "known";
+      const name = who.kind === "known" ? `User ${who.id}` : `You (${who.ratings.length} ratings)`;
+      const action = await menu({
+        message: `${name}: what next?`,
         choices: [
           { name: "Predict a rating", value: "predict", description: "search a movie by part of its title" },
           { name: "Top 10 for this user", value: "top" },
           { name: "Similar movies", value: "similar" },
-          { name: "New user: rate a few movies", value: "new" },
+          known
+            ? { name: "New user: rate a few movies", value: "new" }
+            : { name: "Rate more movies", value: "new" },
           { name: "Switch user", value: "user" },
           { name: "Quit", value: "quit" },
         ],
-      }, context);
+      });
       if (action === "quit") break;
       if (action === "predict") {
         const m = await pickMovie(rec, "Movie (type part of the title)");
-        console.log(describePrediction(rec.predictRating({ userId: user, movieId: m.movieId, useMetadata })));
+        const options = { movieId: m.movieId, useMetadata };
+        const p = who.kind === "known"
+          ? rec.predictRating({ userId: who.id, ...options })
+          : rec.predictFor(who.folded, options);
+        console.log(describePrediction(p));
       } else if (action === "top") {
-        console.log(movieTable(rec.recommend(user, 10, { useMetadata })));
+        console.log(
+          movieTable(
+            who.kind === "known"
+              ? rec.recommend(who.id, 10, { useMetadata })
+              : rec.recommendFor(who.folded, 10),
+          ),
+        );
       } else if (action === "similar") {
         const m = await pickMovie(rec, "Movies similar to");
         console.log(movieTable(rec.similarMovies(m.movieId, 10)));
       } else if (action === "new") {
-        await newUser(rec);
+        who = await newUser(rec, who.kind === "new" ? who.ratings : [], menu);
       } else {
-        user = await askUser(rec, "User id");
+        who = await askUser(rec, "User id, or n for a new user", menu);
       }
     }
   } catch (error) {
@@ -78,24 +98,32 @@ export async function interactive(modelPath: string, useMetadata: boolean): Prom
   console.log("Bye.");
 }
 
-async function askUser(rec: Recommender, message: string): Promise<number> {
+/** Who the session is about: a user of the model, or a new user folded in from their ratings. */
+type Who =
+  | { kind: "known"; id: number }
+  | { kind: "new"; folded: FoldedUser; ratings: { movie: number; rating: number }[] };
+
+/** A menu prompt (q leaves it). */
+type Menu = <T>(config: Parameters<typeof select<T>>[0]) => Promise<T>;
+
+async function askUser(rec: Recommender, message: string, menu: Menu): Promise<Who> {
   const ids = rec.userIds;
-  const answer = await input({
+  const answer = (await input({
     message,
     validate: (v) => {
-      if (v.trim() === "q") return true;
-      if (!/^\d+$/.test(v.trim())) {
-        return `"${v}" is not a user id: type a whole number like ${ids[0]}, or q to quit`;
+      const t = v.trim();
+      if (t === "q" || t === "n") return true;
+      if (!/^\d+$/.test(t)) {
+        return `"${v}" is not a user id: type a number like ${ids[0]}, n (new user) or q (quit)`;
       }
-      const id = Number(v.trim());
+      const id = Number(t);
       return (Number.isInteger(id) && ids.includes(id)) ||
-        `Unknown user "${v}": ids run from ${ids[0]} to ${
-          ids[ids.length - 1]
-        } (or fold in a new user from the menu)`;
+        `Unknown user "${v}": ids run from ${ids[0]} to ${ids[ids.length - 1]} (or n for a new user)`;
     },
-  }, context);
-  if (answer.trim() === "q") throw new Quit();
-  return Number(answer.trim());
+  }, context)).trim();
+  if (answer === "q") throw new Quit();
+  if (answer === "n") return await newUser(rec, [], menu);
+  return { kind: "known", id: Number(answer) };
 }
 
 async function pickMovie(rec: Recommender, message: string): Promise<Movie> {
@@ -119,28 +147,33 @@ async function pickMovie(rec: Recommender, message: string): Promise<Movie> {
   return choice;
 }
 
-async function newUser(rec: Recommender): Promise<void> {
-  const ratings: { movie: number; rating: number }[] = [];
+async function newUser(
+  rec: Recommender,
+  earlier: { movie: number; rating: number }[],
+  menu: Menu,
+): Promise<Who> {
+  const ratings = [...earlier];
   for (;;) {
     const m = await pickMovie(
       rec,
       ratings.length ? `Rate another movie (${ratings.length} so far)` : "Rate a movie",
     );
-    const rating = await select({
+    const rating = await menu({
       message: `Your rating of ${titleOf(m)}`,
       choices: [5, 4.5, 4, 3.5, 3, 2.5, 2, 1.5, 1, 0.5].map((r) => ({ name: r.toFixed(1), value: r })),
-    }, context);
+    });
     ratings.push({ movie: m.movieId, rating });
-    const more = await select({
+    const more = await menu({
       message: "Next",
       choices: [{ name: "Rate another movie", value: true }, {
         name: "Show my recommendations",
         value: false,
       }],
-    }, context);
+    });
     if (!more) break;
   }
   const folded = rec.foldInUser(ratings);
   console.log(`Recommendations for you (${ratings.length} ratings):`);
   console.log(movieTable(rec.recommendFor(folded, 10)));
+  return { kind: "new", folded, ratings };
 }

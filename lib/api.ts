@@ -24,7 +24,7 @@ import type { TrainingDivergedError } from "./train/train.ts";
 export type { TrainSummary };
 import { WasmCore } from "./core/wasm.ts";
 import { defaultThreads } from "./core/pool.ts";
-import { type Movie, MovieCatalogue } from "./ingest/movies.ts";
+import { MovieCatalogue, plainMovie } from "./ingest/movies.ts";
 import { type RatingInput, ratingsFromArray } from "./ingest/ratings_memory.ts";
 import { splitRatings } from "./ingest/splits.ts";
 import { mapHistory } from "./serve/_history.ts";
@@ -182,24 +182,9 @@ export async function fit(ratings: readonly RatingInput[], options: FitOptions =
 }
 
 /** A catalogue of the rated movies: the given titles, else "Movie <id>". */
-function catalogueFor(
-  ids: Uint32Array,
-  given: FitOptions["movies"],
-): MovieCatalogue {
+function catalogueFor(ids: Uint32Array, given: FitOptions["movies"]): MovieCatalogue {
   const byId = new Map(given?.map((m) => [m.movieId, m]));
-  const movies: Movie[] = Array.from(ids, (movieId) => {
-    const m = byId.get(movieId);
-    const title = m?.title ?? `Movie ${movieId}`;
-    return {
-      movieId,
-      title,
-      rawTitle: title,
-      year: null,
-      aliases: [],
-      genres: m?.genres ?? [],
-      imdbId: null,
-      tmdbId: null,
-    };
-  });
-  return new MovieCatalogue(movies);
+  return new MovieCatalogue(
+    Array.from(ids, (id) => plainMovie(id, byId.get(id)?.title, byId.get(id)?.genres)),
+  );
 }

@@ -302,3 +302,44 @@ Deno.test("train refuses to replace a model trained on other data unless --overw
   const forced = await runCommand("train.ts", ["--data", "other", "--epochs", "2", "--overwrite"], dir.path);
   assert.equal(forced.code, 0, forced.stderr);
 });
+
+Deno.test("a ratings file without movies.csv trains with a note, and predict then works by id", async () => {
+  await using dir = await tempDir();
+  const gen = await runCommand("gen_data.ts", [
+    "--out",
+    "g",
+    "--ratings",
+    "20000",
+    "--users",
+    "200",
+    "--movies",
+    "300",
+  ], dir.path);
+  assert.equal(gen.code, 0, gen.stderr);
+  await Deno.mkdir(`${dir.path}/alone`);
+  await Deno.copyFile(`${dir.path}/g/ratings.csv`, `${dir.path}/alone/ratings.csv`);
+  const run = await runCommand(
+    "train.ts",
+    ["--data", "alone", "--epochs", "2", "--model", "m.bin"],
+    dir.path,
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    run.stderr,
+    /note: No movies\.csv beside the ratings \("alone\/movies\.csv"\): movies will be shown as "Movie <id>"/,
+  );
+  const movieId = Number(
+    (await Deno.readTextFile(`${dir.path}/alone/ratings.csv`)).split("\n")[1].split(",")[1],
+  );
+  const p = await runCommand("predict.ts", [
+    "--model",
+    "m.bin",
+    "--user",
+    "1",
+    "--movie",
+    String(movieId),
+    "--json",
+  ], dir.path);
+  assert.equal(p.code, 0, p.stderr);
+  assert.equal(JSON.parse(p.stdout).title, `Movie ${movieId}`);
+});

@@ -113,49 +113,34 @@ Deno.test("predict --json answers scripts; without a terminal and without a ques
   assert.match(missing.stderr, /file not found; train one with 'deno task train'/);
 });
 
-Deno.test({
-  name: "the interactive prompt, driven through a pseudo-terminal: live search, rating, top 10, Ctrl-D",
-  ignore: Deno.build.os !== "linux",
-  fn: async () => {
-    const dir = await trained();
-    using rec = await loadModel(`${dir}/model.bin`);
-    const movie = rec.movie(rec.movieIds[0]);
-    const cmd = `${DENO} run --config ${new URL("deno.json", ROOT).pathname} -A ${
-      new URL("cli/predict.ts", ROOT).pathname
-    } --model ${dir}/model.bin`;
-    // Keystrokes as a person types them, each sent once the screen shows what should come before it:
-    // not a number, an unknown user, a known one, "Predict a rating", part of a title (suggestions
-    // appear), Enter, down-arrow to "Top 10", Enter, Ctrl-D.
-    const title = movie.title.slice(0, 12);
-    const steps: [RegExp, string][] = [
-      [/User id/, "abc\r"],
-      [/"abc" is not a user id: type a whole number like 1, or q to quit/, "\x15"],
-      [/User id/, "99999\r"],
-      [/Unknown user "99999": ids run from 1 to 300/, "\x15"],
-      [/User id/, "7\r"],
-      [/what next\?/, "\r"],
-      [/Movie \(type part of the title\)/, title],
-      [new RegExp(escape(title) + "[^\\n]*\\(\\d{4}\\)"), "\r"],
-      [/Predicted rating for user 7: \d\.\d\d/, ""],
-      [/what next\?/, "\x1b[B\r"],
-      [/│ movie\s+│ genres\s+│ rating │/, ""],
-      [/what next\?/, "\x04"],
-    ];
-    const child = new Deno.Command("script", {
-      args: ["-qfec", cmd, "/dev/null"],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).spawn();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    const writer = child.stdin.getWriter();
-    const reader = child.stdout.getReader();
-    const decoder = new TextDecoder();
-    let screen = "", seen = 0;
-    // Strip ANSI sequences to read the screen as text.
-    // deno-lint-ignore no-control-regex
-    const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+/**
+ * Runs the prompt on `model` in a pseudo-terminal and types: each step waits
+ * until the screen shows its pattern (after the previous step's), then sends
+ * its keys. Returns the screen as text and whether the process ended well.
+ */
+async function drivePrompt(
+  model: string,
+  steps: [RegExp, string][],
+): Promise<{ screen: string; ok: boolean }> {
+  const cmd = `${DENO} run --config ${new URL("deno.json", ROOT).pathname} -A ${
+    new URL("cli/predict.ts", ROOT).pathname
+  } --model ${model}`;
+  const child = new Deno.Command("script", {
+    args: ["-qfec", cmd, "/dev/null"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const writer = child.stdin.getWriter();
+  const reader = child.stdout.getReader();
+  const decoder = new TextDecoder();
+  let screen = "", seen = 0;
+  // Strip ANSI sequences to read the screen as text.
+  // deno-lint-ignore no-control-regex
+  const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+  try {
     for (const [expect, keys] of steps) {
       while (!expect.test(screen.slice(seen))) {
         const { value, done } = await reader.read();
@@ -165,15 +150,68 @@ Deno.test({
       seen = screen.length;
       await writer.write(new TextEncoder().encode(keys));
     }
-    while (true) {
+    for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
       screen = plain(screen + decoder.decode(value, { stream: true }));
     }
+  } finally {
     await writer.close().catch(() => {});
-    const status = await child.status;
-    clearTimeout(timer);
-    assert.ok(status.success, `Ctrl-D ends the prompt; screen:\n${screen.slice(-1500)}`);
+  }
+  const status = await child.status;
+  clearTimeout(timer);
+  return { screen, ok: status.success };
+}
+
+Deno.test({
+  name: "the interactive prompt, driven through a pseudo-terminal: live search, rating, top 10, Ctrl-D",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const dir = await trained();
+    using rec = await loadModel(`${dir}/model.bin`);
+    const title = rec.movie(rec.movieIds[0]).title.slice(0, 12);
+    // Not a number, an unknown user, a known one, "Predict a rating", part of a title (suggestions
+    // appear), Enter, down-arrow to "Top 10", Enter, Ctrl-D.
+    const { screen, ok } = await drivePrompt(`${dir}/model.bin`, [
+      [/User id/, "abc\r"],
+      [/"abc" is not a user id: type a number like 1, n \(new user\) or q \(quit\)/, "\x15"],
+      [/User id/, "99999\r"],
+      [/Unknown user "99999": ids run from 1 to 300/, "\x15"],
+      [/User id/, "7\r"],
+      [/User 7: what next\?/, "\r"],
+      [/Movie \(type part of the title\)/, title],
+      [new RegExp("❯ " + escape(title) + "[^\\n]*\\(\\d{4}\\)"), "\r"],
+      [/Predicted rating for user 7: \d\.\d\d/, ""],
+      [/what next\?/, "\x1b[B\r"],
+      [/│ movie\s+│ genres\s+│ rating │/, ""],
+      [/what next\?/, "\x04"],
+    ]);
+    assert.ok(ok, `Ctrl-D ends the prompt; screen:\n${screen.slice(-1500)}`);
+    assert.match(screen, /Bye\./);
+  },
+});
+
+Deno.test({
+  name: "the prompt starts a new user with n, keeps them for predictions and top 10, and q in a menu quits",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const dir = await trained();
+    using rec = await loadModel(`${dir}/model.bin`);
+    const [liked, other] = [rec.movie(rec.movieIds[0]), rec.movie(rec.movieIds[1])];
+    const { screen, ok } = await drivePrompt(`${dir}/model.bin`, [
+      [/User id/, "n\r"],
+      [/Rate a movie/, `${liked.title} (${liked.year})`],
+      [new RegExp("❯ " + escape(liked.title) + " \\(" + liked.year + "\\)"), "\r"],
+      [/Your rating of/, "\r"], // 5.0
+      [/Next/, "\x1b[B\r"], // Show my recommendations
+      [/Recommendations for you \(1 ratings\)/, ""],
+      [/You \(1 ratings\): what next\?/, "\r"], // Predict a rating
+      [/Movie \(type part of the title\)/, `${other.title} (${other.year})`],
+      [new RegExp("❯ " + escape(other.title) + " \\(" + other.year + "\\)"), "\r"],
+      [/Predicted rating for you: \d\.\d\d/, ""],
+      [/You \(1 ratings\): what next\?/, "q"],
+    ]);
+    assert.ok(ok, `q ends the prompt; screen:\n${screen.slice(-1500)}`);
     assert.match(screen, /Bye\./);
   },
 });

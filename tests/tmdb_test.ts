@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { CREDITS_HEADER, loadTmdb, MOVIES_HEADER } from "../lib/features/tmdb.ts";
 import { encodeFeatures } from "../lib/features/tmdb_features.ts";
-import { type existsSync, missingSharedData, SHARED_DATA, tempDir } from "./_helpers.ts";
+import { missingSharedData, SHARED_DATA, tempDir } from "./_helpers.ts";
 
 const SAMPLE = `${SHARED_DATA}tmdb-sample/`;
 

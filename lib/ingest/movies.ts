@@ -30,6 +30,11 @@ export interface Movie {
   tmdbId: number | null;
 }
 
+/** A catalogue entry for a movie known only by its id (and perhaps a title): "Movie <id>" by default. */
+export function plainMovie(movieId: number, title = `Movie ${movieId}`, genres: string[] = []): Movie {
+  return { movieId, title, rawTitle: title, year: null, aliases: [], genres, imdbId: null, tmdbId: null };
+}
+
 /** Movies by id and by title key. */
 export class MovieCatalogue {
   /** All movies, by increasing movieId. */

@@ -14,7 +14,7 @@ import type { PmfModel } from "../model/model.ts";
 import type { MovieFeatures } from "../features/movie_features.ts";
 import type { Movie, MovieCatalogue } from "../ingest/movies.ts";
 import { type History, historyRatings } from "./_history.ts";
-import { MovieVectors, predictMovie, topMovies } from "./recommend.ts";
+import { modelUser, MovieVectors, predictMovie, type ScoredUser, topMovies } from "./recommend.ts";
 import { MovieSearch } from "./search.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
 
@@ -32,8 +32,8 @@ export interface MovieInfo {
 
 /** A predicted rating with its context. */
 export interface Prediction extends MovieInfo {
-  /** The user. */
-  userId: number;
+  /** The user, or null for a folded-in user. */
+  userId: number | null;
   /** Predicted rating, 0.5–5. */
   rating: number;
   /** True when TMDB metadata went into the prediction. */
@@ -95,7 +95,12 @@ export interface FoldedUser {
   bias: number;
   /** Movies the user rated (model indices). */
   rated: Set<number>;
+  /** The user's ratings by model index. */
+  ratings: Map<number, number>;
 }
+
+/** Options of {@link Recommender.predictFor}: a movie, and whether to use metadata. */
+export type PredictForOptions = Omit<PredictOptions, "userId">;
 
 /**
  * A trained model ready to answer questions: predict a rating, recommend
@@ -272,23 +277,54 @@ export class Recommender implements Disposable {
    */
   predictRating(options: PredictOptions): Prediction {
     const u = this.#userIndex(options.userId);
+    return this.#predict(modelUser(this.#model, u), options, {
+      userId: options.userId,
+      userMean: this.#userMean(u),
+      actualRating: (m) => this.#actualRating(u, m),
+    });
+  }
+
+  /**
+   * Predicts the rating a folded-in user would give a movie, clamped to 0.5–5.
+   *
+   * @param user A user from {@link Recommender.foldInUser}.
+   * @param options The movie's id or title, and whether to use metadata.
+   * @returns The rating with the movie; `userId` is null, and `actualRating` is the user's own rating when they gave one.
+   * @throws {UnknownMovieError} No movie fits the id or title.
+   */
+  predictFor(user: FoldedUser, options: PredictForOptions): Prediction {
+    using factors = this.#core.allocArray(Float32Array, this.#model.k);
+    factors.view.set(user.factors);
+    let sum = 0;
+    for (const r of user.ratings.values()) sum += r;
+    return this.#predict({ factors: factors.ptr, bias: user.bias }, options, {
+      userId: null,
+      userMean: user.ratings.size ? sum / user.ratings.size : null,
+      actualRating: (m) => user.ratings.get(m) ?? null,
+    });
+  }
+
+  #predict(
+    who: ScoredUser,
+    options: PredictForOptions,
+    about: { userId: number | null; userMean: number | null; actualRating: (m: number) => number | null },
+  ): Prediction {
     const ref = options.movieId ?? options.movieTitle;
     if (ref === undefined) throw new TypeError("Cannot predict: give movieId or movieTitle");
     const { index: m, match } = this.#resolveWithMatch(ref);
     const useMeta = (options.useMetadata ?? true) && this.hasMetadata;
     const vectors = useMeta || !this.#withoutMeta ? this.#withMeta : this.#withoutMeta;
-    const rating = predictMovie(this.#core, this.#model, vectors, u, m, this.#scratch);
+    const rating = predictMovie(this.#core, this.#model, vectors, who, m, this.#scratch);
+    const q = this.#model.q.view.subarray(m * this.#model.stride, (m + 1) * this.#model.stride);
     return {
       ...this.#info(m),
-      userId: options.userId,
+      userId: about.userId,
       rating,
       usedMetadata: useMeta,
-      coldStart: !this.#model.q.view.subarray(m * this.#model.stride, (m + 1) * this.#model.stride).some((
-        x,
-      ) => x !== 0),
-      userMean: this.#userMean(u),
+      coldStart: !q.some((x) => x !== 0),
+      userMean: about.userMean,
       movieMean: this.#movieMean(m),
-      actualRating: this.#actualRating(u, m),
+      actualRating: about.actualRating(m),
       ...(match ? { match } : {}),
     };
   }
@@ -408,7 +444,8 @@ export class Recommender implements Disposable {
         5,
         out.ptr,
       );
-      return { factors: out.view.slice(0, k), bias: userBias, rated };
+      const given = new Map(ratings.map((r, i) => [this.#resolveMovie(r.movie), values.view[i]]));
+      return { factors: out.view.slice(0, k), bias: userBias, rated, ratings: given };
     } finally {
       for (const a of [vectors, bias, values, out]) a.free();
     }

@@ -18,7 +18,7 @@ import {
 import type { Metrics } from "../evaluate/evaluate.ts";
 import type { PmfModel } from "../model/model.ts";
 import { featureFiles, loadMovieFeatures, type MovieFeatures } from "../features/movie_features.ts";
-import { loadMovieCatalogue, type Movie } from "../ingest/movies.ts";
+import { loadMovieCatalogue, type Movie, plainMovie } from "../ingest/movies.ts";
 import { defaultThreads } from "../core/pool.ts";
 import type { Ratings, RatingsFingerprint } from "../ingest/ratings.ts";
 import { loadRatings } from "../ingest/ratings_load.ts";
@@ -145,7 +145,7 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
         ratingsPath: options.ratingsPath,
       },
       stats: ratingStats(ratings),
-      catalogue: await catalogueFor(options.ratingsPath, ratings.movieIds),
+      catalogue: await catalogueFor(options.ratingsPath, ratings.movieIds, note),
     };
 
     const featuresDir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
@@ -194,14 +194,21 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
 }
 
 /** The catalogue entries of the rated movies, from movies.csv beside the ratings (undefined without it). */
-async function catalogueFor(ratingsPath: string, movieIds: Uint32Array): Promise<Movie[] | undefined> {
+async function catalogueFor(
+  ratingsPath: string,
+  movieIds: Uint32Array,
+  note: (text: string) => void,
+): Promise<Movie[]> {
   const path = `${ratingsPath.replace(/[^/\\]*$/, "")}movies.csv`;
   try {
     const catalogue = await loadMovieCatalogue(path, { linksPath: null });
-    return Array.from(movieIds, (id) => catalogue.byId(id)).filter((m): m is Movie => m !== undefined);
+    return Array.from(movieIds, (id) => catalogue.byId(id) ?? plainMovie(id));
   } catch (error) {
-    if (error instanceof Error && /file not found/.test(error.message)) return undefined;
-    throw error;
+    if (!(error instanceof Error && /file not found/.test(error.message))) throw error;
+    note(
+      `No movies.csv beside the ratings ("${path}"): movies will be shown as "Movie <id>" and found by id only; put movies.csv there and train again for titles`,
+    );
+    return Array.from(movieIds, (id) => plainMovie(id));
   }
 }
 
