@@ -71,6 +71,14 @@ export async function main(argv: string[]): Promise<void> {
     console.log(JSON.stringify({ ratingsPath: path, foldCount: folds, config, ...cv }));
     return;
   }
+  const capped = cv.folds.filter((f) => f.bestEpoch === config.epochs).length;
+  if (capped) {
+    console.log(
+      `${capped} of ${folds} folds kept their last epoch (${config.epochs}): validation RMSE was still improving; more epochs may help (--epochs ${
+        config.epochs * 2
+      })`,
+    );
+  }
   const pm = (x: { mean: number; sd: number }) => `${x.mean.toFixed(4)} ± ${x.sd.toFixed(4)}`;
   console.log(table(["", "mean ± sd"], [
     ["PMF RMSE", pm(cv.rmse)],

@@ -223,6 +223,13 @@ export async function main(argv: string[]): Promise<void> {
       ? `Stopped after epoch ${last.epoch}: validation RMSE did not improve for ${result.config.patience} epochs; kept epoch ${result.bestEpoch}.`
       : `Trained ${last?.epoch ?? 0} epochs; kept epoch ${result.bestEpoch}.`,
   );
+  if (!stoppedEarly && last && result.bestEpoch === last.epoch && result.split.validation > 0) {
+    console.log(
+      `Validation RMSE was still improving at the --epochs cap (${last.epoch}): more epochs may help, for example: deno task train ${
+        [...argv.filter((a) => a !== "--resume"), "--resume", "--epochs", String(last.epoch * 2)].join(" ")
+      }`,
+    );
+  }
   if (result.modelPath) console.log(`Saved ${result.modelPath}`);
   const t = result.test;
   if (t.model.n === 0) {

@@ -277,6 +277,10 @@ Deno.test("train refuses to replace a model trained on other data unless --overw
   const first = await runCommand("train.ts", ["--epochs", "2", "--no-metadata"], dir.path);
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stdout, /Test set: [\d,]+ ratings of "data\/default\/ratings\.csv"/);
+  assert.match(
+    first.stdout,
+    /Validation RMSE was still improving at the --epochs cap \(2\): more epochs may help, for example: deno task train --epochs 2 --no-metadata --resume --epochs 4/,
+  );
   const model = `${dir.path}/data/model/pmf_model.bin`;
   const before = await Deno.readFile(model);
   const gen = await runCommand("gen_data.ts", [
