@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { loadMovieCatalogue } from "../lib/ingest/movies.ts";
+import { DataSyntaxError } from "../lib/util/errors.ts";
 import { articleFirst, parseTitle, titleKey } from "../lib/ingest/titles.ts";
 import { missingSharedData, SHARED_DATA, tempDir } from "./_helpers.ts";
 
@@ -71,4 +72,29 @@ Deno.test("loadMovieCatalogue() reports a bad header, a bad id and a missing lin
   assert.equal((await loadMovieCatalogue(path)).byId(6)?.tmdbId, 949, "float-written ids are read");
   await Deno.remove(`${dir.path}/links.csv`);
   assert.match(c.notes[0], /No links file ".*links.csv": movies have no TMDB ids/);
+});
+
+Deno.test("loadMovieCatalogue() reports a broken movies.csv at the line where the record starts, in plain words", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/movies.csv`;
+  const rows = ["movieId,title,genres", "1,Toy Story (1995),Comedy", '2,"Jumanji (1995),Adventure'];
+  for (let i = 0; i < 500; i++) rows.push(`${i + 3},Movie ${i},Drama`);
+  await Deno.writeTextFile(path, rows.join("\n") + "\n");
+  await assert.rejects(loadMovieCatalogue(path, { linksPath: null }), (e: unknown) => {
+    assert.ok(e instanceof DataSyntaxError);
+    assert.equal(e.line, 3);
+    assert.match(
+      e.message,
+      /at line 3: a quoted field opened here is never closed\n {2}row: 2,"Jumanji \(1995\),Adventure/,
+    );
+    return true;
+  });
+  await Deno.writeTextFile(
+    path,
+    'movieId,title,genres\n1,Toy Story (1995),Comedy\n2,"Jumanji" (1995),Adventure\n',
+  );
+  await assert.rejects(
+    loadMovieCatalogue(path, { linksPath: null }),
+    /at line 3: text follows the closing quote of a field/,
+  );
 });

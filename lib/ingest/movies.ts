@@ -186,11 +186,20 @@ async function readCsv(
       info: CsvInfo;
     }[];
   } catch (error) {
-    const e = error as Error & { lines?: number };
+    const e = error as Error & { lines?: number; code?: string };
+    const line = recordStart(text, e.lines ?? 1);
+    const row = text.split("\n")[line - 1]?.replace(/\r$/, "") ?? "";
+    const why = e.code === "CSV_QUOTE_NOT_CLOSED"
+      ? "a quoted field opened here is never closed"
+      : e.code === "CSV_INVALID_CLOSING_QUOTE" || e.code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE"
+      ? "text follows the closing quote of a field"
+      : `the record is not valid CSV (${e.message})`;
     throw new DataSyntaxError(
-      `Cannot parse ${what} "${path}"${e.lines ? ` at line ${e.lines}` : ""}: ${e.message}`,
+      `Cannot parse ${what} "${path}" at line ${line}: ${why}\n  row: ${
+        row.slice(0, 120)
+      }\n  fix: a field with a comma or a quote must be quoted, with inner quotes doubled ("")`,
       path,
-      e.lines ?? 0,
+      line,
       0,
     );
   }
@@ -206,4 +215,21 @@ async function readCsv(
     );
   }
   return rows.slice(1).map((r) => ({ record: r.record, line: r.info.lines }));
+}
+
+/**
+ * The line on which the CSV record holding line `errorLine` starts: quoted
+ * fields may span lines, so a parser's error line can lie below it.
+ */
+function recordStart(text: string, errorLine: number): number {
+  let inQuotes = false, start = 1, line = 1;
+  for (let i = 0; i < text.length && line <= errorLine; i++) {
+    const c = text[i];
+    if (c === '"') inQuotes = !inQuotes;
+    else if (c === "\n") {
+      line++;
+      if (!inQuotes && line <= errorLine) start = line;
+    }
+  }
+  return start;
 }
