@@ -1,7 +1,7 @@
 /**
- * The model and optimiser flags that `train` and `cv` share: their help
- * lines, their parser options, and their reading into training settings with
- * the same defaults and ranges (the defaults come from `lib/train/config.ts`).
+ * The model, optimiser and metadata flags that `train` and `cv` share: their
+ * help lines, their parser options, and their reading into training settings
+ * with the same defaults and ranges (the defaults come from `lib/train/config.ts`).
  *
  * @module
  */
@@ -74,4 +74,58 @@ export function modelSettings(
     blocks: intFlag(v.blocks, "blocks", opt.blocks, 1, MAX_BLOCKS),
   };
   return { settings, threads: intFlag(v.threads, "threads", defaultThreads(), 1, 64) };
+}
+
+/** Help lines of the metadata flags. */
+export const META_FLAGS_HELP = `  --use-metadata      require the features (default: use them when they exist)
+  --no-metadata       ignore them
+  --features DIR      folder with tmdb_features.csr and tmdb_index_map.json
+                      (default: the ratings folder if it has them, else data/tmdb)
+  --meta-lr X         Adam learning rate of the projection W (default: ${SGD.metadataLearningRate})
+  --meta-reg X        weight decay of W (default: ${SGD.metadataRegularization})
+  --meta-dropout X    share of ratings trained as if their movie were new (default: ${SGD.metadataDropout})
+  --meta-hidden N     hidden ReLU units between features and factors (default: 0, linear)`;
+
+/** Parser options of the metadata flags. */
+export const META_FLAGS = {
+  "use-metadata": { type: "boolean", default: false },
+  "no-metadata": { type: "boolean", default: false },
+  features: { type: "string" },
+  "meta-lr": { type: "string" },
+  "meta-reg": { type: "string" },
+  "meta-dropout": { type: "string" },
+  "meta-hidden": { type: "string" },
+} as const;
+
+/** The parsed values of {@link META_FLAGS}. */
+export type MetaFlagValues = {
+  "use-metadata"?: boolean;
+  "no-metadata"?: boolean;
+  features?: string;
+  "meta-lr"?: string;
+  "meta-reg"?: string;
+  "meta-dropout"?: string;
+  "meta-hidden"?: string;
+};
+
+/**
+ * Reads the metadata flags: the projection's settings, whether features are
+ * required (true), ignored (false) or used when found (undefined), and their folder.
+ */
+export function metaSettings(
+  v: MetaFlagValues,
+): { settings: Partial<TrainConfig>; metadata: boolean | undefined; featuresDir: string | undefined } {
+  if (v["use-metadata"] && v["no-metadata"]) {
+    throw new UsageError("Pass --use-metadata or --no-metadata, not both");
+  }
+  return {
+    settings: {
+      metadataLearningRate: numberFlag(v["meta-lr"], "meta-lr", SGD.metadataLearningRate, 1e-9, 10),
+      metadataRegularization: numberFlag(v["meta-reg"], "meta-reg", SGD.metadataRegularization, 0, 100),
+      metadataDropout: numberFlag(v["meta-dropout"], "meta-dropout", SGD.metadataDropout, 0, 0.99),
+      metadataHidden: intFlag(v["meta-hidden"], "meta-hidden", SGD.metadataHidden, 0, 256),
+    },
+    metadata: v["use-metadata"] ? true : v["no-metadata"] ? false : undefined,
+    featuresDir: v.features,
+  };
 }

@@ -12,7 +12,15 @@ import { WasmCore } from "../lib/core/wasm.ts";
 import { fmtInt, intFlag, parseFlags, runCli } from "./_cli.ts";
 import { table } from "./_table.ts";
 import { DATA_DEFAULT_HELP, defaultDataDir } from "./_data.ts";
-import { MODEL_FLAGS, MODEL_FLAGS_HELP, modelSettings } from "./_train_flags.ts";
+import {
+  META_FLAGS,
+  META_FLAGS_HELP,
+  metaSettings,
+  MODEL_FLAGS,
+  MODEL_FLAGS_HELP,
+  modelSettings,
+} from "./_train_flags.ts";
+import { openFeatures } from "../lib/train/train_pipeline.ts";
 
 const HELP = `Usage: deno task cv [options]
 
@@ -28,6 +36,9 @@ Options:
 
 Model and optimiser (as in 'deno task train'; --seed also seeds the folds):
 ${MODEL_FLAGS_HELP}
+
+Metadata (as in 'deno task train'):
+${META_FLAGS_HELP}
 `;
 
 /** Runs the command. */
@@ -37,6 +48,7 @@ export async function main(argv: string[]): Promise<void> {
     ratings: { type: "string" },
     folds: { type: "string" },
     ...MODEL_FLAGS,
+    ...META_FLAGS,
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
@@ -46,15 +58,27 @@ export async function main(argv: string[]): Promise<void> {
   }
   const folds = intFlag(v.folds, "folds", 5, 2, 100);
   const { settings, threads } = modelSettings(v);
-  const config = resolveTrainConfig(settings);
+  const meta = metaSettings(v);
+  const config = resolveTrainConfig({ ...settings, ...meta.settings });
   const path = v.ratings ?? `${v.data ?? (await defaultDataDir("ratings.csv", v.json)).dir}/ratings.csv`;
   const core = await WasmCore.create();
   const { ratings } = await loadRatings(core, path);
   using _ratings = ratings;
+  using features = await openFeatures(
+    core,
+    { metadata: meta.metadata, featuresDir: meta.featuresDir, ratingsPath: path },
+    ratings.movieIds,
+    (note) => !v.json && console.error(`note: ${note}`),
+  );
   if (!v.json) {
-    console.log(`${folds}-fold cross-validation on ${fmtInt(ratings.nRatings)} ratings from ${path}`);
+    console.log(
+      `${folds}-fold cross-validation on ${fmtInt(ratings.nRatings)} ratings from ${path}${
+        features ? `, with ${features.nFeatures} TMDB features` : ""
+      }`,
+    );
   }
   const cv = await crossValidate(core, ratings, config, {
+    features,
     folds,
     threads,
     onFold: (r) => {
@@ -68,7 +92,8 @@ export async function main(argv: string[]): Promise<void> {
     },
   });
   if (v.json) {
-    console.log(JSON.stringify({ ratingsPath: path, foldCount: folds, config, ...cv }));
+    const metadata = features ? { features: features.nFeatures, moviesCovered: features.covered } : null;
+    console.log(JSON.stringify({ ratingsPath: path, foldCount: folds, config, metadata, ...cv }));
     return;
   }
   const capped = cv.folds.filter((f) => f.bestEpoch === config.epochs).length;

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { defaultTrainConfig } from "../lib/train/config.ts";
 import { DEFAULT_MODEL_PATH } from "../lib/train/checkpoint.ts";
 import { trainFromFile } from "../lib/train/train_pipeline.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
@@ -15,9 +14,14 @@ import { startProgress } from "./_progress.ts";
 import { table } from "./_table.ts";
 import { coldStartCommand } from "./_cold_start.ts";
 import { DATA_DEFAULT_HELP, defaultDataDir } from "./_data.ts";
-import { MODEL_FLAGS, MODEL_FLAGS_HELP, modelSettings } from "./_train_flags.ts";
-
-const SGD = defaultTrainConfig("sgd");
+import {
+  META_FLAGS,
+  META_FLAGS_HELP,
+  metaSettings,
+  MODEL_FLAGS,
+  MODEL_FLAGS_HELP,
+  modelSettings,
+} from "./_train_flags.ts";
 
 const HELP = `Usage: deno task train [options]
 
@@ -39,14 +43,7 @@ Model and optimiser:
 ${MODEL_FLAGS_HELP}
 
 Metadata (TMDB features from 'deno task preprocess'):
-  --use-metadata      require the features (default: use them when they exist)
-  --no-metadata       ignore them
-  --features DIR      folder with tmdb_features.csr and tmdb_index_map.json
-                      (default: the ratings folder if it has them, else data/tmdb)
-  --meta-lr X         Adam learning rate of the projection W (default: ${SGD.metadataLearningRate})
-  --meta-reg X        weight decay of W (default: ${SGD.metadataRegularization})
-  --meta-dropout X    share of ratings trained as if their movie were new (default: ${SGD.metadataDropout})
-  --meta-hidden N     hidden ReLU units between features and factors (default: 0, linear)
+${META_FLAGS_HELP}
   --cold-start-eval   hold out 10% of the movies entirely and report RMSE on them
                       for biases only, PMF, and PMF with metadata (saves no model)
 
@@ -71,13 +68,7 @@ export async function main(argv: string[]): Promise<void> {
     "no-cache": { type: "boolean", default: false },
     "skip-invalid": { type: "boolean", default: false },
     ...MODEL_FLAGS,
-    "use-metadata": { type: "boolean", default: false },
-    "no-metadata": { type: "boolean", default: false },
-    features: { type: "string" },
-    "meta-lr": { type: "string" },
-    "meta-reg": { type: "string" },
-    "meta-dropout": { type: "string" },
-    "meta-hidden": { type: "string" },
+    ...META_FLAGS,
     "cold-start-eval": { type: "boolean", default: false },
     model: { type: "string", default: DEFAULT_MODEL_PATH },
     resume: { type: "boolean", default: false },
@@ -95,19 +86,10 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (v.data && v.ratings) throw new UsageError("Pass --data or --ratings, not both");
   const model = modelSettings(v, { keepEpochs: v.resume });
-  const opt = defaultTrainConfig(model.settings.optimizer);
   const threads = model.threads;
-  const settings = {
-    ...model.settings,
-    metadataLearningRate: numberFlag(v["meta-lr"], "meta-lr", opt.metadataLearningRate, 1e-9, 10),
-    metadataRegularization: numberFlag(v["meta-reg"], "meta-reg", opt.metadataRegularization, 0, 100),
-    metadataDropout: numberFlag(v["meta-dropout"], "meta-dropout", opt.metadataDropout, 0, 0.99),
-    metadataHidden: intFlag(v["meta-hidden"], "meta-hidden", opt.metadataHidden, 0, 256),
-  };
-  if (v["use-metadata"] && v["no-metadata"]) {
-    throw new UsageError("Pass --use-metadata or --no-metadata, not both");
-  }
-  const metadata = v["use-metadata"] ? true : v["no-metadata"] ? false : undefined;
+  const meta = metaSettings(v);
+  const settings = { ...model.settings, ...meta.settings };
+  const metadata = meta.metadata;
   const split = {
     kind: v.split as "random" | "time",
     validation: numberFlag(v.validation, "validation", 0.05, 0, 0.9),

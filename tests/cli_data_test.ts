@@ -151,6 +151,16 @@ Deno.test("cv --json reports each fold and the mean ± sd", async () => {
   assert.ok(out.rmse.mean > 0 && out.rmse.sd >= 0);
   const mean = out.folds.reduce((s: number, f: { model: { rmse: number } }) => s + f.model.rmse, 0) / 3;
   assert.ok(Math.abs(out.rmse.mean - mean) < 1e-12);
+  assert.equal(out.metadata, null, "no features were made for this set");
+  // With features (as train uses them) and without.
+  const pre = await runCommand("preprocess.ts", ["--data", dir.path]);
+  assert.equal(pre.code, 0, pre.stderr);
+  const cvArgs = ["--data", dir.path, "--folds", "2", "--k", "8", "--epochs", "2", "--json"];
+  const withMeta = JSON.parse((await runCommand("cv.ts", cvArgs)).stdout);
+  assert.ok(withMeta.metadata.features > 0);
+  assert.equal(withMeta.config.metadataDropout, 0.1);
+  const without = JSON.parse((await runCommand("cv.ts", [...cvArgs, "--no-metadata"])).stdout);
+  assert.equal(without.metadata, null);
 });
 
 Deno.test("train refuses a file that is one repeated rating, keeps the existing model, and --test 0 prints no NaN", async () => {

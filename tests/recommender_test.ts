@@ -142,12 +142,14 @@ async function drivePrompt(
   const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
   try {
     for (const [expect, keys] of steps) {
-      while (!expect.test(screen.slice(seen))) {
+      let found: RegExpExecArray | null;
+      while (!(found = expect.exec(screen.slice(seen)))) {
         const { value, done } = await reader.read();
         if (done) throw new Error(`The prompt ended before showing ${expect}; screen:\n${screen}`);
         screen = plain(screen + decoder.decode(value, { stream: true }));
       }
-      seen = screen.length;
+      // The next step looks after this match (what follows may have come in the same chunk).
+      seen += found.index + found[0].length;
       await writer.write(new TextEncoder().encode(keys));
     }
     for (;;) {

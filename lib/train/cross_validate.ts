@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { MovieFeatures } from "../features/movie_features.ts";
 import type { Metrics } from "../evaluate/evaluate.ts";
 import type { Ratings } from "../ingest/ratings.ts";
 import { kFoldAssignments, SPLIT, splitRatings } from "../ingest/splits.ts";
@@ -59,7 +60,12 @@ export async function crossValidate(
   core: WasmCore,
   ratings: Ratings,
   config: TrainConfig,
-  options: { folds: number; threads: number; onFold?: (r: FoldResult) => void },
+  options: {
+    folds: number;
+    threads: number;
+    features?: MovieFeatures | null;
+    onFold?: (r: FoldResult) => void;
+  },
 ): Promise<CrossValidation> {
   const folds = kFoldAssignments(ratings, options.folds, config.seed);
   const inner = splitRatings(ratings, { kind: "random", seed: config.seed + 1, validation: 0.05, test: 0 });
@@ -67,7 +73,11 @@ export async function crossValidate(
   for (let f = 0; f < options.folds; f++) {
     const split = new Uint8Array(ratings.nRatings);
     for (let i = 0; i < split.length; i++) split[i] = folds[i] === f ? SPLIT.TEST : inner[i];
-    const run = await trainOnSplit(core, ratings, split, { config, threads: options.threads });
+    const run = await trainOnSplit(core, ratings, split, {
+      config,
+      threads: options.threads,
+      features: options.features ?? null,
+    });
     run.model.free();
     const r = { fold: f, model: run.test.model, biasOnly: run.test.biasOnly, bestEpoch: run.bestEpoch };
     results.push(r);

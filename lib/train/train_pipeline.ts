@@ -242,9 +242,14 @@ export async function defaultFeaturesDir(ratingsPath: string): Promise<string> {
 }
 
 /** Loads movie features as `options.metadata` asks; null when metadata is off or absent. */
-async function openFeatures(
+/**
+ * The movie features to train with: none when `metadata` is false; those in
+ * `featuresDir` (default: beside the ratings, else data/tmdb) when they exist,
+ * with a note either way; required when `metadata` is true.
+ */
+export async function openFeatures(
   core: WasmCore,
-  options: TrainOptions,
+  options: Pick<TrainOptions, "metadata" | "featuresDir" | "ratingsPath">,
   movieIds: Uint32Array,
   note: (n: string) => void,
 ): Promise<MovieFeatures | null> {
