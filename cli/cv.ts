@@ -11,6 +11,7 @@ import { resolveTrainConfig } from "../lib/train/config.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { fmtInt, intFlag, parseFlags, runCli } from "./_cli.ts";
 import { table } from "./_table.ts";
+import { writeCurveSvg } from "./_curve.ts";
 import { DATA_DEFAULT_HELP, defaultDataDir } from "./_data.ts";
 import {
   META_FLAGS,
@@ -31,6 +32,7 @@ Options:
   --data DIR         folder with ratings.csv (${DATA_DEFAULT_HELP})
   --ratings FILE     a ratings CSV (instead of --data)
   --folds N          number of folds (default: 5)
+  --curve FILE       where to write the validation curves (default: data/model/cv_curve.svg)
   --json             one JSON object on stdout
   -h, --help         show this help
 
@@ -49,6 +51,7 @@ export async function main(argv: string[]): Promise<void> {
     folds: { type: "string" },
     ...MODEL_FLAGS,
     ...META_FLAGS,
+    curve: { type: "string", default: "data/model/cv_curve.svg" },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
@@ -91,9 +94,18 @@ export async function main(argv: string[]): Promise<void> {
       }
     },
   });
+  const curveDir = v.curve.replace(/[^/\\]*$/, "");
+  if (curveDir) await Deno.mkdir(curveDir, { recursive: true });
+  await writeCurveSvg(
+    v.curve,
+    `${folds}-fold cross-validation on ${path}: validation RMSE`,
+    cv.folds.map((f) => ({ name: `fold ${f.fold + 1}`, rmse: f.validationRmse })),
+  );
   if (v.json) {
     const metadata = features ? { features: features.nFeatures, moviesCovered: features.covered } : null;
-    console.log(JSON.stringify({ ratingsPath: path, foldCount: folds, config, metadata, ...cv }));
+    console.log(
+      JSON.stringify({ ratingsPath: path, curvePath: v.curve, foldCount: folds, config, metadata, ...cv }),
+    );
     return;
   }
   const capped = cv.folds.filter((f) => f.bestEpoch === config.epochs).length;
@@ -110,6 +122,7 @@ export async function main(argv: string[]): Promise<void> {
     ["PMF MAE", pm(cv.mae)],
     ["biases-only RMSE", pm(cv.biasOnlyRmse)],
   ], [1]));
+  console.log(`Validation curves: ${v.curve}`);
 }
 
 if (import.meta.main) await runCli("cv", () => main(Deno.args));

@@ -13,6 +13,7 @@ import { fmtInt, fmtMs, intFlag, numberFlag, parseFlags, runCli, UsageError } fr
 import { startProgress } from "./_progress.ts";
 import { table } from "./_table.ts";
 import { coldStartCommand } from "./_cold_start.ts";
+import { terminalChart, writeCurveSvg } from "./_curve.ts";
 import { DATA_DEFAULT_HELP, defaultDataDir } from "./_data.ts";
 import {
   META_FLAGS,
@@ -48,7 +49,8 @@ ${META_FLAGS_HELP}
                       for biases only, PMF, and PMF with metadata (saves no model)
 
 Output:
-  --model FILE        model file (default: ${DEFAULT_MODEL_PATH})
+  --model FILE        model file (default: ${DEFAULT_MODEL_PATH}); the training curve is
+                      written beside it as <name>.curve.svg
   --resume            continue from --model where it stopped
   --overwrite         replace a model file trained on other data (refused otherwise)
   --quiet             only the final report
@@ -182,8 +184,19 @@ export async function main(argv: string[]): Promise<void> {
     Deno.removeSignalListener("SIGINT", onInterrupt);
   });
 
+  const curvePath = v.model.replace(/\.bin$/, "") + ".curve.svg";
+  await writeCurveSvg(
+    curvePath,
+    `Training on ${ratingsPath}`,
+    [
+      { name: "train", rmse: result.history.map((h) => h.trainRmse) },
+      { name: "validation", rmse: result.history.map((h) => h.validationRmse) },
+    ],
+    result.bestEpoch,
+  );
   if (v.json) {
     console.log(JSON.stringify({
+      curvePath,
       ratingsPath,
       modelPath: result.modelPath,
       threads: result.threads,
@@ -213,6 +226,9 @@ export async function main(argv: string[]): Promise<void> {
     );
   }
   if (result.modelPath) console.log(`Saved ${result.modelPath}`);
+  const chart = terminalChart(result.history.map((h) => h.validationRmse));
+  if (chart) console.log(`\nValidation RMSE by epoch (kept epoch ${result.bestEpoch}):\n${chart}`);
+  console.log(`Training curve: ${curvePath}`);
   const t = result.test;
   if (t.model.n === 0) {
     console.log(

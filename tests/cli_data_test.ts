@@ -109,6 +109,13 @@ Deno.test("train --json trains, saves the model and reports test metrics beside 
   assert.equal(out.config.k, 8);
   assert.ok(out.test.model.rmse < out.test.globalMean.rmse);
   assert.ok((await Deno.stat(`${dir.path}/m.bin`)).size > 0);
+  // The training curve: an SVG beside the model, with both series and the kept epoch marked.
+  assert.equal(out.curvePath, `${dir.path}/m.curve.svg`);
+  const svg = await Deno.readTextFile(out.curvePath);
+  assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  for (const text of ["train", "validation", `kept: epoch ${out.bestEpoch}`]) {
+    assert.ok(svg.includes(text), text);
+  }
   const resumed = await runCommand("train.ts", [
     "--data",
     dir.path,
@@ -142,6 +149,8 @@ Deno.test("cv --json reports each fold and the mean ± sd", async () => {
     "8",
     "--epochs",
     "4",
+    "--curve",
+    `${dir.path}/cv.svg`,
     "--json",
   ]);
   assert.equal(run.code, 0, run.stderr);
@@ -152,10 +161,25 @@ Deno.test("cv --json reports each fold and the mean ± sd", async () => {
   const mean = out.folds.reduce((s: number, f: { model: { rmse: number } }) => s + f.model.rmse, 0) / 3;
   assert.ok(Math.abs(out.rmse.mean - mean) < 1e-12);
   assert.equal(out.metadata, null, "no features were made for this set");
+  assert.equal(out.curvePath, `${dir.path}/cv.svg`);
+  const cvSvg = await Deno.readTextFile(out.curvePath);
+  assert.ok(["fold 1", "fold 2", "fold 3"].every((f) => cvSvg.includes(f)), "one validation curve per fold");
   // With features (as train uses them) and without.
   const pre = await runCommand("preprocess.ts", ["--data", dir.path]);
   assert.equal(pre.code, 0, pre.stderr);
-  const cvArgs = ["--data", dir.path, "--folds", "2", "--k", "8", "--epochs", "2", "--json"];
+  const cvArgs = [
+    "--data",
+    dir.path,
+    "--folds",
+    "2",
+    "--k",
+    "8",
+    "--epochs",
+    "2",
+    "--curve",
+    `${dir.path}/cv.svg`,
+    "--json",
+  ];
   const withMeta = JSON.parse((await runCommand("cv.ts", cvArgs)).stdout);
   assert.ok(withMeta.metadata.features > 0);
   assert.equal(withMeta.config.metadataDropout, 0.1);

@@ -24,6 +24,8 @@ export interface FoldResult {
   biasOnly: Metrics;
   /** Epoch kept. */
   bestEpoch: number;
+  /** Validation RMSE after each epoch. */
+  validationRmse: number[];
 }
 
 /** Mean and standard deviation. */
@@ -79,7 +81,13 @@ export async function crossValidate(
       features: options.features ?? null,
     });
     run.model.free();
-    const r = { fold: f, model: run.test.model, biasOnly: run.test.biasOnly, bestEpoch: run.bestEpoch };
+    const r = {
+      fold: f,
+      model: run.test.model,
+      biasOnly: run.test.biasOnly,
+      bestEpoch: run.bestEpoch,
+      validationRmse: run.history.map((h) => h.validationRmse),
+    };
     results.push(r);
     options.onFold?.(r);
   }
