@@ -365,4 +365,114 @@ mod tests {
         let (r2, o2) = run(&input[r.bytes as usize..], true, 2);
         assert_eq!((r2.code, r2.rows, o2.users[0]), (code::OK, 1, 3));
     }
+
+    /// A small seeded generator for the property test (xorshift64*).
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    /// One field as a person may write it: spaces or tabs around it, sometimes quoted.
+    fn dress(g: &mut Gen, text: String) -> String {
+        let pad = |g: &mut Gen| [" ", "", "\t", ""][g.below(4) as usize].to_string();
+        let (a, b) = (pad(g), pad(g));
+        if g.below(5) == 0 {
+            format!("{a}\"{text}\"{b}")
+        } else {
+            format!("{a}{text}{b}")
+        }
+    }
+
+    /// Property: for random well-formed rows (random ids, half-star ratings in every
+    /// spelling, timestamps, spaces, quotes, CRLF, blank lines) the parser accepts
+    /// every row with the values written, whatever the capacity it is given, and
+    /// splitting the input at any line boundary into two calls gives the same rows.
+    /// Random byte mutations of those rows never panic and never consume past the input.
+    #[test]
+    fn property_random_rows_parse_to_their_values_in_any_split_and_mutations_never_panic() {
+        let mut g = Gen(0x9E37_79B9_7F4A_7C15);
+        for case in 0..2_000 {
+            let n = 1 + g.below(12) as usize;
+            let mut text = String::new();
+            let mut want = Vec::new();
+            for _ in 0..n {
+                if g.below(8) == 0 {
+                    text.push_str(if g.below(2) == 0 { "\n" } else { "\r\n" });
+                }
+                let (u, m) = (g.below(1 << 31) as u32, g.below(1 << 31) as u32);
+                let halves = 1 + g.below(10) as u32;
+                let t = g.next() as u32;
+                let rating = match g.below(3) {
+                    0 => format!("{}", halves as f32 / 2.0),
+                    1 => format!("{:.1}", halves as f32 / 2.0),
+                    _ => format!("{:.2}", halves as f32 / 2.0),
+                };
+                let fields = [u.to_string(), m.to_string(), rating, t.to_string()];
+                let line: Vec<String> = fields.into_iter().map(|f| dress(&mut g, f)).collect();
+                text.push_str(&line.join(","));
+                text.push_str(if g.below(3) == 0 { "\r\n" } else { "\n" });
+                want.push((u, m, halves as f32 / 2.0, t));
+            }
+            let (r, o) = run(&text, true, n);
+            assert_eq!(r.code, code::OK, "case {case}: {text:?}");
+            assert_eq!(r.rows as usize, n, "case {case}");
+            for (i, w) in want.iter().enumerate() {
+                assert_eq!((o.users[i], o.movies[i], o.ratings[i], o.times[i]), *w, "case {case} row {i}");
+            }
+            // Any split at a line boundary, parsed in two calls, gives the same rows.
+            let cuts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+            let cut = cuts[g.below(cuts.len() as u64) as usize];
+            let mut o2 = Out { users: vec![0; n], movies: vec![0; n], ratings: vec![0.0; n], times: vec![0; n] };
+            let mut r2 = ParseResult::default();
+            let mut cols = Columns {
+                users: &mut o2.users,
+                movies: &mut o2.movies,
+                ratings: &mut o2.ratings,
+                times: &mut o2.times,
+            };
+            parse(&text.as_bytes()[..cut], true, &mut cols, 0, &mut r2);
+            let first = r2.rows as usize;
+            parse(&text.as_bytes()[cut..], true, &mut cols, first, &mut r2);
+            assert_eq!(first + r2.rows as usize, n, "case {case}: split at {cut}");
+            assert_eq!((&o2.users, &o2.ratings), (&o.users, &o.ratings), "case {case}: split at {cut}");
+            // A capacity of one row at a time stops with FULL and resumes where it stopped.
+            let (r1, _) = run(&text, true, 1);
+            assert!(r1.code == code::FULL || n == 1, "case {case}");
+            // Mutations: flip, insert or delete bytes; the parser must not panic or overrun.
+            let mut bytes = text.into_bytes();
+            for _ in 0..1 + g.below(4) {
+                let at = g.below(bytes.len() as u64) as usize;
+                match g.below(3) {
+                    0 => bytes[at] = g.below(256) as u8,
+                    1 => bytes.insert(at, b",\".-e x0".as_slice()[g.below(8) as usize]),
+                    _ => {
+                        bytes.remove(at);
+                    }
+                }
+            }
+            let mut o3 =
+                Out { users: vec![0; n + 4], movies: vec![0; n + 4], ratings: vec![0.0; n + 4], times: vec![0; n + 4] };
+            let mut r3 = ParseResult::default();
+            let mut cols = Columns {
+                users: &mut o3.users,
+                movies: &mut o3.movies,
+                ratings: &mut o3.ratings,
+                times: &mut o3.times,
+            };
+            parse(&bytes, true, &mut cols, 0, &mut r3);
+            assert!(r3.bytes as usize <= bytes.len() && r3.rows as usize <= n + 4, "case {case}");
+            for &rating in &o3.ratings[..r3.rows as usize] {
+                assert!((0.5..=5.0).contains(&rating) && (rating * 2.0).fract() == 0.0, "case {case}: {rating}");
+            }
+        }
+    }
 }
