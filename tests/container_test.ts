@@ -98,3 +98,20 @@ Deno.test("a model file verifies with the TypeScript checksum alone (no core nee
   assert.ok(file.header.arrays.length >= 6);
   for (const e of file.header.arrays) await file.read(e.name);
 });
+
+Deno.test({
+  name: "writeContainer() on a full disk names the file and the cause, and leaves no temporary file",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    await using dir = await tempDir();
+    const path = `${dir.path}/m.bin`;
+    // The temporary file is a link to /dev/full: every write fails with "no space left".
+    await Deno.symlink("/dev/full", `${path}.tmp-${Deno.pid}`);
+    const bytes = new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer);
+    await assert.rejects(
+      writeContainer(path, FORMAT, {}, [{ name: "a", dtype: "f32", bytes }]),
+      new RegExp(`^Error: Cannot write ".*m\\.bin": the disk is full; free some space$`),
+    );
+    assert.deepEqual([...Deno.readDirSync(dir.path)], [], "no temporary file and no model file");
+  },
+});
