@@ -294,14 +294,24 @@ mod tests {
         times: Vec<u32>,
     }
 
-    fn run(text: &str, has_time: bool, cap: usize) -> (ParseResult, Out) {
-        let mut o = Out { users: vec![0; cap], movies: vec![0; cap], ratings: vec![0.0; cap], times: vec![0; cap] };
-        let mut r = ParseResult::default();
-        {
-            let mut cols =
-                Columns { users: &mut o.users, movies: &mut o.movies, ratings: &mut o.ratings, times: &mut o.times };
-            parse(text.as_bytes(), has_time, &mut cols, 0, &mut r);
+    impl Out {
+        fn new(cap: usize) -> Out {
+            Out { users: vec![0; cap], movies: vec![0; cap], ratings: vec![0.0; cap], times: vec![0; cap] }
         }
+        fn columns(&mut self) -> Columns<'_> {
+            Columns {
+                users: &mut self.users,
+                movies: &mut self.movies,
+                ratings: &mut self.ratings,
+                times: &mut self.times,
+            }
+        }
+    }
+
+    fn run(text: &str, has_time: bool, cap: usize) -> (ParseResult, Out) {
+        let mut o = Out::new(cap);
+        let mut r = ParseResult::default();
+        parse(text.as_bytes(), has_time, &mut o.columns(), 0, &mut r);
         (r, o)
     }
 
@@ -431,14 +441,9 @@ mod tests {
             // Any split at a line boundary, parsed in two calls, gives the same rows.
             let cuts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
             let cut = cuts[g.below(cuts.len() as u64) as usize];
-            let mut o2 = Out { users: vec![0; n], movies: vec![0; n], ratings: vec![0.0; n], times: vec![0; n] };
+            let mut o2 = Out::new(n);
             let mut r2 = ParseResult::default();
-            let mut cols = Columns {
-                users: &mut o2.users,
-                movies: &mut o2.movies,
-                ratings: &mut o2.ratings,
-                times: &mut o2.times,
-            };
+            let mut cols = o2.columns();
             parse(&text.as_bytes()[..cut], true, &mut cols, 0, &mut r2);
             let first = r2.rows as usize;
             parse(&text.as_bytes()[cut..], true, &mut cols, first, &mut r2);
@@ -459,15 +464,9 @@ mod tests {
                     }
                 }
             }
-            let mut o3 =
-                Out { users: vec![0; n + 4], movies: vec![0; n + 4], ratings: vec![0.0; n + 4], times: vec![0; n + 4] };
+            let mut o3 = Out::new(n + 4);
             let mut r3 = ParseResult::default();
-            let mut cols = Columns {
-                users: &mut o3.users,
-                movies: &mut o3.movies,
-                ratings: &mut o3.ratings,
-                times: &mut o3.times,
-            };
+            let mut cols = o3.columns();
             parse(&bytes, true, &mut cols, 0, &mut r3);
             assert!(r3.bytes as usize <= bytes.len() && r3.rows as usize <= n + 4, "case {case}");
             for &rating in &o3.ratings[..r3.rows as usize] {
