@@ -1,6 +1,6 @@
 /**
  * Training benchmark, one process per thread count (peak RSS is its own):
- *   deno run -A bench/train_bench.ts CSV THREADS EPOCHS [LAYOUT_OUT | --features DIR] [--blocks=N]
+ *   deno run -A bench/train_bench.ts CSV THREADS EPOCHS [LAYOUT_OUT | --features DIR] [--blocks=N] [--validation]
  * Loads the ratings (cache), lays them out, trains EPOCHS epochs at k = 64
  * with SGD (no early stopping) and prints one JSON object: seconds of each
  * epoch, the median of all but the first (warm-up), and peak RSS. With
@@ -10,7 +10,7 @@
 
 import { initialState, runTraining } from "../lib/train/train.ts";
 import { defaultTrainConfig } from "../lib/train/config.ts";
-import { RatingSet } from "../lib/ingest/rating_set.ts";
+import { gatherSide, RatingSet } from "../lib/ingest/rating_set.ts";
 import { buildTrainLayout } from "../lib/train/train_layout.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
 import { SPLIT, splitRatings } from "../lib/ingest/splits.ts";
@@ -20,7 +20,11 @@ import { loadMovieFeatures } from "../lib/features/movie_features.ts";
 import { median, peakRssMiB, round } from "./_report.ts";
 
 const blocksArg = Deno.args.find((a) => a.startsWith("--blocks="));
-const [csv, threadsArg, epochsArg, fourth, fifth] = Deno.args.filter((a) => a !== blocksArg);
+// --validation: measure validation RMSE after every epoch (as a user's run does; the epoch times include it).
+const withValidation = Deno.args.includes("--validation");
+const [csv, threadsArg, epochsArg, fourth, fifth] = Deno.args.filter((a) =>
+  a !== blocksArg && a !== "--validation"
+);
 const layoutOut = fourth === "--features" ? undefined : fourth;
 const featuresDir = fourth === "--features" ? fifth : undefined;
 const threads = Number(threadsArg), epochs = Number(epochsArg ?? 4);
@@ -44,19 +48,22 @@ if (layoutOut) {
 }
 const features = featuresDir ? await loadMovieFeatures(core, featuresDir, ratings.movieIds) : null;
 const state = initialState(core, config, layout.set, ratings.userIds, ratings.movieIds, features);
-using empty = new RatingSet(core, 0);
+using validation = withValidation
+  ? gatherSide(core, ratings, split, SPLIT.VALIDATION)
+  : new RatingSet(core, 0);
 await using pool = await WorkerPool.create(core, { threads });
-const seconds: number[] = [];
+const seconds: number[] = [], validationRmse: number[] = [];
 let t = performance.now();
 await runTraining({
   core,
   pool,
   layout,
-  validation: empty,
+  validation,
   state,
-  onEpoch: () => {
+  onEpoch: (report) => {
     const now = performance.now();
     seconds.push((now - t) / 1000);
+    validationRmse.push(report.validationRmse);
     t = now;
   },
 });
@@ -68,6 +75,7 @@ console.log(JSON.stringify({
   train_ratings: layout.set.n,
   layout_seconds: round(layoutSeconds),
   epoch_seconds: seconds.map((s) => round(s)),
+  validation_rmse: withValidation ? validationRmse.map((r) => round(r, 5)) : null,
   epoch_seconds_median: round(steady),
   epoch_seconds_min: round(fastest),
   ratings_per_s: Math.round(layout.set.n / steady),
