@@ -153,11 +153,11 @@ const report = [...rows].map(([figure, v]) => ({
 }));
 console.log(`CPU: ${cpu}; ${counts.train} training ratings, k = ${K}, LIBMF λ = ${LAMBDA}; ${runs} rounds`);
 for (const r of report) {
-  console.log(
-    `${
-      r.figure.padEnd(52)
-    } ours ${r.ours.median}  LIBMF ${r.libmf.median}  ours/LIBMF ${r.ratio_ours_over_libmf.median} (${r.ratio_ours_over_libmf.min}–${r.ratio_ours_over_libmf.max})`,
-  );
+  const ours = Number.isNaN(r.ours.median) ? `not reached in ${epochs} epochs` : String(r.ours.median);
+  const ratio = Number.isNaN(r.ratio_ours_over_libmf.median)
+    ? "—"
+    : `${r.ratio_ours_over_libmf.median} (${r.ratio_ours_over_libmf.min}–${r.ratio_ours_over_libmf.max})`;
+  console.log(`${r.figure.padEnd(52)} ours ${ours}  LIBMF ${r.libmf.median}  ours/LIBMF ${ratio}`);
 }
 await Deno.mkdir("bench/results", { recursive: true });
 await Deno.writeTextFile(
