@@ -19,7 +19,7 @@
  * @module
  */
 
-import { pad16 } from "./_io.ts";
+import { pad16, readFull, writeAll } from "./_io.ts";
 
 /** Bytes before the header. */
 export const PREFIX_BYTES = 32;
@@ -193,11 +193,6 @@ function writeError(path: string, error: unknown): Error {
   return new Error(`Cannot write "${path}": ${why}`, { cause: error });
 }
 
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let done = 0;
-  while (done < bytes.length) done += await file.write(bytes.subarray(done));
-}
-
 /** Why a container cannot be read; `message` is a phrase like "it is truncated: …". */
 export class ContainerError extends Error {
   /** What kind of problem: the file is missing, foreign, of another version, truncated or corrupt. */
@@ -300,11 +295,8 @@ export class ContainerFile implements Disposable {
     if (!e) throw new ContainerError("corrupt", `it lacks the array "${name}" (corrupt)`);
     const bytes = into ?? new Uint8Array(e.length * 4);
     await this.#file.seek(e.offset, Deno.SeekMode.Start);
-    let done = 0;
-    while (done < e.length * 4) {
-      const n = await this.#file.read(bytes.subarray(done, e.length * 4));
-      if (n === null) throw truncated(this.size, e.offset + e.length * 4);
-      done += n;
+    if (await readFull(this.#file, bytes.subarray(0, e.length * 4)) < e.length * 4) {
+      throw truncated(this.size, e.offset + e.length * 4);
     }
     if (verify(bytes.subarray(0, e.length * 4)) !== e.checksum) {
       throw new ContainerError("corrupt", `its array "${name}" fails its checksum (corrupt)`);
