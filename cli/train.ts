@@ -121,11 +121,12 @@ export async function main(argv: string[]): Promise<void> {
   let header = false;
   let trainN = 0;
   // Ctrl-C: end the bar's line, say what the model file keeps and how to continue.
-  let lastEpoch = 0, bestEpoch = 0, bestRmse = NaN;
+  let lastEpoch = 0;
+  let saved: { epoch: number; bestEpoch: number; bestValidationRmse: number } | null = null;
   const onInterrupt = () => {
     epochBar?.stop();
     bar.stop();
-    console.error(interruptedMessage(v.model, lastEpoch, bestEpoch, bestRmse, argv));
+    console.error(interruptedMessage(v.model, lastEpoch, saved, argv));
     try {
       Deno.removeSync(`${v.model}.lock`);
     } catch {
@@ -166,9 +167,9 @@ export async function main(argv: string[]): Promise<void> {
       }
       epochBar.update(done);
     },
+    onSaved: (state) => (saved = state),
     onEpoch: (r, seconds) => {
       lastEpoch = r.epoch;
-      if (r.best) [bestEpoch, bestRmse] = [r.epoch, r.validationRmse];
       epochBar?.stop();
       epochBar = null;
       bar = { update() {}, stop() {} };
@@ -258,21 +259,19 @@ export async function main(argv: string[]): Promise<void> {
 function interruptedMessage(
   modelPath: string,
   lastEpoch: number,
-  bestEpoch: number,
-  bestRmse: number,
+  saved: { epoch: number; bestEpoch: number; bestValidationRmse: number } | null,
   argv: string[],
 ): string {
-  if (lastEpoch === 0) {
-    return `\nInterrupted during epoch 1: nothing was saved (an older "${modelPath}", if any, is untouched).`;
-  }
-  const rmse = Number.isNaN(bestRmse) ? "" : ` (validation RMSE ${bestRmse.toFixed(4)})`;
+  const during = `\nInterrupted during epoch ${lastEpoch + 1}`;
+  if (!saved) return `${during}: nothing was saved (an older "${modelPath}", if any, is untouched).`;
+  const rmse = Number.isFinite(saved.bestValidationRmse)
+    ? ` (validation RMSE ${saved.bestValidationRmse.toFixed(4)})`
+    : "";
   const quote = (a: string) => (/^[\w./=:-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
   const again = ["deno task train", ...[...argv.filter((a) => a !== "--resume"), "--resume"].map(quote)].join(
     " ",
   );
-  return `\nInterrupted during epoch ${
-    lastEpoch + 1
-  }: "${modelPath}" keeps epoch ${bestEpoch}${rmse}, the best of the ${lastEpoch} finished.\nContinue with: ${again}`;
+  return `${during}: "${modelPath}" keeps epoch ${saved.bestEpoch}${rmse}, the best of the ${saved.epoch} epochs it holds.\nContinue with: ${again}`;
 }
 
 if (import.meta.main) await runCli("train", () => main(Deno.args));

@@ -299,7 +299,7 @@ Deno.test({
     assert.equal(code, 130, err);
     assert.match(
       err,
-      /Interrupted during epoch \d+: "data\/model\/pmf_model\.bin" keeps epoch \d+ \(validation RMSE \d\.\d{4}\), the best of the \d+ finished\.\nContinue with: deno task train --epochs 1000 --patience 1000 --no-metadata --resume/,
+      /Interrupted during epoch \d+: "data\/model\/pmf_model\.bin" keeps epoch \d+ \(validation RMSE \d\.\d{4}\), the best of the \d+ epochs it holds\.\nContinue with: deno task train --epochs 1000 --patience 1000 --no-metadata --resume/,
     );
     assert.equal(existsSync(`${dir.path}/data/model/pmf_model.bin.lock`), false, "the lock is released");
     assert.ok(existsSync(`${dir.path}/data/model/pmf_model.bin`));

@@ -165,7 +165,7 @@ export interface RatingStats {
   movieCount: Uint32Array;
 }
 
-/** Writes `state` to `path` atomically; see the module doc. */
+/** Writes `state` to `path` atomically; see the module doc. Nothing may change the state until it resolves. */
 export async function writeCheckpoint(
   core: WasmCore,
   path: string,
@@ -173,16 +173,18 @@ export async function writeCheckpoint(
   meta: CheckpointMeta,
 ): Promise<void> {
   const sources: ArrayToWrite[] = [];
-  // Arrays in the core are copied out (and checksummed there, with SIMD); small host arrays are checksummed here.
+  // Arrays in the core are written from views of its memory, without a copy (the caller awaits the write
+  // before training goes on, and growing a shared memory does not detach it), and checksummed there with
+  // SIMD; small host arrays are checksummed here.
   const addCore = (name: string, a: CoreArray<Float32Array>) =>
     sources.push({
       name,
       dtype: "f32",
-      bytes: core.view(Uint8Array, a.ptr, a.length * 4).slice(),
+      bytes: core.view(Uint8Array, a.ptr, a.length * 4),
       checksum: checksum(core, a.ptr, a.length),
     });
   const plain = (name: string, a: Float32Array | Uint32Array, dtype: "f32" | "u32") =>
-    sources.push({ name, dtype, bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice() });
+    sources.push({ name, dtype, bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength) });
   for (const { name, array } of state.best.arrays) addCore(name, array);
   plain("userIds", state.best.userIds, "u32");
   plain("movieIds", state.best.movieIds, "u32");

@@ -57,6 +57,8 @@ export interface TrainOptions extends Partial<TrainConfig> {
   onLoadProgress?: (done: number, total: number) => void;
   /** Called after each epoch with its report and seconds. */
   onEpoch?: (report: EpochReport, seconds: number) => void;
+  /** Called after the model file was written (not after every epoch: see `trainOnSplit`), with what it holds. */
+  onSaved?: (saved: { epoch: number; bestEpoch: number; bestValidationRmse: number }) => void;
   /** Called with ratings done in the current epoch. */
   onProgress?: (done: number, total: number) => void;
   /** Called with one-line notes (cache rebuilt, resumed, …). */
@@ -172,6 +174,7 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
       modelPath,
       meta,
       onEpoch: options.onEpoch,
+      onSaved: options.onSaved,
       onProgress: options.onProgress,
     });
     return {

@@ -38,7 +38,11 @@ export interface SplitTrainOptions {
   resumed?: TrainState;
   /** Movie features for the metadata projection, or null/undefined for none. */
   features?: MovieFeatures | null;
-  /** Model file to write after each epoch, or null. */
+  /**
+   * Model file to write, or null: after the first epoch, at the end, and in
+   * between whenever training has run {@link CHECKPOINT_SPACING} times as
+   * long as the last write took (so writing costs at most about a tenth).
+   */
   modelPath?: string | null;
   /** What to store in the model file besides the state. */
   meta?: CheckpointMeta;
@@ -46,7 +50,12 @@ export interface SplitTrainOptions {
   onEpoch?: (report: EpochReport, seconds: number) => void;
   /** Called with ratings done in the current epoch. */
   onProgress?: (done: number, total: number) => void;
+  /** Called after the model file was written, with the state it holds. */
+  onSaved?: (saved: { epoch: number; bestEpoch: number; bestValidationRmse: number }) => void;
 }
+
+/** Training time between two model-file writes, as a multiple of the last write's time. */
+export const CHECKPOINT_SPACING = 10;
 
 /** What {@link trainOnSplit} produced. */
 export interface SplitTrainResult {
@@ -87,6 +96,7 @@ export async function trainOnSplit(
   await using pool = await WorkerPool.create(core, { threads });
   const epochSeconds: number[] = [];
   let epochStart = performance.now();
+  let lastWrite: { end: number; took: number } | null = null, due = 0;
   try {
     await runTraining({
       core,
@@ -101,7 +111,18 @@ export async function trainOnSplit(
         options.onEpoch?.(report, seconds);
       },
       onCheckpoint: async (s) => {
-        if (modelPath && meta) await writeCheckpoint(core, modelPath, s, meta);
+        const last = s.finished || s.epoch >= s.config.epochs;
+        if (modelPath && meta && (last || lastWrite === null || performance.now() - lastWrite.end >= due)) {
+          const t = performance.now();
+          await writeCheckpoint(core, modelPath, s, meta);
+          lastWrite = { end: performance.now(), took: performance.now() - t };
+          due = CHECKPOINT_SPACING * lastWrite.took;
+          options.onSaved?.({
+            epoch: s.epoch,
+            bestEpoch: s.bestEpoch,
+            bestValidationRmse: s.bestValidationRmse,
+          });
+        }
         epochStart = performance.now();
       },
     });
