@@ -10,12 +10,15 @@ import { defaultThreads } from "../lib/core/pool.ts";
 import { defaultTrainConfig, MAX_BLOCKS, type TrainConfig } from "../lib/train/config.ts";
 import { intFlag, numberFlag, UsageError } from "./_cli.ts";
 
-const SGD = defaultTrainConfig("sgd"), ADAM = defaultTrainConfig("adam");
+const SGD = defaultTrainConfig("sgd"),
+  ADAM = defaultTrainConfig("adam"),
+  ADAGRAD = defaultTrainConfig("adagrad");
 
 /** Help lines of the model and optimiser flags. */
 export const MODEL_FLAGS_HELP = `  --k N               factors (default: ${SGD.k})
-  --optimizer NAME    sgd (default) or adam
-  --lr X              learning rate (default: ${SGD.learningRate} for sgd, ${ADAM.learningRate} for adam)
+  --optimizer NAME    sgd (default), adam, or adagrad (per-row, as LIBMF)
+  --lr X              learning rate (default: ${SGD.learningRate} for sgd, ${ADAM.learningRate} for adam,
+                      ${ADAGRAD.learningRate} for adagrad)
   --bias-lr X         learning rate of the biases (default: --lr)
   --reg X             weight decay of the factors (default: ${SGD.regularization})
   --bias-reg X        weight decay of the biases (default: ${SGD.biasRegularization})
@@ -53,10 +56,10 @@ export function modelSettings(
   v: ModelFlagValues,
   options: { keepEpochs?: boolean } = {},
 ): { settings: Partial<TrainConfig>; threads: number } {
-  if (v.optimizer !== "sgd" && v.optimizer !== "adam") {
-    throw new UsageError(`Invalid --optimizer "${v.optimizer}": expected sgd or adam`);
+  if (v.optimizer !== "sgd" && v.optimizer !== "adam" && v.optimizer !== "adagrad") {
+    throw new UsageError(`Invalid --optimizer "${v.optimizer}": expected sgd, adam or adagrad`);
   }
-  const opt = v.optimizer === "adam" ? ADAM : SGD;
+  const opt = defaultTrainConfig(v.optimizer);
   const lr = numberFlag(v.lr, "lr", opt.learningRate, 1e-9, 10);
   const settings: Partial<TrainConfig> = {
     k: intFlag(v.k, "k", opt.k, 1, 256),

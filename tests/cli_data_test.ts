@@ -132,7 +132,7 @@ Deno.test("train --json trains, saves the model and reports test metrics beside 
   );
   const bad = await runCommand("train.ts", ["--data", dir.path, "--optimizer", "rmsprop"]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /Invalid --optimizer "rmsprop": expected sgd or adam/);
+  assert.match(bad.stderr, /Invalid --optimizer "rmsprop": expected sgd, adam or adagrad/);
 });
 
 Deno.test("cv --json reports each fold and the mean ± sd", async () => {

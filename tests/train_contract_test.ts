@@ -42,7 +42,7 @@ function initModel(core: WasmCore, nUsers: number, nMovies: number, k: number): 
   return model;
 }
 
-for (const optimizer of ["sgd", "adam"] as const) {
+for (const optimizer of ["sgd", "adam", "adagrad"] as const) {
   Deno.test(`trainRange (${optimizer}): SIMD and scalar kernels agree bit for bit and learn the checkerboard`, async () => {
     const core = await WasmCore.create();
     using set = checkerboard(core, 12, 10);
@@ -50,7 +50,7 @@ for (const optimizer of ["sgd", "adam"] as const) {
     const finals: Float32Array[] = [];
     for (const scalar of [false, true]) {
       using model = initModel(core, 12, 10, 6);
-      using adam = optimizer === "adam" ? new AdamState(core, model) : null;
+      using adam = optimizer === "sgd" ? null : new AdamState(core, model, optimizer);
       using pass = new TrainPass();
       fillPass(pass, model, set, hyper, adam);
       let first = 0, last = 0;

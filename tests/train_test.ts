@@ -48,7 +48,7 @@ Deno.test("trainFromFile() with the same seed and threads writes byte-identical 
 
 Deno.test("trainFromFile() writes byte-identical model files on 1, 2 and 3 Workers (the grid, not the threads, shapes the model)", async () => {
   await using dir = await tempDir();
-  for (const optimizer of ["sgd", "adam"] as const) {
+  for (const optimizer of ["sgd", "adam", "adagrad"] as const) {
     const files = [];
     for (const threads of [1, 2, 3]) {
       const path = `${dir.path}/${optimizer}-${threads}.bin`;
@@ -62,7 +62,7 @@ Deno.test("trainFromFile() writes byte-identical model files on 1, 2 and 3 Worke
 
 Deno.test("a run stopped after epoch 2 on 2 Workers and resumed on 1 ends with the same model as an uninterrupted run", async () => {
   await using dir = await tempDir();
-  for (const optimizer of ["sgd", "adam"] as const) {
+  for (const optimizer of ["sgd", "adam", "adagrad"] as const) {
     const opts = { k: 8, optimizer, patience: 100 };
     await train({ ...opts, epochs: 5, modelPath: `${dir.path}/full.bin` });
     await train({ ...opts, epochs: 2, modelPath: `${dir.path}/part.bin` });

@@ -128,6 +128,24 @@ export function idsList(table: number, table_len: number, out: number, n_out: nu
  */
 export function idsRemap(ids: number, n: number, table: number, table_len: number): void;
 /**
+ * The optimisers; the host names them through this generated enum.
+ */
+export enum Optimizer {
+  /**
+   * Plain SGD with the host's learning-rate schedule.
+   */
+  Sgd = 0,
+  /**
+   * Adam with per-row ("lazy") moments and bias correction.
+   */
+  Adam = 1,
+  /**
+   * Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)`, where `G` sums the row's mean
+   * squared gradients (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`).
+   */
+  Adagrad = 2,
+}
+/**
  * Parse outcomes (`ParseResult::code`); the host reads the generated enum.
  */
 export enum ParseCode {
@@ -262,9 +280,9 @@ export class TrainPass {
    */
   bi: number;
   /**
-   * True for Adam, false for SGD.
+   * The optimiser.
    */
-  adam: boolean;
+  optimizer: Optimizer;
   /**
    * Learning rate of the factors.
    */
@@ -358,8 +376,8 @@ export interface InitOutput {
   readonly __wbg_get_parseresult_max_movie: (a: number) => number;
   readonly __wbg_get_parseresult_max_user: (a: number) => number;
   readonly __wbg_get_parseresult_rows: (a: number) => number;
-  readonly __wbg_get_trainpass_adam: (a: number) => number;
   readonly __wbg_get_trainpass_bi: (a: number) => number;
+  readonly __wbg_get_trainpass_bu: (a: number) => number;
   readonly __wbg_get_trainpass_drop: (a: number) => number;
   readonly __wbg_get_trainpass_g: (a: number) => number;
   readonly __wbg_get_trainpass_gb: (a: number) => number;
@@ -372,6 +390,7 @@ export interface InitOutput {
   readonly __wbg_get_trainpass_mq: (a: number) => number;
   readonly __wbg_get_trainpass_mu: (a: number) => number;
   readonly __wbg_get_trainpass_n_ratings: (a: number) => number;
+  readonly __wbg_get_trainpass_optimizer: (a: number) => number;
   readonly __wbg_get_trainpass_ratings: (a: number) => number;
   readonly __wbg_get_trainpass_reg: (a: number) => number;
   readonly __wbg_get_trainpass_reg_bias: (a: number) => number;
@@ -390,8 +409,8 @@ export interface InitOutput {
   readonly __wbg_set_parseresult_max_movie: (a: number, b: number) => void;
   readonly __wbg_set_parseresult_max_user: (a: number, b: number) => void;
   readonly __wbg_set_parseresult_rows: (a: number, b: number) => void;
-  readonly __wbg_set_trainpass_adam: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_bi: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_bu: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_drop: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_g: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_gb: (a: number, b: number) => void;
@@ -404,6 +423,7 @@ export interface InitOutput {
   readonly __wbg_set_trainpass_mq: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_mu: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_n_ratings: (a: number, b: number) => void;
+  readonly __wbg_set_trainpass_optimizer: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_ratings: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_reg: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_reg_bias: (a: number, b: number) => void;
@@ -442,14 +462,12 @@ export interface InitOutput {
   readonly trainpass_address: (a: number) => number;
   readonly trainpass_new: () => number;
   readonly userOffsets: (a: number, b: number, c: number, d: number, e: number) => void;
-  readonly __wbg_set_trainpass_bu: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_k: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_n_movies: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_n_users: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_p: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_q: (a: number, b: number) => void;
   readonly __wbg_set_trainpass_stride: (a: number, b: number) => void;
-  readonly __wbg_get_trainpass_bu: (a: number) => number;
   readonly __wbg_get_trainpass_k: (a: number) => number;
   readonly __wbg_get_trainpass_n_movies: (a: number) => number;
   readonly __wbg_get_trainpass_n_users: (a: number) => number;

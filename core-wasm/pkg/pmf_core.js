@@ -742,6 +742,25 @@ export function idsRemap(ids, n, table, table_len) {
 }
 
 /**
+ * The optimisers; the host names them through this generated enum.
+ * @enum {0 | 1 | 2}
+ */
+export const Optimizer = Object.freeze({
+    /**
+     * Plain SGD with the host's learning-rate schedule.
+     */
+    Sgd: 0, "0": "Sgd",
+    /**
+     * Adam with per-row ("lazy") moments and bias correction.
+     */
+    Adam: 1, "1": "Adam",
+    /**
+     * Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)`, where `G` sums the row's mean
+     * squared gradients (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`).
+     */
+    Adagrad: 2, "2": "Adagrad",
+});
+/**
  * Parse outcomes (`ParseResult::code`); the host reads the generated enum.
  * @enum {0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8}
  */
@@ -961,7 +980,7 @@ export class TrainPass {
      * @returns {number}
      */
     get n_users() {
-        const ret = wasm.__wbg_get_parseresult_rows(this.__wbg_ptr);
+        const ret = wasm.__wbg_get_parseresult_lines(this.__wbg_ptr);
         return ret >>> 0;
     }
     /**
@@ -969,14 +988,14 @@ export class TrainPass {
      * @param {number} arg0
      */
     set n_users(arg0) {
-        wasm.__wbg_set_parseresult_rows(this.__wbg_ptr, arg0);
+        wasm.__wbg_set_parseresult_lines(this.__wbg_ptr, arg0);
     }
     /**
      * Number of movies.
      * @returns {number}
      */
     get n_movies() {
-        const ret = wasm.__wbg_get_parseresult_lines(this.__wbg_ptr);
+        const ret = wasm.__wbg_get_parseresult_bytes(this.__wbg_ptr);
         return ret >>> 0;
     }
     /**
@@ -984,14 +1003,14 @@ export class TrainPass {
      * @param {number} arg0
      */
     set n_movies(arg0) {
-        wasm.__wbg_set_parseresult_lines(this.__wbg_ptr, arg0);
+        wasm.__wbg_set_parseresult_bytes(this.__wbg_ptr, arg0);
     }
     /**
      * Number of factors.
      * @returns {number}
      */
     get k() {
-        const ret = wasm.__wbg_get_parseresult_bytes(this.__wbg_ptr);
+        const ret = wasm.__wbg_get_parseresult_code(this.__wbg_ptr);
         return ret >>> 0;
     }
     /**
@@ -999,14 +1018,14 @@ export class TrainPass {
      * @param {number} arg0
      */
     set k(arg0) {
-        wasm.__wbg_set_parseresult_bytes(this.__wbg_ptr, arg0);
+        wasm.__wbg_set_parseresult_code(this.__wbg_ptr, arg0);
     }
     /**
      * Floats per row (k rounded up to 4).
      * @returns {number}
      */
     get stride() {
-        const ret = wasm.__wbg_get_parseresult_code(this.__wbg_ptr);
+        const ret = wasm.__wbg_get_parseresult_column(this.__wbg_ptr);
         return ret >>> 0;
     }
     /**
@@ -1014,7 +1033,7 @@ export class TrainPass {
      * @param {number} arg0
      */
     set stride(arg0) {
-        wasm.__wbg_set_parseresult_code(this.__wbg_ptr, arg0);
+        wasm.__wbg_set_parseresult_column(this.__wbg_ptr, arg0);
     }
     /**
      * Global mean rating.
@@ -1036,7 +1055,7 @@ export class TrainPass {
      * @returns {number}
      */
     get p() {
-        const ret = wasm.__wbg_get_parseresult_max_user(this.__wbg_ptr);
+        const ret = wasm.__wbg_get_parseresult_max_movie(this.__wbg_ptr);
         return ret >>> 0;
     }
     /**
@@ -1044,14 +1063,14 @@ export class TrainPass {
      * @param {number} arg0
      */
     set p(arg0) {
-        wasm.__wbg_set_parseresult_max_user(this.__wbg_ptr, arg0);
+        wasm.__wbg_set_parseresult_max_movie(this.__wbg_ptr, arg0);
     }
     /**
      * Movie factors.
      * @returns {number}
      */
     get q() {
-        const ret = wasm.__wbg_get_parseresult_max_movie(this.__wbg_ptr);
+        const ret = wasm.__wbg_get_parseresult_blank(this.__wbg_ptr);
         return ret >>> 0;
     }
     /**
@@ -1059,14 +1078,14 @@ export class TrainPass {
      * @param {number} arg0
      */
     set q(arg0) {
-        wasm.__wbg_set_parseresult_max_movie(this.__wbg_ptr, arg0);
+        wasm.__wbg_set_parseresult_blank(this.__wbg_ptr, arg0);
     }
     /**
      * User biases.
      * @returns {number}
      */
     get bu() {
-        const ret = wasm.__wbg_get_parseresult_blank(this.__wbg_ptr);
+        const ret = wasm.__wbg_get_trainpass_bu(this.__wbg_ptr);
         return ret >>> 0;
     }
     /**
@@ -1074,7 +1093,7 @@ export class TrainPass {
      * @param {number} arg0
      */
     set bu(arg0) {
-        wasm.__wbg_set_parseresult_blank(this.__wbg_ptr, arg0);
+        wasm.__wbg_set_trainpass_bu(this.__wbg_ptr, arg0);
     }
     /**
      * Movie biases.
@@ -1092,19 +1111,19 @@ export class TrainPass {
         wasm.__wbg_set_trainpass_bi(this.__wbg_ptr, arg0);
     }
     /**
-     * True for Adam, false for SGD.
-     * @returns {boolean}
+     * The optimiser.
+     * @returns {Optimizer}
      */
-    get adam() {
-        const ret = wasm.__wbg_get_trainpass_adam(this.__wbg_ptr);
-        return ret !== 0;
+    get optimizer() {
+        const ret = wasm.__wbg_get_trainpass_optimizer(this.__wbg_ptr);
+        return ret;
     }
     /**
-     * True for Adam, false for SGD.
-     * @param {boolean} arg0
+     * The optimiser.
+     * @param {Optimizer} arg0
      */
-    set adam(arg0) {
-        wasm.__wbg_set_trainpass_adam(this.__wbg_ptr, arg0);
+    set optimizer(arg0) {
+        wasm.__wbg_set_trainpass_optimizer(this.__wbg_ptr, arg0);
     }
     /**
      * Learning rate of the factors.

@@ -9,7 +9,7 @@
 
 use crate::memory;
 use crate::ratings_csv::{Columns, ParseResult};
-use crate::train::{Buffers, Hyper, Shape, ADAM, SGD};
+use crate::train::{Buffers, Hyper, Optimizer, Shape, ADAM};
 use std::slice;
 use wasm_bindgen::prelude::*;
 
@@ -397,8 +397,8 @@ pub struct TrainPass {
     pub bu: usize,
     /// Movie biases.
     pub bi: usize,
-    /// True for Adam, false for SGD.
-    pub adam: bool,
+    /// The optimiser.
+    pub optimizer: Optimizer,
     /// Learning rate of the factors.
     pub lr: f32,
     /// Learning rate of the biases.
@@ -472,11 +472,15 @@ fn check_pass(d: &TrainPass, training: bool) -> Check<(Buffers, Shape, Hyper)> {
     check::<f32>("q", d.q, pm)?;
     check::<f32>("bu", d.bu, nu)?;
     check::<f32>("bi", d.bi, nm)?;
-    let adam = training && d.adam;
+    let adam = training && d.optimizer == Optimizer::Adam;
+    // Per-row state: Adam's bias moments and step powers, AdaGrad's sums of squared gradients.
+    let rows = training && d.optimizer != Optimizer::Sgd;
     if adam {
         for (name, ptr, len) in [("mp", d.mp, pu), ("vp", d.vp, pu), ("mq", d.mq, pm), ("vq", d.vq, pm)] {
             check::<f32>(name, ptr, len)?;
         }
+    }
+    if rows {
         check::<f32>("su", d.su, product(nu, 4)?)?;
         check::<f32>("si", d.si, product(nm, 4)?)?;
     }
@@ -499,8 +503,8 @@ fn check_pass(d: &TrainPass, training: bool) -> Check<(Buffers, Shape, Hyper)> {
         vp: ptr(d.vp, adam),
         mq: ptr(d.mq, adam),
         vq: ptr(d.vq, adam),
-        su: ptr(d.su, adam),
-        si: ptr(d.si, adam),
+        su: ptr(d.su, rows),
+        si: ptr(d.si, rows),
         m: ptr(d.m, meta),
         g: ptr(d.g, meta && training),
         mb: ptr(d.mb, meta),
@@ -508,7 +512,7 @@ fn check_pass(d: &TrainPass, training: bool) -> Check<(Buffers, Shape, Hyper)> {
     };
     let s = Shape { n_users: nu, n_movies: nm, stride, mu: d.mu };
     let h = Hyper {
-        optimizer: if adam { ADAM } else { SGD },
+        optimizer: if training { d.optimizer as u32 } else { crate::train::SGD },
         lr: d.lr,
         lr_bias: d.lr_bias,
         reg: d.reg,

@@ -16,15 +16,34 @@
 
 use crate::predict::raw_score;
 
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// The optimisers; the host names them through this generated enum.
+#[wasm_bindgen]
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Optimizer {
+    /// Plain SGD with the host's learning-rate schedule.
+    #[default]
+    Sgd = 0,
+    /// Adam with per-row ("lazy") moments and bias correction.
+    Adam = 1,
+    /// Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)`, where `G` sums the row's mean
+    /// squared gradients (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`).
+    Adagrad = 2,
+}
+
 /// Optimiser ids (`Hyper::optimizer`).
-pub const SGD: u32 = 0;
-/// Adam with per-row ("lazy") moments and bias correction.
-pub const ADAM: u32 = 1;
+pub const SGD: u32 = Optimizer::Sgd as u32;
+/// See [`Optimizer::Adam`].
+pub const ADAM: u32 = Optimizer::Adam as u32;
+/// See [`Optimizer::Adagrad`].
+pub const ADAGRAD: u32 = Optimizer::Adagrad as u32;
 
 /// Hyper-parameters for one pass.
 #[derive(Clone, Copy, Debug)]
 pub struct Hyper {
-    /// [`SGD`] or [`ADAM`].
+    /// [`SGD`], [`ADAM`] or [`ADAGRAD`].
     pub optimizer: u32,
     /// Learning rate of the factor rows.
     pub lr: f32,
@@ -111,13 +130,21 @@ pub trait RowOps {
     /// Dot product of two rows of `n` floats (n a multiple of 4).
     fn dot(a: &[f32], b: &[f32]) -> f32;
     /// SGD step of a user row `p` and a movie row `q`, `n` floats each:
-    /// `p += lr*(e*qm - reg*p)`, `q += lr*(e*p_old - reg*q)`, where `qm` is the
+    /// `p += lr_p*(e*qm - reg*p)`, `q += lr_q*(e*p_old - reg*q)`, where `qm` is the
     /// movie's effective row: `q` itself, or `q + W·f` with metadata.
     ///
     /// # Safety
     /// `p`, `q` and `qm` hold `n` floats; `p` overlaps neither; `qm` may be `q`
     /// (each lane of `qm` is read before that lane of `q` is written).
-    unsafe fn sgd(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, e: f32, lr: f32, reg: f32);
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn sgd(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, e: f32, lr_p: f32, lr_q: f32, reg: f32);
+    /// The squared lengths of the two ascent gradients of [`RowOps::sgd`]:
+    /// `|e*qm - reg*p|²` and `|e*p - reg*q|²`, summed in four lanes (element j in
+    /// lane j mod 4), then `(l0 + l1) + (l2 + l3)`, then the tail.
+    ///
+    /// # Safety
+    /// As for [`RowOps::sgd`]; nothing is written.
+    unsafe fn grad_sq(p: *const f32, q: *const f32, qm: *const f32, n: usize, e: f32, reg: f32) -> (f32, f32);
     /// `out = a + b`.
     fn add(a: &[f32], b: &[f32], out: &mut [f32]);
     /// `y += alpha * x`.
@@ -135,12 +162,31 @@ impl RowOps for Scalar {
         crate::vector::scalar::dot(a, b)
     }
 
-    unsafe fn sgd(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, e: f32, lr: f32, reg: f32) {
+    unsafe fn sgd(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, e: f32, lr_p: f32, lr_q: f32, reg: f32) {
         for j in 0..n {
             let (pj, qj, mj) = (*p.add(j), *q.add(j), *qm.add(j));
-            *p.add(j) = pj + lr * (e * mj - reg * pj);
-            *q.add(j) = qj + lr * (e * pj - reg * qj);
+            *p.add(j) = pj + lr_p * (e * mj - reg * pj);
+            *q.add(j) = qj + lr_q * (e * pj - reg * qj);
         }
+    }
+
+    unsafe fn grad_sq(p: *const f32, q: *const f32, qm: *const f32, n: usize, e: f32, reg: f32) -> (f32, f32) {
+        let (mut a, mut b) = ([0.0f32; 4], [0.0f32; 4]);
+        let lanes = n / 4 * 4;
+        for j in 0..lanes {
+            let (pj, qj, mj) = (*p.add(j), *q.add(j), *qm.add(j));
+            let (gp, gq) = (e * mj - reg * pj, e * pj - reg * qj);
+            a[j % 4] += gp * gp;
+            b[j % 4] += gq * gq;
+        }
+        let (mut sa, mut sb) = ((a[0] + a[1]) + (a[2] + a[3]), (b[0] + b[1]) + (b[2] + b[3]));
+        for j in lanes..n {
+            let (pj, qj, mj) = (*p.add(j), *q.add(j), *qm.add(j));
+            let (gp, gq) = (e * mj - reg * pj, e * pj - reg * qj);
+            sa += gp * gp;
+            sb += gq * gq;
+        }
+        (sa, sb)
     }
 
     fn add(a: &[f32], b: &[f32], out: &mut [f32]) {
@@ -183,22 +229,47 @@ impl RowOps for Simd {
     }
 
     #[inline]
-    unsafe fn sgd(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, e: f32, lr: f32, reg: f32) {
+    unsafe fn sgd(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, e: f32, lr_p: f32, lr_q: f32, reg: f32) {
         use core::arch::wasm32::*;
         let lanes = n / 4 * 4;
-        let (ve, vlr, vreg) = (f32x4_splat(e), f32x4_splat(lr), f32x4_splat(reg));
+        let (ve, vlp, vlq, vreg) = (f32x4_splat(e), f32x4_splat(lr_p), f32x4_splat(lr_q), f32x4_splat(reg));
         let mut j = 0;
         while j < lanes {
             let pv = v128_load(p.add(j) as *const v128);
             let qv = v128_load(q.add(j) as *const v128);
             let mv = v128_load(qm.add(j) as *const v128);
-            let np = f32x4_add(pv, f32x4_mul(vlr, f32x4_sub(f32x4_mul(ve, mv), f32x4_mul(vreg, pv))));
-            let nq = f32x4_add(qv, f32x4_mul(vlr, f32x4_sub(f32x4_mul(ve, pv), f32x4_mul(vreg, qv))));
+            let np = f32x4_add(pv, f32x4_mul(vlp, f32x4_sub(f32x4_mul(ve, mv), f32x4_mul(vreg, pv))));
+            let nq = f32x4_add(qv, f32x4_mul(vlq, f32x4_sub(f32x4_mul(ve, pv), f32x4_mul(vreg, qv))));
             v128_store(p.add(j) as *mut v128, np);
             v128_store(q.add(j) as *mut v128, nq);
             j += 4;
         }
-        Scalar::sgd(p.add(lanes), q.add(lanes), qm.add(lanes), n - lanes, e, lr, reg);
+        Scalar::sgd(p.add(lanes), q.add(lanes), qm.add(lanes), n - lanes, e, lr_p, lr_q, reg);
+    }
+
+    #[inline]
+    unsafe fn grad_sq(p: *const f32, q: *const f32, qm: *const f32, n: usize, e: f32, reg: f32) -> (f32, f32) {
+        use core::arch::wasm32::*;
+        let lanes = n / 4 * 4;
+        let (ve, vreg) = (f32x4_splat(e), f32x4_splat(reg));
+        let (mut va, mut vb) = (f32x4_splat(0.0), f32x4_splat(0.0));
+        let mut j = 0;
+        while j < lanes {
+            let pv = v128_load(p.add(j) as *const v128);
+            let qv = v128_load(q.add(j) as *const v128);
+            let mv = v128_load(qm.add(j) as *const v128);
+            let gp = f32x4_sub(f32x4_mul(ve, mv), f32x4_mul(vreg, pv));
+            let gq = f32x4_sub(f32x4_mul(ve, pv), f32x4_mul(vreg, qv));
+            va = f32x4_add(va, f32x4_mul(gp, gp));
+            vb = f32x4_add(vb, f32x4_mul(gq, gq));
+            j += 4;
+        }
+        let lane = |v: v128| {
+            (f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<1>(v))
+                + (f32x4_extract_lane::<2>(v) + f32x4_extract_lane::<3>(v))
+        };
+        let (ta, tb) = Scalar::grad_sq(p.add(lanes), q.add(lanes), qm.add(lanes), n - lanes, e, reg);
+        (lane(va) + ta, lane(vb) + tb)
     }
 
     #[inline]
@@ -316,9 +387,16 @@ pub unsafe fn train<O: RowOps>(
                     let (cu1, cu2) = (1.0 - su[2], 1.0 - su[3]);
                     O::adam(p, &qm[..keep], row(b.mp, u, s.stride), row(b.vp, u, s.stride), e, h, cu1, cu2);
                 } else {
-                    *bu += h.lr_bias * (e - h.reg_bias * *bu);
                     let mut frozen = [0.0f32; 256];
-                    O::sgd(p.as_mut_ptr(), frozen.as_mut_ptr(), qm.as_ptr(), keep, e, h.lr, h.reg);
+                    let lr = if h.optimizer == ADAGRAD {
+                        let su = row(b.su, u, 4);
+                        adagrad_bias(bu, su, e, h);
+                        adagrad_rates::<O>(p.as_ptr(), frozen.as_ptr(), qm.as_ptr(), keep, e, h, su, None).0
+                    } else {
+                        *bu += h.lr_bias * (e - h.reg_bias * *bu);
+                        h.lr
+                    };
+                    O::sgd(p.as_mut_ptr(), frozen.as_mut_ptr(), qm.as_ptr(), keep, e, lr, 0.0, h.reg);
                 }
                 continue;
             }
@@ -334,9 +412,17 @@ pub unsafe fn train<O: RowOps>(
                 O::adam(p, &qm[..keep], row(b.mp, u, s.stride), row(b.vp, u, s.stride), e, h, cu1, cu2);
                 O::adam(q, &old_p[..keep], row(b.mq, m, s.stride), row(b.vq, m, s.stride), e, h, ci1, ci2);
             } else {
-                *bu += h.lr_bias * (e - h.reg_bias * *bu);
-                *bi += h.lr_bias * (e - h.reg_bias * *bi);
-                O::sgd(p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr(), keep, e, h.lr, h.reg);
+                let (lp, lq) = if h.optimizer == ADAGRAD {
+                    let (su, si) = (row(b.su, u, 4), row(b.si, m, 4));
+                    adagrad_bias(bu, su, e, h);
+                    adagrad_bias(bi, si, e, h);
+                    adagrad_rates::<O>(p.as_ptr(), q.as_ptr(), qm.as_ptr(), keep, e, h, su, Some(si))
+                } else {
+                    *bu += h.lr_bias * (e - h.reg_bias * *bu);
+                    *bi += h.lr_bias * (e - h.reg_bias * *bi);
+                    (h.lr, h.lr)
+                };
+                O::sgd(p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr(), keep, e, lp, lq, h.reg);
             }
             continue;
         }
@@ -357,10 +443,18 @@ pub unsafe fn train<O: RowOps>(
             O::adam(p, q, row(b.mp, u, s.stride), row(b.vp, u, s.stride), e, h, cu1, cu2);
             O::adam(q, &old_p[..keep], row(b.mq, m, s.stride), row(b.vq, m, s.stride), e, h, ci1, ci2);
         } else {
-            *bu += h.lr_bias * (e - h.reg_bias * *bu);
-            *bi += h.lr_bias * (e - h.reg_bias * *bi);
             let qp = q.as_mut_ptr();
-            O::sgd(p.as_mut_ptr(), qp, qp, s.stride, e, h.lr, h.reg);
+            let (lp, lq) = if h.optimizer == ADAGRAD {
+                let (su, si) = (row(b.su, u, 4), row(b.si, m, 4));
+                adagrad_bias(bu, su, e, h);
+                adagrad_bias(bi, si, e, h);
+                adagrad_rates::<O>(p.as_ptr(), qp, qp, s.stride, e, h, su, Some(si))
+            } else {
+                *bu += h.lr_bias * (e - h.reg_bias * *bu);
+                *bi += h.lr_bias * (e - h.reg_bias * *bi);
+                (h.lr, h.lr)
+            };
+            O::sgd(p.as_mut_ptr(), qp, qp, s.stride, e, lp, lq, h.reg);
         }
     }
     Ok(sse)
@@ -373,6 +467,46 @@ pub fn mix32(x: u32) -> u32 {
     x = (x ^ (x >> 16)).wrapping_mul(0x85eb_ca6b);
     x = (x ^ (x >> 13)).wrapping_mul(0xc2b2_ae35);
     x ^ (x >> 16)
+}
+
+/// AdaGrad's step sizes for a user row and a movie row: each row adds the mean
+/// squared gradient of this rating to its running sum (`su[0]`, `si[0]`; no
+/// movie state when `si` is None, as for a dropped movie) and steps by
+/// `lr / sqrt(1 + sum)`.
+///
+/// # Safety
+/// As for [`RowOps::grad_sq`].
+#[allow(clippy::too_many_arguments)]
+#[inline]
+unsafe fn adagrad_rates<O: RowOps>(
+    p: *const f32,
+    q: *const f32,
+    qm: *const f32,
+    n: usize,
+    e: f32,
+    h: &Hyper,
+    su: &mut [f32],
+    si: Option<&mut [f32]>,
+) -> (f32, f32) {
+    let (gp, gq) = O::grad_sq(p, q, qm, n, e, h.reg);
+    let k = n as f32;
+    su[0] += gp / k;
+    let lq = match si {
+        Some(si) => {
+            si[0] += gq / k;
+            h.lr / sqrt(1.0 + si[0])
+        }
+        None => 0.0,
+    };
+    (h.lr / sqrt(1.0 + su[0]), lq)
+}
+
+/// AdaGrad step of a bias; its squared gradients add up in `st[1]`.
+#[inline]
+fn adagrad_bias(x: &mut f32, st: &mut [f32], e: f32, h: &Hyper) {
+    let g = e - h.reg_bias * *x;
+    st[1] += g * g;
+    *x += h.lr_bias / sqrt(1.0 + st[1]) * g;
 }
 
 /// Adam step for one bias with its 4-float state (m, v, beta1^t, beta2^t);
@@ -496,6 +630,23 @@ mod tests {
     fn adam_reduces_the_training_error() {
         let (first, last) = fit(ADAM, 0.01, 200);
         assert!(last < first * 0.2, "{first} -> {last}");
+    }
+
+    #[test]
+    fn adagrad_reduces_the_training_error() {
+        let (first, last) = fit(ADAGRAD, 0.1, 200);
+        assert!(last < first * 0.2, "{first} -> {last}");
+    }
+
+    #[test]
+    fn grad_sq_sums_both_gradients_in_lane_order() {
+        let p = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0];
+        let q = [0.5f32; 8];
+        // SAFETY: every pointer holds 8 floats.
+        let (a, b) = unsafe { Scalar::grad_sq(p.as_ptr(), q.as_ptr(), q.as_ptr(), 8, 2.0, 0.5) };
+        let ga: f32 = p.iter().map(|&x| (2.0 * 0.5 - 0.5 * x).powi(2)).sum();
+        let gb: f32 = p.iter().map(|&x| (2.0 * x - 0.5 * 0.5).powi(2)).sum();
+        assert!((a - ga).abs() < 1e-4 && (b - gb).abs() < 1e-3, "{a} {ga} {b} {gb}");
     }
 
     #[test]

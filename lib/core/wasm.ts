@@ -16,13 +16,16 @@
 // @ts-types="../../core-wasm/pkg/pmf_core.d.ts"
 import initCore, * as glue from "../../core-wasm/pkg/pmf_core.js";
 
-export { ParseCode, ParseResult, TrainPass } from "../../core-wasm/pkg/pmf_core.js";
+export { Optimizer, ParseCode, ParseResult, TrainPass } from "../../core-wasm/pkg/pmf_core.js";
 
 /** Where the compiled core lives, relative to this module. */
 export const WASM_URL: URL = new URL("../../core-wasm/pkg/pmf_core_bg.wasm", import.meta.url);
 
 /** The core's functions, with the signatures wasm-bindgen generated. */
-export type Kernels = Omit<typeof glue, "default" | "initSync" | "ParseCode" | "ParseResult" | "TrainPass">;
+export type Kernels = Omit<
+  typeof glue,
+  "default" | "initSync" | "Optimizer" | "ParseCode" | "ParseResult" | "TrainPass"
+>;
 
 /** Name of a kernel that {@link WasmCore.call} and the Worker pool can run. */
 export type KernelName = "dot" | "axpy" | "scoreMovies" | "trainRange" | "errorsRange";

@@ -8,12 +8,12 @@
 import type { MetaBuffers } from "./meta_params.ts";
 import type { PmfModel } from "./model.ts";
 import type { RatingSet } from "../ingest/rating_set.ts";
-import type { CoreArray, TrainPass, WasmCore } from "../core/wasm.ts";
+import { type CoreArray, Optimizer, type TrainPass, type WasmCore } from "../core/wasm.ts";
 
 /** Optimiser settings one pass uses. */
 export interface PassHyper {
-  /** "sgd" or "adam". */
-  optimizer: "sgd" | "adam";
+  /** The optimiser. */
+  optimizer: OptimizerName;
   /** Learning rate of the factors. */
   lr: number;
   /** Learning rate of the biases. */
@@ -28,7 +28,21 @@ export interface PassHyper {
   salt?: number;
 }
 
-/** Adam's moments for every parameter, zeroed; one owner. */
+/** The optimisers, by their names in the configuration. */
+export type OptimizerName = "sgd" | "adam" | "adagrad";
+
+const OPTIMIZERS: Record<OptimizerName, Optimizer> = {
+  sgd: Optimizer.Sgd,
+  adam: Optimizer.Adam,
+  adagrad: Optimizer.Adagrad,
+};
+
+/**
+ * The optimiser's state, zeroed; one owner. Adam keeps moments of every
+ * parameter (`mp`…`vq`) and per-row bias moments and step powers (`su`, `si`);
+ * AdaGrad keeps only per-row sums of squared gradients (`su`, `si`; its moment
+ * arrays are empty).
+ */
 export class AdamState implements Disposable {
   /** First and second moments of P and Q, then per-row bias moments and step powers. */
   readonly mp: CoreArray<Float32Array>;
@@ -43,9 +57,11 @@ export class AdamState implements Disposable {
   /** Per movie: the same. */
   readonly si: CoreArray<Float32Array>;
 
-  /** Allocates zeroed state for `model`. */
-  constructor(core: WasmCore, model: PmfModel) {
-    const users = model.nUsers * model.stride, movies = model.nMovies * model.stride;
+  /** Allocates zeroed state for `model` and `optimizer` (Adam by default). */
+  constructor(core: WasmCore, model: PmfModel, optimizer: OptimizerName = "adam") {
+    const moments = optimizer === "adam";
+    const users = moments ? model.nUsers * model.stride : 0,
+      movies = moments ? model.nMovies * model.stride : 0;
     [this.mp, this.vp, this.mq, this.vq, this.su, this.si] = core.allocArrays(
       Float32Array,
       [users, users, movies, movies, model.nUsers * 4, model.nMovies * 4],
@@ -97,7 +113,7 @@ export function fillPass(
   pass.q = model.q.ptr;
   pass.bu = model.bu.ptr;
   pass.bi = model.bi.ptr;
-  pass.adam = hyper.optimizer === "adam";
+  pass.optimizer = OPTIMIZERS[hyper.optimizer];
   pass.lr = hyper.lr;
   pass.lr_bias = hyper.lrBias;
   pass.reg = hyper.reg;

@@ -350,8 +350,8 @@ export async function readCheckpoint(
     current.mu = header.mu;
     for (const { name, array } of current.arrays) load(`cur_${name}`, array);
     let adam: AdamState | null = null;
-    if (header.config.optimizer === "adam") {
-      adam = new AdamState(core, current);
+    if (header.config.optimizer !== "sgd") {
+      adam = new AdamState(core, current, header.config.optimizer);
       owned.push(adam);
       for (const { name, array } of adam.arrays) load(name, array);
     }

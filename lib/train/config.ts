@@ -6,6 +6,7 @@
  */
 
 import { MAX_FACTORS } from "../model/model.ts";
+import type { OptimizerName } from "../model/_pass.ts";
 
 /** Hyper-parameters and schedule of a training run. */
 export interface TrainConfig {
@@ -13,8 +14,8 @@ export interface TrainConfig {
   k: number;
   /** Most epochs to run. Default: 50. */
   epochs: number;
-  /** "sgd" (default) or "adam". */
-  optimizer: "sgd" | "adam";
+  /** "sgd" (default), "adam", or "adagrad" (per-row AdaGrad, as LIBMF). */
+  optimizer: OptimizerName;
   /** Learning rate of the factors. Default: 0.015 for SGD, 0.002 for Adam. */
   learningRate: number;
   /** Learning rate of the biases. Default: the factors' rate. */
@@ -58,7 +59,7 @@ export const MAX_BLOCKS = 64;
 /**
  * The defaults of every training setting, in one place.
  *
- * @param optimizer The optimiser, whose learning rate differs: "sgd" (default) or "adam".
+ * @param optimizer The optimiser, whose learning rate differs: "sgd" (default), "adam" or "adagrad".
  * @returns A complete {@link TrainConfig}.
  *
  * @example
@@ -70,8 +71,8 @@ export const MAX_BLOCKS = 64;
  * assert.equal(defaultTrainConfig("adam").learningRate, 0.002);
  * ```
  */
-export function defaultTrainConfig(optimizer: "sgd" | "adam" = "sgd"): TrainConfig {
-  const lr = optimizer === "adam" ? 0.002 : 0.015;
+export function defaultTrainConfig(optimizer: OptimizerName = "sgd"): TrainConfig {
+  const lr = { sgd: 0.015, adam: 0.002, adagrad: 0.1 }[optimizer] ?? 0.015;
   return {
     k: 64,
     epochs: 50,
@@ -105,7 +106,12 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}): TrainCon
   const check = (ok: boolean, name: string, value: unknown, expected: string) => {
     if (!ok) throw new RangeError(`Invalid ${name} "${value}": expected ${expected}`);
   };
-  check(c.optimizer === "sgd" || c.optimizer === "adam", "optimizer", c.optimizer, '"sgd" or "adam"');
+  check(
+    ["sgd", "adam", "adagrad"].includes(c.optimizer),
+    "optimizer",
+    c.optimizer,
+    '"sgd", "adam" or "adagrad"',
+  );
   check(Number.isInteger(c.k) && c.k >= 1 && c.k <= MAX_FACTORS, "k", c.k, `an integer in 1–${MAX_FACTORS}`);
   check(
     Number.isInteger(c.epochs) && c.epochs >= 1 && c.epochs <= 10000,

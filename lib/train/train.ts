@@ -161,7 +161,7 @@ export function initialState(
   }
   if (model.meta?.hidden) initHidden(model.meta, config.seed);
   best.copyFrom(model);
-  const adam = config.optimizer === "adam" ? new AdamState(core, model) : null;
+  const adam = config.optimizer === "sgd" ? null : new AdamState(core, model, config.optimizer);
   const metaTrainer = model.meta ? new MetaTrainer(core, model.nMovies, model.meta) : null;
   return {
     features,
