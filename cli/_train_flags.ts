@@ -20,7 +20,7 @@ export const MODEL_FLAGS_HELP = `  --k N               factors (default: ${SGD.k
   --lr X              learning rate (default: ${SGD.learningRate} for sgd, ${ADAM.learningRate} for adam,
                       ${ADAGRAD.learningRate} for adagrad)
   --bias-lr X         learning rate of the biases (default: --lr)
-  --reg X             weight decay of the factors (default: ${SGD.regularization})
+  --reg X             weight decay of the factors (default: ${SGD.regularization}, ${ADAGRAD.regularization} for adagrad)
   --bias-reg X        weight decay of the biases (default: ${SGD.biasRegularization})
   --decay X           sgd learning-rate decay per epoch (default: ${SGD.decay})
   --epochs N          most epochs (default: ${SGD.epochs})

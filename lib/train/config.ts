@@ -59,7 +59,8 @@ export const MAX_BLOCKS = 64;
 /**
  * The defaults of every training setting, in one place.
  *
- * @param optimizer The optimiser, whose learning rate differs: "sgd" (default), "adam" or "adagrad".
+ * @param optimizer The optimiser, whose learning rate (and, for "adagrad", weight decay) differs:
+ *   "sgd" (default), "adam" or "adagrad".
  * @returns A complete {@link TrainConfig}.
  *
  * @example
@@ -79,7 +80,7 @@ export function defaultTrainConfig(optimizer: OptimizerName = "sgd"): TrainConfi
     optimizer,
     learningRate: lr,
     biasLearningRate: lr,
-    regularization: 0.08,
+    regularization: optimizer === "adagrad" ? 0.05 : 0.08,
     biasRegularization: 0.01,
     decay: 0.97,
     initScale: 0.1,
