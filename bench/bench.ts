@@ -17,11 +17,19 @@ import { benchPredict } from "./_predict_section.ts";
 import { peakRssMiB, round } from "./_report.ts";
 
 const HELP = `Usage: deno task bench [--threads N] [--out FILE] [--only core|ingest|train|predict]
+       deno task bench --peers [--runs N] [--epochs N] [--optimizer NAME] [--csv FILE]
 
 Runs the benchmarks and writes bench/results/latest.json (or FILE). The first
 run generates an ML-20M-shaped data set (20,000,263 ratings, ~540 MB) under
-bench/data/ and reuses it afterwards.
+bench/data/ and reuses it afterwards. --peers instead trains LIBMF beside our
+trainer on the same split, interleaved, and writes bench/results/peers.json
+(bench/peers.ts has the details).
 `;
+
+if (Deno.args.includes("--peers") && !Deno.args.includes("--help") && !Deno.args.includes("-h")) {
+  await import("./peers.ts");
+  Deno.exit(0);
+}
 
 const { values } = parseArgs({
   args: Deno.args,

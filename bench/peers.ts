@@ -2,7 +2,9 @@
  * Our trainer against LIBMF, the speed and accuracy peer, on exactly our
  * training and validation ratings, interleaved in one run:
  *
- *   deno task bench:peers [--runs N] [--epochs N] [--libmf-iterations N] [--csv FILE]
+ *   deno task bench --peers [--runs N] [--epochs N] [--libmf-iterations N] [--csv FILE] [--optimizer NAME]
+ *
+ * (also `deno task bench:peers …`). --optimizer picks our optimiser (default sgd, the product default).
  *
  * LIBMF is crates.io `libmf = "=0.4.0"` (its own C++ sources) built with
  * `CXXFLAGS="-O3 -march=native -DUSEAVX"` for its AVX kernel, run by the small
@@ -30,8 +32,13 @@ const { values } = parseArgs({
     epochs: { type: "string", default: "40" },
     "libmf-iterations": { type: "string", default: "20" },
     csv: { type: "string" },
+    optimizer: { type: "string", default: "sgd" },
+    peers: { type: "boolean", default: false },
   },
 });
+if (!["sgd", "adam", "adagrad"].includes(values.optimizer)) {
+  throw new Error(`Invalid --optimizer "${values.optimizer}": expected sgd, adam or adagrad`);
+}
 const runs = Number(values.runs),
   epochs = Number(values.epochs),
   iterations = Number(values["libmf-iterations"]);
@@ -56,7 +63,16 @@ interface Run {
 /** Our trainer: bench/train_bench.ts with validation after every epoch. */
 async function ours(threads: number): Promise<Run> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "bench/train_bench.ts", csv, String(threads), String(epochs), "--validation"],
+    args: [
+      "run",
+      "-A",
+      "bench/train_bench.ts",
+      csv,
+      String(threads),
+      String(epochs),
+      "--validation",
+      `--optimizer=${values.optimizer}`,
+    ],
     stderr: "inherit",
   }).output();
   if (!out.success) throw new Error("our training benchmark failed");
@@ -151,7 +167,9 @@ const report = [...rows].map(([figure, v]) => ({
   libmf: stats(v.libmf),
   ratio_ours_over_libmf: stats(v.ours.map((o, i) => o / v.libmf[i])),
 }));
-console.log(`CPU: ${cpu}; ${counts.train} training ratings, k = ${K}, LIBMF λ = ${LAMBDA}; ${runs} rounds`);
+console.log(
+  `CPU: ${cpu}; ${counts.train} training ratings, k = ${K}, ours ${values.optimizer}, LIBMF λ = ${LAMBDA}; ${runs} rounds`,
+);
 for (const r of report) {
   const ours = Number.isNaN(r.ours.median) ? `not reached in ${epochs} epochs` : String(r.ours.median);
   const ratio = Number.isNaN(r.ratio_ours_over_libmf.median)
@@ -163,7 +181,18 @@ await Deno.mkdir("bench/results", { recursive: true });
 await Deno.writeTextFile(
   "bench/results/peers.json",
   JSON.stringify(
-    { date: new Date().toISOString(), cpu, csv, k: K, lambda: LAMBDA, epochs, iterations, runs, report },
+    {
+      date: new Date().toISOString(),
+      cpu,
+      csv,
+      k: K,
+      optimizer: values.optimizer,
+      lambda: LAMBDA,
+      epochs,
+      iterations,
+      runs,
+      report,
+    },
     null,
     2,
   ) +

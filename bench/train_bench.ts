@@ -1,8 +1,9 @@
 /**
  * Training benchmark, one process per thread count (peak RSS is its own):
  *   deno run -A bench/train_bench.ts CSV THREADS EPOCHS [LAYOUT_OUT | --features DIR] [--blocks=N] [--validation]
+ *     [--optimizer=sgd|adam|adagrad]
  * Loads the ratings (cache), lays them out, trains EPOCHS epochs at k = 64
- * with SGD (no early stopping) and prints one JSON object: seconds of each
+ * with SGD or --optimizer's choice, at its defaults (no early stopping) and prints one JSON object: seconds of each
  * epoch, the median of all but the first (warm-up), and peak RSS. With
  * LAYOUT_OUT, also writes the training layout for the native comparison
  * (core-wasm/examples/native_train_bench.rs).
@@ -10,6 +11,7 @@
 
 import { initialState, runTraining } from "../lib/train/train.ts";
 import { defaultTrainConfig } from "../lib/train/config.ts";
+import type { OptimizerName } from "../lib/model/_pass.ts";
 import { gatherSide, RatingSet } from "../lib/ingest/rating_set.ts";
 import { buildTrainLayout } from "../lib/train/train_layout.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
@@ -20,10 +22,12 @@ import { loadMovieFeatures } from "../lib/features/movie_features.ts";
 import { median, peakRssMiB, round } from "./_report.ts";
 
 const blocksArg = Deno.args.find((a) => a.startsWith("--blocks="));
+const optimizerArg = Deno.args.find((a) => a.startsWith("--optimizer="));
+const optimizer = (optimizerArg?.slice("--optimizer=".length) ?? "sgd") as OptimizerName;
 // --validation: measure validation RMSE after every epoch (as a user's run does; the epoch times include it).
 const withValidation = Deno.args.includes("--validation");
 const [csv, threadsArg, epochsArg, fourth, fifth] = Deno.args.filter((a) =>
-  a !== blocksArg && a !== "--validation"
+  a !== blocksArg && a !== optimizerArg && a !== "--validation"
 );
 const layoutOut = fourth === "--features" ? undefined : fourth;
 const featuresDir = fourth === "--features" ? fifth : undefined;
@@ -31,7 +35,7 @@ const threads = Number(threadsArg), epochs = Number(epochsArg ?? 4);
 const core = await WasmCore.create();
 const { ratings } = await loadRatings(core, csv);
 const split = splitRatings(ratings);
-const defaults = defaultTrainConfig();
+const defaults = defaultTrainConfig(optimizer);
 const blocks = blocksArg ? Number(blocksArg.slice("--blocks=".length)) : defaults.blocks;
 const config = { ...defaults, k: 64, epochs, patience: epochs + 1, blocks };
 const t0 = performance.now();
