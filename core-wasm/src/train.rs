@@ -138,13 +138,23 @@ pub trait RowOps {
     /// (each lane of `qm` is read before that lane of `q` is written).
     #[allow(clippy::too_many_arguments)]
     unsafe fn sgd(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, e: f32, lr_p: f32, lr_q: f32, reg: f32);
-    /// The squared lengths of the two ascent gradients of [`RowOps::sgd`]:
-    /// `|e*qm - reg*p|²` and `|e*p - reg*q|²`, summed in four lanes (element j in
-    /// lane j mod 4), then `(l0 + l1) + (l2 + l3)`, then the tail.
+    /// [`RowOps::sgd`] that also returns the squared lengths of the two ascent
+    /// gradients it applied, `|e*qm - reg*p|²` and `|e*p - reg*q|²`, summed in four
+    /// lanes (element j in lane j mod 4), then `(l0 + l1) + (l2 + l3)`, then the tail.
     ///
     /// # Safety
-    /// As for [`RowOps::sgd`]; nothing is written.
-    unsafe fn grad_sq(p: *const f32, q: *const f32, qm: *const f32, n: usize, e: f32, reg: f32) -> (f32, f32);
+    /// As for [`RowOps::sgd`].
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn sgd_sq(
+        p: *mut f32,
+        q: *mut f32,
+        qm: *const f32,
+        n: usize,
+        e: f32,
+        lr_p: f32,
+        lr_q: f32,
+        reg: f32,
+    ) -> (f32, f32);
     /// `out = a + b`.
     fn add(a: &[f32], b: &[f32], out: &mut [f32]);
     /// `y += alpha * x`.
@@ -170,21 +180,35 @@ impl RowOps for Scalar {
         }
     }
 
-    unsafe fn grad_sq(p: *const f32, q: *const f32, qm: *const f32, n: usize, e: f32, reg: f32) -> (f32, f32) {
+    unsafe fn sgd_sq(
+        p: *mut f32,
+        q: *mut f32,
+        qm: *const f32,
+        n: usize,
+        e: f32,
+        lr_p: f32,
+        lr_q: f32,
+        reg: f32,
+    ) -> (f32, f32) {
         let (mut a, mut b) = ([0.0f32; 4], [0.0f32; 4]);
         let lanes = n / 4 * 4;
-        for j in 0..lanes {
+        let step = |j: usize| {
             let (pj, qj, mj) = (*p.add(j), *q.add(j), *qm.add(j));
             let (gp, gq) = (e * mj - reg * pj, e * pj - reg * qj);
-            a[j % 4] += gp * gp;
-            b[j % 4] += gq * gq;
+            *p.add(j) = pj + lr_p * gp;
+            *q.add(j) = qj + lr_q * gq;
+            (gp * gp, gq * gq)
+        };
+        for j in 0..lanes {
+            let (x, y) = step(j);
+            a[j % 4] += x;
+            b[j % 4] += y;
         }
         let (mut sa, mut sb) = ((a[0] + a[1]) + (a[2] + a[3]), (b[0] + b[1]) + (b[2] + b[3]));
         for j in lanes..n {
-            let (pj, qj, mj) = (*p.add(j), *q.add(j), *qm.add(j));
-            let (gp, gq) = (e * mj - reg * pj, e * pj - reg * qj);
-            sa += gp * gp;
-            sb += gq * gq;
+            let (x, y) = step(j);
+            sa += x;
+            sb += y;
         }
         (sa, sb)
     }
@@ -248,10 +272,19 @@ impl RowOps for Simd {
     }
 
     #[inline]
-    unsafe fn grad_sq(p: *const f32, q: *const f32, qm: *const f32, n: usize, e: f32, reg: f32) -> (f32, f32) {
+    unsafe fn sgd_sq(
+        p: *mut f32,
+        q: *mut f32,
+        qm: *const f32,
+        n: usize,
+        e: f32,
+        lr_p: f32,
+        lr_q: f32,
+        reg: f32,
+    ) -> (f32, f32) {
         use core::arch::wasm32::*;
         let lanes = n / 4 * 4;
-        let (ve, vreg) = (f32x4_splat(e), f32x4_splat(reg));
+        let (ve, vlp, vlq, vreg) = (f32x4_splat(e), f32x4_splat(lr_p), f32x4_splat(lr_q), f32x4_splat(reg));
         let (mut va, mut vb) = (f32x4_splat(0.0), f32x4_splat(0.0));
         let mut j = 0;
         while j < lanes {
@@ -260,6 +293,8 @@ impl RowOps for Simd {
             let mv = v128_load(qm.add(j) as *const v128);
             let gp = f32x4_sub(f32x4_mul(ve, mv), f32x4_mul(vreg, pv));
             let gq = f32x4_sub(f32x4_mul(ve, pv), f32x4_mul(vreg, qv));
+            v128_store(p.add(j) as *mut v128, f32x4_add(pv, f32x4_mul(vlp, gp)));
+            v128_store(q.add(j) as *mut v128, f32x4_add(qv, f32x4_mul(vlq, gq)));
             va = f32x4_add(va, f32x4_mul(gp, gp));
             vb = f32x4_add(vb, f32x4_mul(gq, gq));
             j += 4;
@@ -268,7 +303,7 @@ impl RowOps for Simd {
             (f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<1>(v))
                 + (f32x4_extract_lane::<2>(v) + f32x4_extract_lane::<3>(v))
         };
-        let (ta, tb) = Scalar::grad_sq(p.add(lanes), q.add(lanes), qm.add(lanes), n - lanes, e, reg);
+        let (ta, tb) = Scalar::sgd_sq(p.add(lanes), q.add(lanes), qm.add(lanes), n - lanes, e, lr_p, lr_q, reg);
         (lane(va) + ta, lane(vb) + tb)
     }
 
@@ -388,15 +423,14 @@ pub unsafe fn train<O: RowOps>(
                     O::adam(p, &qm[..keep], row(b.mp, u, s.stride), row(b.vp, u, s.stride), e, h, cu1, cu2);
                 } else {
                     let mut frozen = [0.0f32; 256];
-                    let lr = if h.optimizer == ADAGRAD {
+                    if h.optimizer == ADAGRAD {
                         let su = row(b.su, u, 4);
                         adagrad_bias(bu, su, e, h);
-                        adagrad_rates::<O>(p.as_ptr(), frozen.as_ptr(), qm.as_ptr(), keep, e, h, su, None).0
+                        adagrad::<O>(p.as_mut_ptr(), frozen.as_mut_ptr(), qm.as_ptr(), keep, e, h, su, None);
                     } else {
                         *bu += h.lr_bias * (e - h.reg_bias * *bu);
-                        h.lr
-                    };
-                    O::sgd(p.as_mut_ptr(), frozen.as_mut_ptr(), qm.as_ptr(), keep, e, lr, 0.0, h.reg);
+                        O::sgd(p.as_mut_ptr(), frozen.as_mut_ptr(), qm.as_ptr(), keep, e, h.lr, 0.0, h.reg);
+                    }
                 }
                 continue;
             }
@@ -412,17 +446,16 @@ pub unsafe fn train<O: RowOps>(
                 O::adam(p, &qm[..keep], row(b.mp, u, s.stride), row(b.vp, u, s.stride), e, h, cu1, cu2);
                 O::adam(q, &old_p[..keep], row(b.mq, m, s.stride), row(b.vq, m, s.stride), e, h, ci1, ci2);
             } else {
-                let (lp, lq) = if h.optimizer == ADAGRAD {
+                if h.optimizer == ADAGRAD {
                     let (su, si) = (row(b.su, u, 4), row(b.si, m, 4));
                     adagrad_bias(bu, su, e, h);
                     adagrad_bias(bi, si, e, h);
-                    adagrad_rates::<O>(p.as_ptr(), q.as_ptr(), qm.as_ptr(), keep, e, h, su, Some(si))
+                    adagrad::<O>(p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr(), keep, e, h, su, Some(si));
                 } else {
                     *bu += h.lr_bias * (e - h.reg_bias * *bu);
                     *bi += h.lr_bias * (e - h.reg_bias * *bi);
-                    (h.lr, h.lr)
-                };
-                O::sgd(p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr(), keep, e, lp, lq, h.reg);
+                    O::sgd(p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr(), keep, e, h.lr, h.lr, h.reg);
+                }
             }
             continue;
         }
@@ -444,17 +477,16 @@ pub unsafe fn train<O: RowOps>(
             O::adam(q, &old_p[..keep], row(b.mq, m, s.stride), row(b.vq, m, s.stride), e, h, ci1, ci2);
         } else {
             let qp = q.as_mut_ptr();
-            let (lp, lq) = if h.optimizer == ADAGRAD {
+            if h.optimizer == ADAGRAD {
                 let (su, si) = (row(b.su, u, 4), row(b.si, m, 4));
                 adagrad_bias(bu, su, e, h);
                 adagrad_bias(bi, si, e, h);
-                adagrad_rates::<O>(p.as_ptr(), qp, qp, s.stride, e, h, su, Some(si))
+                adagrad::<O>(p.as_mut_ptr(), qp, qp, s.stride, e, h, su, Some(si));
             } else {
                 *bu += h.lr_bias * (e - h.reg_bias * *bu);
                 *bi += h.lr_bias * (e - h.reg_bias * *bi);
-                (h.lr, h.lr)
-            };
-            O::sgd(p.as_mut_ptr(), qp, qp, s.stride, e, lp, lq, h.reg);
+                O::sgd(p.as_mut_ptr(), qp, qp, s.stride, e, h.lr, h.lr, h.reg);
+            }
         }
     }
     Ok(sse)
@@ -469,44 +501,41 @@ pub fn mix32(x: u32) -> u32 {
     x ^ (x >> 16)
 }
 
-/// AdaGrad's step sizes for a user row and a movie row: each row adds the mean
-/// squared gradient of this rating to its running sum (`su[0]`, `si[0]`; no
-/// movie state when `si` is None, as for a dropped movie) and steps by
-/// `lr / sqrt(1 + sum)`.
+/// AdaGrad step of a user row and a movie row, as LIBMF orders it: each row
+/// steps by `lr / sqrt(1 + sum)` with its running sum so far (`su[0]`, `si[0]`),
+/// then adds this rating's mean squared gradient to it. With `si` None (a
+/// dropped movie) the movie row does not move and keeps no state.
 ///
 /// # Safety
-/// As for [`RowOps::grad_sq`].
+/// As for [`RowOps::sgd`].
 #[allow(clippy::too_many_arguments)]
 #[inline]
-unsafe fn adagrad_rates<O: RowOps>(
-    p: *const f32,
-    q: *const f32,
+unsafe fn adagrad<O: RowOps>(
+    p: *mut f32,
+    q: *mut f32,
     qm: *const f32,
     n: usize,
     e: f32,
     h: &Hyper,
     su: &mut [f32],
     si: Option<&mut [f32]>,
-) -> (f32, f32) {
-    let (gp, gq) = O::grad_sq(p, q, qm, n, e, h.reg);
+) {
+    let lp = h.lr / sqrt(1.0 + su[0]);
+    let lq = si.as_ref().map_or(0.0, |si| h.lr / sqrt(1.0 + si[0]));
+    let (gp, gq) = O::sgd_sq(p, q, qm, n, e, lp, lq, h.reg);
     let k = n as f32;
     su[0] += gp / k;
-    let lq = match si {
-        Some(si) => {
-            si[0] += gq / k;
-            h.lr / sqrt(1.0 + si[0])
-        }
-        None => 0.0,
-    };
-    (h.lr / sqrt(1.0 + su[0]), lq)
+    if let Some(si) = si {
+        si[0] += gq / k;
+    }
 }
 
-/// AdaGrad step of a bias; its squared gradients add up in `st[1]`.
+/// AdaGrad step of a bias, the same order; its squared gradients add up in `st[1]`.
 #[inline]
 fn adagrad_bias(x: &mut f32, st: &mut [f32], e: f32, h: &Hyper) {
     let g = e - h.reg_bias * *x;
-    st[1] += g * g;
     *x += h.lr_bias / sqrt(1.0 + st[1]) * g;
+    st[1] += g * g;
 }
 
 /// Adam step for one bias with its 4-float state (m, v, beta1^t, beta2^t);
@@ -639,11 +668,15 @@ mod tests {
     }
 
     #[test]
-    fn grad_sq_sums_both_gradients_in_lane_order() {
-        let p = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0];
-        let q = [0.5f32; 8];
-        // SAFETY: every pointer holds 8 floats.
-        let (a, b) = unsafe { Scalar::grad_sq(p.as_ptr(), q.as_ptr(), q.as_ptr(), 8, 2.0, 0.5) };
+    fn sgd_sq_steps_like_sgd_and_sums_both_gradients() {
+        let p0 = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0];
+        let qm = [0.5f32; 8];
+        let (mut p, mut q, mut p2, mut q2) = (p0, qm, p0, qm);
+        // SAFETY: every pointer holds 8 floats; qm is a separate array.
+        let (a, b) = unsafe { Scalar::sgd_sq(p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr(), 8, 2.0, 0.1, 0.2, 0.5) };
+        unsafe { Scalar::sgd(p2.as_mut_ptr(), q2.as_mut_ptr(), qm.as_ptr(), 8, 2.0, 0.1, 0.2, 0.5) };
+        assert_eq!((p, q), (p2, q2));
+        let p = p0;
         let ga: f32 = p.iter().map(|&x| (2.0 * 0.5 - 0.5 * x).powi(2)).sum();
         let gb: f32 = p.iter().map(|&x| (2.0 * x - 0.5 * 0.5).powi(2)).sum();
         assert!((a - ga).abs() < 1e-4 && (b - gb).abs() < 1e-3, "{a} {ga} {b} {gb}");

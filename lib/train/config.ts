@@ -80,7 +80,7 @@ export function defaultTrainConfig(optimizer: OptimizerName = "sgd"): TrainConfi
     optimizer,
     learningRate: lr,
     biasLearningRate: lr,
-    regularization: optimizer === "adagrad" ? 0.05 : 0.08,
+    regularization: optimizer === "adagrad" ? 0.065 : 0.08,
     biasRegularization: 0.01,
     decay: 0.97,
     initScale: 0.1,
