@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runCommand } from "./_cli_helpers.ts";
+import { generateSmallSet, runCommand } from "./_cli_helpers.ts";
 import { existsSync, tempDir } from "./_helpers.ts";
 
 Deno.test("demo with no data generates the default set, extracts metadata, trains, and recommends", async () => {
@@ -79,17 +79,7 @@ Deno.test("commands exit 2 on usage errors and 1 on failures, with a message and
 
 Deno.test("train --json trains, saves the model and reports test metrics beside the baselines", async () => {
   await using dir = await tempDir();
-  const gen = await runCommand("gen_data.ts", [
-    "--ratings",
-    "20000",
-    "--users",
-    "200",
-    "--movies",
-    "300",
-    "--out",
-    dir.path,
-  ]);
-  assert.equal(gen.code, 0, gen.stderr);
+  await generateSmallSet(dir.path);
   const run = await runCommand("train.ts", [
     "--data",
     dir.path,
@@ -317,17 +307,7 @@ Deno.test("train refuses to replace a model trained on other data unless --overw
   );
   const model = `${dir.path}/data/model/pmf_model.bin`;
   const before = await Deno.readFile(model);
-  const gen = await runCommand("gen_data.ts", [
-    "--out",
-    "other",
-    "--ratings",
-    "20000",
-    "--users",
-    "200",
-    "--movies",
-    "300",
-  ], dir.path);
-  assert.equal(gen.code, 0, gen.stderr);
+  await generateSmallSet("other", dir.path);
   const refused = await runCommand("train.ts", ["--data", "other", "--epochs", "2"], dir.path);
   assert.equal(refused.code, 1);
   assert.match(
@@ -343,17 +323,7 @@ Deno.test("train refuses to replace a model trained on other data unless --overw
 
 Deno.test("a ratings file without movies.csv trains with a note, and predict then works by id", async () => {
   await using dir = await tempDir();
-  const gen = await runCommand("gen_data.ts", [
-    "--out",
-    "g",
-    "--ratings",
-    "20000",
-    "--users",
-    "200",
-    "--movies",
-    "300",
-  ], dir.path);
-  assert.equal(gen.code, 0, gen.stderr);
+  await generateSmallSet("g", dir.path);
   await Deno.mkdir(`${dir.path}/alone`);
   await Deno.copyFile(`${dir.path}/g/ratings.csv`, `${dir.path}/alone/ratings.csv`);
   const run = await runCommand(

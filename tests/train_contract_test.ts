@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { AdamState, fillPass } from "../lib/model/_pass.ts";
+import { fillPass, OptimizerState } from "../lib/model/_pass.ts";
 import { PmfModel } from "../lib/model/model.ts";
 import { WorkerPool } from "../lib/core/pool.ts";
 import { RatingSet } from "../lib/ingest/rating_set.ts";
@@ -50,9 +50,9 @@ for (const optimizer of ["sgd", "adam", "adagrad"] as const) {
     const finals: Float32Array[] = [];
     for (const scalar of [false, true]) {
       using model = initModel(core, 12, 10, 6);
-      using adam = optimizer === "sgd" ? null : new AdamState(core, model, optimizer);
+      using state = OptimizerState.create(core, model, optimizer);
       using pass = new TrainPass();
-      fillPass(pass, model, set, hyper, adam);
+      fillPass(pass, model, set, hyper, state);
       let first = 0, last = 0;
       for (let epoch = 0; epoch < 300; epoch++) {
         const sse = core.call("trainRange", [pass.address(), 0, set.n, scalar]);

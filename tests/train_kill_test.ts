@@ -47,7 +47,7 @@ Deno.test("a training process killed at any moment (SIGKILL) leaves a model file
     assert.ok(header.epoch >= 1);
     m.free();
     state?.model.free();
-    state?.adam?.free();
+    state?.optimizerState?.free();
     loaded++;
   }
   assert.ok(loaded >= 3, `a model file was found after only ${loaded} of 6 kills`);

@@ -41,24 +41,29 @@ const OPTIMIZERS: Record<OptimizerName, Optimizer> = {
  * The optimiser's state, zeroed; one owner. Adam keeps moments of every
  * parameter (`mp`…`vq`) and per-row bias moments and step powers (`su`, `si`);
  * AdaGrad keeps only per-row sums of squared gradients (`su`, `si`; its moment
- * arrays are empty).
+ * arrays are empty); SGD keeps none (see {@link OptimizerState.create}).
  */
-export class AdamState implements Disposable {
-  /** First and second moments of P and Q, then per-row bias moments and step powers. */
+export class OptimizerState implements Disposable {
+  /** Adam: first moment of P. */
   readonly mp: CoreArray<Float32Array>;
-  /** Second moment of P. */
+  /** Adam: second moment of P. */
   readonly vp: CoreArray<Float32Array>;
-  /** First moment of Q. */
+  /** Adam: first moment of Q. */
   readonly mq: CoreArray<Float32Array>;
-  /** Second moment of Q. */
+  /** Adam: second moment of Q. */
   readonly vq: CoreArray<Float32Array>;
-  /** Per user: bias m, bias v, beta1^t, beta2^t. */
+  /** Per user, 4 floats: Adam's bias m, bias v, beta1^t, beta2^t; AdaGrad's factor and bias sums. */
   readonly su: CoreArray<Float32Array>;
   /** Per movie: the same. */
   readonly si: CoreArray<Float32Array>;
 
-  /** Allocates zeroed state for `model` and `optimizer` (Adam by default). */
-  constructor(core: WasmCore, model: PmfModel, optimizer: OptimizerName = "adam") {
+  /** The state `optimizer` needs for `model`, zeroed, or null when it needs none (SGD). */
+  static create(core: WasmCore, model: PmfModel, optimizer: OptimizerName): OptimizerState | null {
+    return optimizer === "sgd" ? null : new OptimizerState(core, model, optimizer);
+  }
+
+  /** Allocates zeroed state for `model` and `optimizer`. */
+  constructor(core: WasmCore, model: PmfModel, optimizer: "adam" | "adagrad") {
     const moments = optimizer === "adam";
     const users = moments ? model.nUsers * model.stride : 0,
       movies = moments ? model.nMovies * model.stride : 0;
@@ -69,7 +74,7 @@ export class AdamState implements Disposable {
     );
   }
 
-  /** The arrays in a fixed order (for checkpoints). */
+  /** The arrays in a fixed order (for checkpoints; the "adam_" names are the file format's). */
   get arrays(): { name: string; array: CoreArray<Float32Array> }[] {
     return [
       { name: "adam_mp", array: this.mp },
@@ -101,7 +106,7 @@ export function fillPass(
   model: PmfModel,
   set: RatingSet,
   hyper: PassHyper,
-  adam: AdamState | null,
+  state: OptimizerState | null,
   meta: MetaBuffers | null = null,
 ): void {
   pass.n_users = model.nUsers;
@@ -118,12 +123,12 @@ export function fillPass(
   pass.lr_bias = hyper.lrBias;
   pass.reg = hyper.reg;
   pass.reg_bias = hyper.regBias;
-  pass.mp = adam?.mp.ptr ?? 0;
-  pass.vp = adam?.vp.ptr ?? 0;
-  pass.mq = adam?.mq.ptr ?? 0;
-  pass.vq = adam?.vq.ptr ?? 0;
-  pass.su = adam?.su.ptr ?? 0;
-  pass.si = adam?.si.ptr ?? 0;
+  pass.mp = state?.mp.ptr ?? 0;
+  pass.vp = state?.vp.ptr ?? 0;
+  pass.mq = state?.mq.ptr ?? 0;
+  pass.vq = state?.vq.ptr ?? 0;
+  pass.su = state?.su.ptr ?? 0;
+  pass.si = state?.si.ptr ?? 0;
   pass.users = set.users.ptr;
   pass.movies = set.movies.ptr;
   pass.ratings = set.ratings.ptr;

@@ -17,7 +17,7 @@
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { type ArrayToWrite, ContainerError, ContainerFile, writeContainer } from "../util/container.ts";
 import { checksum, coreChecksum } from "../ingest/_ingest_kernels.ts";
-import { AdamState } from "../model/_pass.ts";
+import { OptimizerState } from "../model/_pass.ts";
 import { MetaTrainer } from "../model/meta_params.ts";
 import { PmfModel, strideFor } from "../model/model.ts";
 import type { MovieFeatures } from "../features/movie_features.ts";
@@ -194,7 +194,7 @@ export async function writeCheckpoint(
     plain("stat_movie_count", meta.stats.movieCount, "u32");
   }
   for (const { name, array } of state.model.arrays) addCore(`cur_${name}`, array);
-  for (const { name, array } of state.adam?.arrays ?? []) addCore(name, array);
+  for (const { name, array } of state.optimizerState?.arrays ?? []) addCore(name, array);
   state.metaTrainer?.moments.forEach((array, i) => addCore(`meta_moment${i}`, array));
 
   const m = state.best;
@@ -349,11 +349,10 @@ export async function readCheckpoint(
     owned.push(current);
     current.mu = header.mu;
     for (const { name, array } of current.arrays) load(`cur_${name}`, array);
-    let adam: AdamState | null = null;
-    if (header.config.optimizer !== "sgd") {
-      adam = new AdamState(core, current, header.config.optimizer);
-      owned.push(adam);
-      for (const { name, array } of adam.arrays) load(name, array);
+    const optimizerState = OptimizerState.create(core, current, header.config.optimizer);
+    if (optimizerState) {
+      owned.push(optimizerState);
+      for (const { name, array } of optimizerState.arrays) load(name, array);
     }
     let metaTrainer: MetaTrainer | null = null;
     if (current.meta) {
@@ -371,7 +370,7 @@ export async function readCheckpoint(
       best: model,
       bestEpoch: header.bestEpoch,
       bestValidationRmse: header.bestValidationRmse ?? Infinity,
-      adam,
+      optimizerState,
       history: header.history,
       finished: header.finished,
     };

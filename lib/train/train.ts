@@ -12,7 +12,7 @@
  * @module
  */
 
-import { AdamState, fillPass, type PassHyper } from "../model/_pass.ts";
+import { fillPass, OptimizerState, type PassHyper } from "../model/_pass.ts";
 import { mix32, Rng } from "../util/_random.ts";
 import { evaluateModel } from "../evaluate/evaluate.ts";
 import { initHidden, MetaTrainer } from "../model/meta_params.ts";
@@ -52,8 +52,8 @@ export interface TrainState {
   bestEpoch: number;
   /** Validation RMSE of `best`. */
   bestValidationRmse: number;
-  /** Adam's moments, or null for SGD. */
-  adam: AdamState | null;
+  /** The optimiser's state (Adam's moments, AdaGrad's sums), or null for SGD. */
+  optimizerState: OptimizerState | null;
   /** Movie features of a model with metadata (not owned by the state), or null. */
   features: MovieFeatures | null;
   /** W's optimiser and per-movie buffers, or null without metadata. */
@@ -161,7 +161,7 @@ export function initialState(
   }
   if (model.meta?.hidden) initHidden(model.meta, config.seed);
   best.copyFrom(model);
-  const adam = config.optimizer === "sgd" ? null : new AdamState(core, model, config.optimizer);
+  const optimizerState = OptimizerState.create(core, model, config.optimizer);
   const metaTrainer = model.meta ? new MetaTrainer(core, model.nMovies, model.meta) : null;
   return {
     features,
@@ -172,7 +172,7 @@ export function initialState(
     best,
     bestEpoch: 0,
     bestValidationRmse: Infinity,
-    adam,
+    optimizerState,
     history: [],
     finished: false,
   };
@@ -182,7 +182,7 @@ export function initialState(
 export function freeState(state: TrainState): void {
   state.model.free();
   state.best.free();
-  state.adam?.free();
+  state.optimizerState?.free();
   state.metaTrainer?.free();
 }
 
@@ -223,7 +223,7 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
     const meta = state.model.meta && state.metaTrainer && state.features
       ? { params: state.model.meta, trainer: state.metaTrainer, features: state.features }
       : null;
-    fillPass(pass, state.model, layout.set, hyper, state.adam, meta?.trainer.buffers ?? null);
+    fillPass(pass, state.model, layout.set, hyper, state.optimizerState, meta?.trainer.buffers ?? null);
     // Squared-error sums per task, added up in task order (not completion order).
     const sums: number[] = [];
     let done = 0;

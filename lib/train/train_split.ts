@@ -140,7 +140,7 @@ export async function trainOnSplit(
       await writeCheckpoint(core, modelPath, state, { ...meta, metrics });
     }
     state.model.free();
-    state.adam?.free();
+    state.optimizerState?.free();
     return {
       model: state.best,
       config: state.config,
