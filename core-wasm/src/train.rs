@@ -129,32 +129,21 @@ pub fn sqrt(x: f32) -> f32 {
 pub trait RowOps {
     /// Dot product of two rows of `n` floats (n a multiple of 4).
     fn dot(a: &[f32], b: &[f32]) -> f32;
-    /// SGD step of a user row `p` and a movie row `q`, `n` floats each:
-    /// `p += lr_p*(e*qm - reg*p)`, `q += lr_q*(e*p_old - reg*q)`, where `qm` is the
-    /// movie's effective row: `q` itself, or `q + W·f` with metadata.
+    /// `[x·y, x·x, y·y]` over `n` floats, each summed in the order of [`RowOps::dot`].
+    ///
+    /// # Safety
+    /// `x` and `y` hold `n` floats.
+    unsafe fn dot_norms(x: *const f32, y: *const f32, n: usize) -> [f32; 3];
+    /// One step of a user row `p` and a movie row `q`, `n` floats each, every lane as
+    /// `p = (ap*p) + (bp*qm)` and `q = (aq*q) + (bq*p_old)`, where `qm` is the movie's
+    /// effective row (`q` itself, or `q + W·f` with metadata). With `a = 1 - lr*reg` and
+    /// `b = lr*e` this is the SGD step `x += lr*(e*other - reg*x)`.
     ///
     /// # Safety
     /// `p`, `q` and `qm` hold `n` floats; `p` overlaps neither; `qm` may be `q`
     /// (each lane of `qm` is read before that lane of `q` is written).
     #[allow(clippy::too_many_arguments)]
-    unsafe fn sgd(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, e: f32, lr_p: f32, lr_q: f32, reg: f32);
-    /// [`RowOps::sgd`] that also returns the squared lengths of the two ascent
-    /// gradients it applied, `|e*qm - reg*p|²` and `|e*p - reg*q|²`, summed in four
-    /// lanes (element j in lane j mod 4), then `(l0 + l1) + (l2 + l3)`, then the tail.
-    ///
-    /// # Safety
-    /// As for [`RowOps::sgd`].
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn sgd_sq(
-        p: *mut f32,
-        q: *mut f32,
-        qm: *const f32,
-        n: usize,
-        e: f32,
-        lr_p: f32,
-        lr_q: f32,
-        reg: f32,
-    ) -> (f32, f32);
+    unsafe fn step(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, ap: f32, bp: f32, aq: f32, bq: f32);
     /// `out = a + b`.
     fn add(a: &[f32], b: &[f32], out: &mut [f32]);
     /// `y += alpha * x`.
@@ -172,45 +161,17 @@ impl RowOps for Scalar {
         crate::vector::scalar::dot(a, b)
     }
 
-    unsafe fn sgd(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, e: f32, lr_p: f32, lr_q: f32, reg: f32) {
-        for j in 0..n {
-            let (pj, qj, mj) = (*p.add(j), *q.add(j), *qm.add(j));
-            *p.add(j) = pj + lr_p * (e * mj - reg * pj);
-            *q.add(j) = qj + lr_q * (e * pj - reg * qj);
-        }
+    unsafe fn dot_norms(x: *const f32, y: *const f32, n: usize) -> [f32; 3] {
+        let (x, y) = (core::slice::from_raw_parts(x, n), core::slice::from_raw_parts(y, n));
+        [Self::dot(x, y), Self::dot(x, x), Self::dot(y, y)]
     }
 
-    unsafe fn sgd_sq(
-        p: *mut f32,
-        q: *mut f32,
-        qm: *const f32,
-        n: usize,
-        e: f32,
-        lr_p: f32,
-        lr_q: f32,
-        reg: f32,
-    ) -> (f32, f32) {
-        let (mut a, mut b) = ([0.0f32; 4], [0.0f32; 4]);
-        let lanes = n / 4 * 4;
-        let step = |j: usize| {
+    unsafe fn step(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, ap: f32, bp: f32, aq: f32, bq: f32) {
+        for j in 0..n {
             let (pj, qj, mj) = (*p.add(j), *q.add(j), *qm.add(j));
-            let (gp, gq) = (e * mj - reg * pj, e * pj - reg * qj);
-            *p.add(j) = pj + lr_p * gp;
-            *q.add(j) = qj + lr_q * gq;
-            (gp * gp, gq * gq)
-        };
-        for j in 0..lanes {
-            let (x, y) = step(j);
-            a[j % 4] += x;
-            b[j % 4] += y;
+            *p.add(j) = ap * pj + bp * mj;
+            *q.add(j) = aq * qj + bq * pj;
         }
-        let (mut sa, mut sb) = ((a[0] + a[1]) + (a[2] + a[3]), (b[0] + b[1]) + (b[2] + b[3]));
-        for j in lanes..n {
-            let (x, y) = step(j);
-            sa += x;
-            sb += y;
-        }
-        (sa, sb)
     }
 
     fn add(a: &[f32], b: &[f32], out: &mut [f32]) {
@@ -253,58 +214,61 @@ impl RowOps for Simd {
     }
 
     #[inline]
-    unsafe fn sgd(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, e: f32, lr_p: f32, lr_q: f32, reg: f32) {
+    unsafe fn dot_norms(x: *const f32, y: *const f32, n: usize) -> [f32; 3] {
         use core::arch::wasm32::*;
-        let lanes = n / 4 * 4;
-        let (ve, vlp, vlq, vreg) = (f32x4_splat(e), f32x4_splat(lr_p), f32x4_splat(lr_q), f32x4_splat(reg));
-        let mut j = 0;
-        while j < lanes {
-            let pv = v128_load(p.add(j) as *const v128);
-            let qv = v128_load(q.add(j) as *const v128);
-            let mv = v128_load(qm.add(j) as *const v128);
-            let np = f32x4_add(pv, f32x4_mul(vlp, f32x4_sub(f32x4_mul(ve, mv), f32x4_mul(vreg, pv))));
-            let nq = f32x4_add(qv, f32x4_mul(vlq, f32x4_sub(f32x4_mul(ve, pv), f32x4_mul(vreg, qv))));
-            v128_store(p.add(j) as *mut v128, np);
-            v128_store(q.add(j) as *mut v128, nq);
-            j += 4;
+        // The order of crate::vector::simd::dot, three sums at once.
+        let z = f32x4_splat(0.0);
+        let (mut xy0, mut xy1, mut xx0, mut xx1, mut yy0, mut yy1) = (z, z, z, z, z, z);
+        let mut i = 0;
+        while i + 8 <= n {
+            let (x0, y0) = (v128_load(x.add(i) as *const v128), v128_load(y.add(i) as *const v128));
+            let (x1, y1) = (v128_load(x.add(i + 4) as *const v128), v128_load(y.add(i + 4) as *const v128));
+            xy0 = f32x4_add(xy0, f32x4_mul(x0, y0));
+            xy1 = f32x4_add(xy1, f32x4_mul(x1, y1));
+            xx0 = f32x4_add(xx0, f32x4_mul(x0, x0));
+            xx1 = f32x4_add(xx1, f32x4_mul(x1, x1));
+            yy0 = f32x4_add(yy0, f32x4_mul(y0, y0));
+            yy1 = f32x4_add(yy1, f32x4_mul(y1, y1));
+            i += 8;
         }
-        Scalar::sgd(p.add(lanes), q.add(lanes), qm.add(lanes), n - lanes, e, lr_p, lr_q, reg);
+        if i + 4 <= n {
+            let (x0, y0) = (v128_load(x.add(i) as *const v128), v128_load(y.add(i) as *const v128));
+            xy0 = f32x4_add(xy0, f32x4_mul(x0, y0));
+            xx0 = f32x4_add(xx0, f32x4_mul(x0, x0));
+            yy0 = f32x4_add(yy0, f32x4_mul(y0, y0));
+        }
+        let lanes = |a: v128, b: v128| {
+            let s = f32x4_add(a, b);
+            (f32x4_extract_lane::<0>(s) + f32x4_extract_lane::<1>(s))
+                + (f32x4_extract_lane::<2>(s) + f32x4_extract_lane::<3>(s))
+        };
+        let mut out = [lanes(xy0, xy1), lanes(xx0, xx1), lanes(yy0, yy1)];
+        i = n / 4 * 4;
+        while i < n {
+            let (a, b) = (*x.add(i), *y.add(i));
+            out[0] += a * b;
+            out[1] += a * a;
+            out[2] += b * b;
+            i += 1;
+        }
+        out
     }
 
     #[inline]
-    unsafe fn sgd_sq(
-        p: *mut f32,
-        q: *mut f32,
-        qm: *const f32,
-        n: usize,
-        e: f32,
-        lr_p: f32,
-        lr_q: f32,
-        reg: f32,
-    ) -> (f32, f32) {
+    unsafe fn step(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, ap: f32, bp: f32, aq: f32, bq: f32) {
         use core::arch::wasm32::*;
         let lanes = n / 4 * 4;
-        let (ve, vlp, vlq, vreg) = (f32x4_splat(e), f32x4_splat(lr_p), f32x4_splat(lr_q), f32x4_splat(reg));
-        let (mut va, mut vb) = (f32x4_splat(0.0), f32x4_splat(0.0));
+        let (vap, vbp, vaq, vbq) = (f32x4_splat(ap), f32x4_splat(bp), f32x4_splat(aq), f32x4_splat(bq));
         let mut j = 0;
         while j < lanes {
             let pv = v128_load(p.add(j) as *const v128);
             let qv = v128_load(q.add(j) as *const v128);
             let mv = v128_load(qm.add(j) as *const v128);
-            let gp = f32x4_sub(f32x4_mul(ve, mv), f32x4_mul(vreg, pv));
-            let gq = f32x4_sub(f32x4_mul(ve, pv), f32x4_mul(vreg, qv));
-            v128_store(p.add(j) as *mut v128, f32x4_add(pv, f32x4_mul(vlp, gp)));
-            v128_store(q.add(j) as *mut v128, f32x4_add(qv, f32x4_mul(vlq, gq)));
-            va = f32x4_add(va, f32x4_mul(gp, gp));
-            vb = f32x4_add(vb, f32x4_mul(gq, gq));
+            v128_store(p.add(j) as *mut v128, f32x4_add(f32x4_mul(vap, pv), f32x4_mul(vbp, mv)));
+            v128_store(q.add(j) as *mut v128, f32x4_add(f32x4_mul(vaq, qv), f32x4_mul(vbq, pv)));
             j += 4;
         }
-        let lane = |v: v128| {
-            (f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<1>(v))
-                + (f32x4_extract_lane::<2>(v) + f32x4_extract_lane::<3>(v))
-        };
-        let (ta, tb) = Scalar::sgd_sq(p.add(lanes), q.add(lanes), qm.add(lanes), n - lanes, e, lr_p, lr_q, reg);
-        (lane(va) + ta, lane(vb) + tb)
+        Scalar::step(p.add(lanes), q.add(lanes), qm.add(lanes), n - lanes, ap, bp, aq, bq);
     }
 
     #[inline]
@@ -371,10 +335,12 @@ unsafe fn row<'a>(ptr: *mut f32, r: usize, stride: usize) -> &'a mut [f32] {
 /// Trains on ratings `users[i], movies[i], ratings[i]` for every i in the
 /// given slices, in order. Returns the sum of squared errors (before each
 /// update) or `Err(index)` for a rating whose user or movie is out of range.
+/// `first` is the index of `users[0]` in the whole training set (it seeds the
+/// per-rating drop decisions of metadata training).
 ///
 /// # Safety
-/// `b` must hold buffers of the sizes `s` implies (Adam buffers when the
-/// optimiser is Adam), and no other thread may touch the rows these ratings
+/// `b` must hold buffers of the sizes `s` implies (the optimiser's buffers
+/// when it keeps state), and no other thread may touch the rows these ratings
 /// name during the call.
 pub unsafe fn train<O: RowOps>(
     b: &Buffers,
@@ -385,9 +351,93 @@ pub unsafe fn train<O: RowOps>(
     ratings: &[f32],
     first: usize,
 ) -> Result<f64, usize> {
+    if !b.m.is_null() {
+        return train_meta::<O>(b, s, h, users, movies, ratings, first);
+    }
+    // Common row widths get a loop whose width the compiler knows (fully unrolled row
+    // operations); every width computes the same bits.
+    match s.stride {
+        32 => train_plain::<O, 32>(b, s, h, users, movies, ratings),
+        64 => train_plain::<O, 64>(b, s, h, users, movies, ratings),
+        128 => train_plain::<O, 128>(b, s, h, users, movies, ratings),
+        _ => train_plain::<O, 0>(b, s, h, users, movies, ratings),
+    }
+}
+
+/// [`train`] without metadata, for rows of `N` floats (`N` = 0: `s.stride`).
+///
+/// # Safety
+/// As for [`train`].
+unsafe fn train_plain<O: RowOps, const N: usize>(
+    b: &Buffers,
+    s: &Shape,
+    h: &Hyper,
+    users: &[u32],
+    movies: &[u32],
+    ratings: &[f32],
+) -> Result<f64, usize> {
+    let n = if N == 0 { s.stride } else { N };
     let mut sse = 0.0f64;
-    let n = users.len().min(movies.len()).min(ratings.len());
-    for i in 0..n {
+    let len = users.len().min(movies.len()).min(ratings.len());
+    for i in 0..len {
+        let (u, m) = (users[i] as usize, movies[i] as usize);
+        if u >= s.n_users || m >= s.n_movies {
+            return Err(i);
+        }
+        let (p, q) = (b.p.add(u * n), b.q.add(m * n));
+        let (bu, bi) = (&mut *b.bu.add(u), &mut *b.bi.add(m));
+        if h.optimizer == ADAGRAD {
+            let norms = O::dot_norms(p, q, n);
+            let e = ratings[i] - raw_score(s.mu, *bu, *bi, norms[0]);
+            sse += (e as f64) * (e as f64);
+            let (su, si) = (row(b.su, u, 4), row(b.si, m, 4));
+            adagrad::<O>(p, q, q, n, e, h, norms, [norms[0], norms[2]], (bu, su), Some((bi, si)));
+        } else if h.optimizer == ADAM {
+            let (p, q) = (row(b.p, u, n), row(b.q, m, n));
+            let e = ratings[i] - raw_score(s.mu, *bu, *bi, O::dot(p, q));
+            sse += (e as f64) * (e as f64);
+            let (su, si) = (row(b.su, u, 4), row(b.si, m, 4));
+            adam_bias(bu, su, e, h);
+            adam_bias(bi, si, e, h);
+            let (cu1, cu2) = (1.0 - su[2], 1.0 - su[3]);
+            let (ci1, ci2) = (1.0 - si[2], 1.0 - si[3]);
+            // Both rows step from the same old values: q's gradient uses p before its update.
+            let mut old_p = [0.0f32; 256];
+            let keep = n.min(256);
+            old_p[..keep].copy_from_slice(&p[..keep]);
+            O::adam(p, q, row(b.mp, u, n), row(b.vp, u, n), e, h, cu1, cu2);
+            O::adam(q, &old_p[..keep], row(b.mq, m, n), row(b.vq, m, n), e, h, ci1, ci2);
+        } else {
+            let dot = O::dot(core::slice::from_raw_parts(p, n), core::slice::from_raw_parts(q, n));
+            let e = ratings[i] - raw_score(s.mu, *bu, *bi, dot);
+            sse += (e as f64) * (e as f64);
+            *bu += h.lr_bias * (e - h.reg_bias * *bu);
+            *bi += h.lr_bias * (e - h.reg_bias * *bi);
+            let (a, step) = (1.0 - h.lr * h.reg, h.lr * e);
+            O::step(p, q, q, n, a, step, a, step);
+        }
+    }
+    Ok(sse)
+}
+
+/// [`train`] with metadata: the movie's vector is `q + m` and its bias `b_i + mb`; m's
+/// gradient is summed into `g`, mb's into `gb`.
+///
+/// # Safety
+/// As for [`train`].
+unsafe fn train_meta<O: RowOps>(
+    b: &Buffers,
+    s: &Shape,
+    h: &Hyper,
+    users: &[u32],
+    movies: &[u32],
+    ratings: &[f32],
+    first: usize,
+) -> Result<f64, usize> {
+    let mut sse = 0.0f64;
+    let len = users.len().min(movies.len()).min(ratings.len());
+    let keep = s.stride.min(256);
+    for i in 0..len {
         let (u, m) = (users[i] as usize, movies[i] as usize);
         if u >= s.n_users || m >= s.n_movies {
             return Err(i);
@@ -396,97 +446,54 @@ pub unsafe fn train<O: RowOps>(
         let q = row(b.q, m, s.stride);
         let bu = &mut *b.bu.add(u);
         let bi = &mut *b.bi.add(m);
-        if !b.m.is_null() {
-            // Metadata: the movie vector is q + m and its bias b_i + mb; m's gradient is summed into g.
-            let mrow = row(b.m, m, s.stride);
-            let g = row(b.g, m, s.stride);
-            let mut qm = [0.0f32; 256];
-            let keep = s.stride.min(256);
-            let dropped = h.drop > 0.0 && (mix32(h.salt ^ (first + i) as u32) as f32) < h.drop * 4_294_967_296.0;
-            if dropped {
-                qm[..keep].copy_from_slice(&mrow[..keep]);
-            } else {
-                O::add(&q[..keep], &mrow[..keep], &mut qm[..keep]);
-            }
-            let own_bias = if dropped { 0.0 } else { *bi };
-            let pred = raw_score(s.mu, *bu, own_bias + *b.mb.add(m), O::dot(p, &qm[..keep]));
-            let e = ratings[i] - pred;
-            sse += (e as f64) * (e as f64);
-            *b.gb.add(m) += e;
-            O::axpy(e, p, g);
-            if dropped {
-                // Train as if the movie were new: the user and W learn, the movie's own row does not.
-                if h.optimizer == ADAM {
-                    let su = row(b.su, u, 4);
-                    adam_bias(bu, su, e, h);
-                    let (cu1, cu2) = (1.0 - su[2], 1.0 - su[3]);
-                    O::adam(p, &qm[..keep], row(b.mp, u, s.stride), row(b.vp, u, s.stride), e, h, cu1, cu2);
-                } else {
-                    let mut frozen = [0.0f32; 256];
-                    if h.optimizer == ADAGRAD {
-                        let su = row(b.su, u, 4);
-                        adagrad_bias(bu, su, e, h);
-                        adagrad::<O>(p.as_mut_ptr(), frozen.as_mut_ptr(), qm.as_ptr(), keep, e, h, su, None);
-                    } else {
-                        *bu += h.lr_bias * (e - h.reg_bias * *bu);
-                        O::sgd(p.as_mut_ptr(), frozen.as_mut_ptr(), qm.as_ptr(), keep, e, h.lr, 0.0, h.reg);
-                    }
-                }
-                continue;
-            }
-            if h.optimizer == ADAM {
-                let su = row(b.su, u, 4);
-                let si = row(b.si, m, 4);
-                adam_bias(bu, su, e, h);
-                adam_bias(bi, si, e, h);
-                let (cu1, cu2) = (1.0 - su[2], 1.0 - su[3]);
-                let (ci1, ci2) = (1.0 - si[2], 1.0 - si[3]);
-                let mut old_p = [0.0f32; 256];
-                old_p[..keep].copy_from_slice(&p[..keep]);
-                O::adam(p, &qm[..keep], row(b.mp, u, s.stride), row(b.vp, u, s.stride), e, h, cu1, cu2);
-                O::adam(q, &old_p[..keep], row(b.mq, m, s.stride), row(b.vq, m, s.stride), e, h, ci1, ci2);
-            } else {
-                if h.optimizer == ADAGRAD {
-                    let (su, si) = (row(b.su, u, 4), row(b.si, m, 4));
-                    adagrad_bias(bu, su, e, h);
-                    adagrad_bias(bi, si, e, h);
-                    adagrad::<O>(p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr(), keep, e, h, su, Some(si));
-                } else {
-                    *bu += h.lr_bias * (e - h.reg_bias * *bu);
-                    *bi += h.lr_bias * (e - h.reg_bias * *bi);
-                    O::sgd(p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr(), keep, e, h.lr, h.lr, h.reg);
-                }
-            }
-            continue;
+        let mrow = row(b.m, m, s.stride);
+        let g = row(b.g, m, s.stride);
+        let mut qm = [0.0f32; 256];
+        let dropped = h.drop > 0.0 && (mix32(h.salt ^ (first + i) as u32) as f32) < h.drop * 4_294_967_296.0;
+        if dropped {
+            qm[..keep].copy_from_slice(&mrow[..keep]);
+        } else {
+            O::add(&q[..keep], &mrow[..keep], &mut qm[..keep]);
         }
-        let pred = raw_score(s.mu, *bu, *bi, O::dot(p, q));
-        let e = ratings[i] - pred;
+        let own_bias = if dropped { 0.0 } else { *bi };
+        let norms = O::dot_norms(p.as_ptr(), qm.as_ptr(), keep);
+        let e = ratings[i] - raw_score(s.mu, *bu, own_bias + *b.mb.add(m), norms[0]);
         sse += (e as f64) * (e as f64);
+        *b.gb.add(m) += e;
+        O::axpy(e, p, g);
+        let (pp, qp, qmp) = (p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr());
         if h.optimizer == ADAM {
             let su = row(b.su, u, 4);
-            let si = row(b.si, m, 4);
             adam_bias(bu, su, e, h);
-            adam_bias(bi, si, e, h);
             let (cu1, cu2) = (1.0 - su[2], 1.0 - su[3]);
-            let (ci1, ci2) = (1.0 - si[2], 1.0 - si[3]);
-            // Both rows step from the same old values: q's gradient uses p before its update.
             let mut old_p = [0.0f32; 256];
-            let keep = s.stride.min(256);
             old_p[..keep].copy_from_slice(&p[..keep]);
-            O::adam(p, q, row(b.mp, u, s.stride), row(b.vp, u, s.stride), e, h, cu1, cu2);
-            O::adam(q, &old_p[..keep], row(b.mq, m, s.stride), row(b.vq, m, s.stride), e, h, ci1, ci2);
-        } else {
-            let qp = q.as_mut_ptr();
+            O::adam(p, &qm[..keep], row(b.mp, u, s.stride), row(b.vp, u, s.stride), e, h, cu1, cu2);
+            if !dropped {
+                let si = row(b.si, m, 4);
+                adam_bias(bi, si, e, h);
+                let (ci1, ci2) = (1.0 - si[2], 1.0 - si[3]);
+                O::adam(q, &old_p[..keep], row(b.mq, m, s.stride), row(b.vq, m, s.stride), e, h, ci1, ci2);
+            }
+        } else if dropped {
+            // Train as if the movie were new: the user and W learn, the movie's own row does not.
+            let mut frozen = [0.0f32; 256];
             if h.optimizer == ADAGRAD {
-                let (su, si) = (row(b.su, u, 4), row(b.si, m, 4));
-                adagrad_bias(bu, su, e, h);
-                adagrad_bias(bi, si, e, h);
-                adagrad::<O>(p.as_mut_ptr(), qp, qp, s.stride, e, h, su, Some(si));
+                let su = row(b.su, u, 4);
+                adagrad::<O>(pp, frozen.as_mut_ptr(), qmp, keep, e, h, norms, [0.0; 2], (bu, su), None);
             } else {
                 *bu += h.lr_bias * (e - h.reg_bias * *bu);
-                *bi += h.lr_bias * (e - h.reg_bias * *bi);
-                O::sgd(p.as_mut_ptr(), qp, qp, s.stride, e, h.lr, h.lr, h.reg);
+                O::step(pp, frozen.as_mut_ptr(), qmp, keep, 1.0 - h.lr * h.reg, h.lr * e, 1.0, 0.0);
             }
+        } else if h.optimizer == ADAGRAD {
+            let (su, si) = (row(b.su, u, 4), row(b.si, m, 4));
+            let own = O::dot_norms(pp, qp, keep);
+            adagrad::<O>(pp, qp, qmp, keep, e, h, norms, [own[0], own[2]], (bu, su), Some((bi, si)));
+        } else {
+            *bu += h.lr_bias * (e - h.reg_bias * *bu);
+            *bi += h.lr_bias * (e - h.reg_bias * *bi);
+            let (a, step) = (1.0 - h.lr * h.reg, h.lr * e);
+            O::step(pp, qp, qmp, keep, a, step, a, step);
         }
     }
     Ok(sse)
@@ -501,15 +508,24 @@ pub fn mix32(x: u32) -> u32 {
     x ^ (x >> 16)
 }
 
-/// AdaGrad step of a user row and a movie row, as LIBMF orders it: each row
-/// steps by `lr / sqrt(1 + sum)` with its running sum so far (`su[0]`, `si[0]`),
-/// then adds this rating's mean squared gradient to it. With `si` None (a
-/// dropped movie) the movie row does not move and keeps no state.
+/// Squared length of the ascent gradient `e*y - reg*x` of a row `x` against the other
+/// row `y`, from their dot products: `e²|y|² - 2·e·reg·(x·y) + reg²|x|²` (not below 0).
+#[inline]
+fn grad_sq(e: f32, reg: f32, xy: f32, xx: f32, yy: f32) -> f32 {
+    ((e * e) * yy - (2.0 * e * reg) * xy + (reg * reg) * xx).max(0.0)
+}
+
+/// AdaGrad step of a user and a movie (biases, then rows), as LIBMF orders it:
+/// each parameter steps by `lr / sqrt(1 + sum)` with its running sum so far
+/// (rows: `su[0]`, `si[0]`; biases: `su[1]`, `si[1]`), then adds this rating's
+/// squared gradient to it (a row's mean over its `n` floats). `pm` is
+/// `[p·qm, |p|², |qm|²]` and `pq` is `[p·q, |q|²]`, measured before the step.
+/// With `movie` None (a dropped movie) `q` is scratch and the movie keeps no state.
 ///
 /// # Safety
-/// As for [`RowOps::sgd`].
+/// As for [`RowOps::step`].
 #[allow(clippy::too_many_arguments)]
-#[inline]
+#[inline(always)]
 unsafe fn adagrad<O: RowOps>(
     p: *mut f32,
     q: *mut f32,
@@ -517,25 +533,31 @@ unsafe fn adagrad<O: RowOps>(
     n: usize,
     e: f32,
     h: &Hyper,
-    su: &mut [f32],
-    si: Option<&mut [f32]>,
+    pm: [f32; 3],
+    pq: [f32; 2],
+    user: (&mut f32, &mut [f32]),
+    movie: Option<(&mut f32, &mut [f32])>,
 ) {
-    let lp = h.lr / sqrt(1.0 + su[0]);
-    let lq = si.as_ref().map_or(0.0, |si| h.lr / sqrt(1.0 + si[0]));
-    let (gp, gq) = O::sgd_sq(p, q, qm, n, e, lp, lq, h.reg);
-    let k = n as f32;
-    su[0] += gp / k;
-    if let Some(si) = si {
-        si[0] += gq / k;
+    let (bu, su) = user;
+    let (si0, si1) = movie.as_ref().map_or((0.0, 0.0), |(_, si)| (si[0], si[1]));
+    // AdaGrad's step sizes, `lr / sqrt(1 + sum)`.
+    let [rbu, rbi, lp, lq] =
+        [(h.lr_bias, su[1]), (h.lr_bias, si1), (h.lr, su[0]), (h.lr, si0)].map(|(lr, sum)| lr / sqrt(1.0 + sum));
+    let gbu = e - h.reg_bias * *bu;
+    *bu += rbu * gbu;
+    su[1] += gbu * gbu;
+    let inv_n = 1.0 / n as f32;
+    match movie {
+        Some((bi, si)) => {
+            let gbi = e - h.reg_bias * *bi;
+            *bi += rbi * gbi;
+            si[1] += gbi * gbi;
+            O::step(p, q, qm, n, 1.0 - lp * h.reg, lp * e, 1.0 - lq * h.reg, lq * e);
+            si[0] += grad_sq(e, h.reg, pq[0], pq[1], pm[1]) * inv_n;
+        }
+        None => O::step(p, q, qm, n, 1.0 - lp * h.reg, lp * e, 1.0, 0.0),
     }
-}
-
-/// AdaGrad step of a bias, the same order; its squared gradients add up in `st[1]`.
-#[inline]
-fn adagrad_bias(x: &mut f32, st: &mut [f32], e: f32, h: &Hyper) {
-    let g = e - h.reg_bias * *x;
-    *x += h.lr_bias / sqrt(1.0 + st[1]) * g;
-    st[1] += g * g;
+    su[0] += grad_sq(e, h.reg, pm[0], pm[1], pm[2]) * inv_n;
 }
 
 /// Adam step for one bias with its 4-float state (m, v, beta1^t, beta2^t);
@@ -668,18 +690,23 @@ mod tests {
     }
 
     #[test]
-    fn sgd_sq_steps_like_sgd_and_sums_both_gradients() {
+    fn step_is_the_sgd_step_and_grad_sq_measures_its_gradients() {
         let p0 = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0];
         let qm = [0.5f32; 8];
-        let (mut p, mut q, mut p2, mut q2) = (p0, qm, p0, qm);
+        let (mut p, mut q) = (p0, [0.25f32; 8]);
+        let (e, lr, reg) = (2.0f32, 0.1f32, 0.5f32);
         // SAFETY: every pointer holds 8 floats; qm is a separate array.
-        let (a, b) = unsafe { Scalar::sgd_sq(p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr(), 8, 2.0, 0.1, 0.2, 0.5) };
-        unsafe { Scalar::sgd(p2.as_mut_ptr(), q2.as_mut_ptr(), qm.as_ptr(), 8, 2.0, 0.1, 0.2, 0.5) };
-        assert_eq!((p, q), (p2, q2));
-        let p = p0;
-        let ga: f32 = p.iter().map(|&x| (2.0 * 0.5 - 0.5 * x).powi(2)).sum();
-        let gb: f32 = p.iter().map(|&x| (2.0 * x - 0.5 * 0.5).powi(2)).sum();
-        assert!((a - ga).abs() < 1e-4 && (b - gb).abs() < 1e-3, "{a} {ga} {b} {gb}");
+        unsafe { Scalar::step(p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr(), 8, 1.0 - lr * reg, lr * e, 1.0, 0.0) };
+        for j in 0..8 {
+            let want = p0[j] + lr * (e * qm[j] - reg * p0[j]);
+            assert!((p[j] - want).abs() < 1e-6, "{j}: {} {want}", p[j]);
+            assert_eq!(q[j], 0.25);
+        }
+        let norms = unsafe { Scalar::dot_norms(p0.as_ptr(), qm.as_ptr(), 8) };
+        let want: f32 = p0.iter().zip(&qm).map(|(&x, &y)| (e * y - reg * x).powi(2)).sum();
+        let got = grad_sq(e, reg, norms[0], norms[1], norms[2]);
+        assert!((got - want).abs() < 1e-4 * want, "{got} {want}");
+        assert_eq!(grad_sq(0.0, 0.0, 1.0, 1.0, 1.0), 0.0);
     }
 
     #[test]
