@@ -3,6 +3,7 @@ import { generateMovieLens } from "../lib/data/generate.ts";
 import { ingestRatingsCsv } from "../lib/ingest/ratings_ingest.ts";
 import type { Ratings } from "../lib/ingest/ratings.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
+import { WorkerPool } from "../lib/core/pool.ts";
 import { missingSharedData, SHARED_DATA, tempDir } from "./_helpers.ts";
 
 /** Rows as raw-id text, for comparing two loads. */
@@ -58,6 +59,27 @@ Deno.test("ingestRatingsCsv() gives the same result whatever the chunk size, eve
   for (const chunkBytes of [3, 7, 13, 64, 1000, 1 << 20]) {
     using r = await ingestRatingsCsv(core, path, { chunkBytes });
     assert.deepEqual(rowsOf(r), expected, `chunkBytes ${chunkBytes}`);
+  }
+  assert.equal(core.bytesInUse, 0);
+});
+
+Deno.test("ingestRatingsCsv() on Workers (chunks cut into pieces) gives what one thread gives", async () => {
+  await using dir = await tempDir();
+  await generateMovieLens({ outDir: dir.path, ratings: 20000, users: 150, movies: 400, seed: 9 });
+  const path = `${dir.path}/ratings.csv`;
+  const core = await WasmCore.create();
+  const expected = naiveParse(await Deno.readTextFile(path));
+  for (const threads of [2, 3]) {
+    await using pool = await WorkerPool.create(core, { threads });
+    for (const chunkBytes of [40, 777, 65536, 8 << 20]) {
+      using r = await ingestRatingsCsv(core, path, { chunkBytes, pool, parallelMinBytes: 1 });
+      assert.deepEqual(rowsOf(r), expected, `${threads} Workers, chunkBytes ${chunkBytes}`);
+    }
+  }
+  {
+    // A pool of its own, started for a file above the threshold.
+    using r = await ingestRatingsCsv(core, path, { threads: 2, parallelMinBytes: 1 });
+    assert.deepEqual(rowsOf(r), expected);
   }
   assert.equal(core.bytesInUse, 0);
 });

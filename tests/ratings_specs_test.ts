@@ -2,23 +2,36 @@
  * The bad-input catalogue for ratings: each `tests/specs/ratings/NAME.csv` is
  * ingested and what happens — the error message, or a summary of what was
  * loaded — must equal `NAME.expected.txt`. Files named `*.skip.csv` are read
- * with `skipInvalid`. Run with UPDATE_SPECS=1 to rewrite the expectations on
+ * with `skipInvalid`. Each file is read twice, on this thread in 16-byte chunks
+ * and on a pool of three Workers in 48-byte chunks cut into three pieces; both
+ * must give the same outcome. Run with UPDATE_SPECS=1 to rewrite the expectations on
  * purpose (then review the diff).
  */
 
 import assert from "node:assert/strict";
 import { ingestRatingsCsv } from "../lib/ingest/ratings_ingest.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
+import { WorkerPool } from "../lib/core/pool.ts";
 
 const DIR = new URL("./specs/ratings/", import.meta.url);
 const UPDATE = Deno.env.get("UPDATE_SPECS") === "1";
 
-async function outcome(core: WasmCore, name: string): Promise<string> {
+/** How a file is read: on this thread, or on `pool` with every chunk cut into pieces. */
+type Mode = { pool: null } | { pool: WorkerPool };
+
+async function outcome(core: WasmCore, name: string, mode: Mode): Promise<string> {
   const path = new URL(name, DIR).pathname;
   const shown = `specs/ratings/${name}`;
   const before = core.bytesInUse;
   try {
-    using r = await ingestRatingsCsv(core, path, { skipInvalid: name.endsWith(".skip.csv"), chunkBytes: 16 });
+    const skipInvalid = name.endsWith(".skip.csv");
+    using r = await ingestRatingsCsv(
+      core,
+      path,
+      mode.pool
+        ? { skipInvalid, chunkBytes: 48, pool: mode.pool, parallelMinBytes: 1 }
+        : { skipInvalid, chunkBytes: 16, threads: 1 },
+    );
     const u = r.columns.users.view, m = r.columns.movies.view, v = r.columns.ratings.view;
     const t = r.columns.times?.view;
     const rows = [];
@@ -47,7 +60,11 @@ names.sort();
 for (const name of names) {
   Deno.test(`ingestRatingsCsv() on specs/ratings/${name} gives the expected outcome`, async () => {
     const core = await WasmCore.create();
-    const got = await outcome(core, name);
+    const got = await outcome(core, name, { pool: null });
+    {
+      await using pool = await WorkerPool.create(core, { threads: 3 });
+      assert.equal(await outcome(core, name, { pool }), got, "parsed on 3 Workers");
+    }
     const expectedUrl = new URL(name.replace(/\.csv$/, ".expected.txt"), DIR);
     if (UPDATE) {
       await Deno.writeTextFile(expectedUrl, got);

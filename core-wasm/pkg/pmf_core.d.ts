@@ -6,6 +6,10 @@
  */
 export function alloc(bytes: number, align: number): number;
 /**
+ * One Adam step on `n` weights from the ascent sum `dw` (see `meta::adam_step`).
+ */
+export function metaAdam(w: number, dw: number, mw: number, vw: number, n: number, scale: number, lr: number, reg: number, c1: number, c2: number): void;
+/**
  * The hidden-layer projection (see `meta::project_hidden`); `params` holds
  * W1 (cols × units), b1 (units), W2 (units × stride) and wb (cols), in that order.
  */
@@ -42,10 +46,6 @@ export function metaProject(indptr: number, indices: number, values: number, row
  */
 export function metaReduce(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, g: number, gb: number, dw: number, dwb: number): void;
 /**
- * One Adam step on `n` weights from the ascent sum `dw` (see `meta::adam_step`).
- */
-export function metaAdam(w: number, dw: number, mw: number, vw: number, n: number, scale: number, lr: number, reg: number, c1: number, c2: number): void;
-/**
  * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
  */
 export function free(ptr: number, bytes: number, align: number): void;
@@ -66,6 +66,11 @@ export function isSorted(users: number, movies: number, n: number): boolean;
  * `counts` has `n_keys + 1` u32 of scratch.
  */
 export function countingOrder(keys: number, n: number, n_keys: number, counts: number, perm_in: number, perm_out: number): void;
+/**
+ * Copies `n` 4-byte elements from `src` to `dst` (the ranges may overlap), as one bulk
+ * memory copy: a typed array's `set` between views of shared memory is many times slower.
+ */
+export function copy32(src: number, dst: number, n: number): void;
 /**
  * `dst[i] = src[perm[i]]` for `n` 4-byte elements; every `perm[i] < n`.
  */
@@ -438,6 +443,7 @@ export interface InitOutput {
   readonly axpy: (a: number, b: number, c: number, d: number, e: number) => void;
   readonly bytesInUse: () => number;
   readonly checksum: (a: number, b: number, c: number, d: number) => void;
+  readonly copy32: (a: number, b: number, c: number, d: number) => void;
   readonly countingOrder: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
   readonly dedupe: (a: number, b: number, c: number, d: number, e: number, f: number) => void;
   readonly dot: (a: number, b: number, c: number, d: number, e: number) => void;

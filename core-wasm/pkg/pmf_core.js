@@ -91,6 +91,33 @@ export function alloc(bytes, align) {
 }
 
 /**
+ * One Adam step on `n` weights from the ascent sum `dw` (see `meta::adam_step`).
+ * @param {number} w
+ * @param {number} dw
+ * @param {number} mw
+ * @param {number} vw
+ * @param {number} n
+ * @param {number} scale
+ * @param {number} lr
+ * @param {number} reg
+ * @param {number} c1
+ * @param {number} c2
+ */
+export function metaAdam(w, dw, mw, vw, n, scale, lr, reg, c1, c2) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.metaAdam(retptr, w, dw, mw, vw, n, scale, lr, reg, c1, c2);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * The hidden-layer projection (see `meta::project_hidden`); `params` holds
  * W1 (cols × units), b1 (units), W2 (units × stride) and wb (cols), in that order.
  * @param {number} indptr
@@ -304,33 +331,6 @@ export function metaReduce(indptr, indices, values, rows, cols, stride, g, gb, d
 }
 
 /**
- * One Adam step on `n` weights from the ascent sum `dw` (see `meta::adam_step`).
- * @param {number} w
- * @param {number} dw
- * @param {number} mw
- * @param {number} vw
- * @param {number} n
- * @param {number} scale
- * @param {number} lr
- * @param {number} reg
- * @param {number} c1
- * @param {number} c2
- */
-export function metaAdam(w, dw, mw, vw, n, scale, lr, reg, c1, c2) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.metaAdam(retptr, w, dw, mw, vw, n, scale, lr, reg, c1, c2);
-        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        if (r1) {
-            throw takeObject(r0);
-        }
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
  * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
  * @param {number} ptr
  * @param {number} bytes
@@ -420,6 +420,27 @@ export function countingOrder(keys, n, n_keys, counts, perm_in, perm_out) {
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
         wasm.countingOrder(retptr, keys, n, n_keys, counts, perm_in, perm_out);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * Copies `n` 4-byte elements from `src` to `dst` (the ranges may overlap), as one bulk
+ * memory copy: a typed array's `set` between views of shared memory is many times slower.
+ * @param {number} src
+ * @param {number} dst
+ * @param {number} n
+ */
+export function copy32(src, dst, n) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.copy32(retptr, src, dst, n);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {

@@ -317,6 +317,19 @@ pub fn counting_order(
     })
 }
 
+/// Copies `n` 4-byte elements from `src` to `dst` (the ranges may overlap), as one bulk
+/// memory copy: a typed array's `set` between views of shared memory is many times slower.
+#[wasm_bindgen]
+pub fn copy32(src: usize, dst: usize, n: usize) -> Result<(), JsError> {
+    run("copy32", || {
+        check::<u32>("src", src, n)?;
+        check::<u32>("dst", dst, n)?;
+        // SAFETY: both ranges were checked to lie in memory, aligned; `copy` allows overlap.
+        unsafe { core::ptr::copy(src as *const u32, dst as *mut u32, n) };
+        Ok(())
+    })
+}
+
 /// `dst[i] = src[perm[i]]` for `n` 4-byte elements; every `perm[i] < n`.
 #[wasm_bindgen]
 pub fn gather32(src: usize, perm: usize, n: usize, dst: usize) -> Result<(), JsError> {

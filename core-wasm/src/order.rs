@@ -61,7 +61,10 @@ pub fn dedupe(users: &mut [u32], movies: &mut [u32], ratings: &mut [f32], mut ti
     let mut kept = 0;
     for i in 0..n {
         let last_of_run = i + 1 == n || users[i + 1] != users[i] || movies[i + 1] != movies[i];
-        if last_of_run {
+        // Rows stay where they are until the first duplicate (most files have none).
+        if last_of_run && kept == i {
+            kept += 1;
+        } else if last_of_run {
             users[kept] = users[i];
             movies[kept] = movies[i];
             ratings[kept] = ratings[i];

@@ -27,23 +27,90 @@ export type Kernels = Omit<
   "default" | "initSync" | "Optimizer" | "ParseCode" | "ParseResult" | "TrainPass"
 >;
 
-/** Name of a kernel that {@link WasmCore.call} and the Worker pool can run. */
-export type KernelName = "dot" | "axpy" | "scoreMovies" | "trainRange" | "errorsRange";
+/**
+ * What one `parseRatings` call did, as plain numbers (so a Worker can post it):
+ * rows written, lines and bytes consumed, the outcome, the running id maxima.
+ */
+export interface ParseSummary {
+  /** Rows written by this call. */
+  rows: number;
+  /** Lines consumed, blank ones included; the bad line is not counted. */
+  lines: number;
+  /** Bytes consumed; on an error, the offset of the bad line. */
+  bytes: number;
+  /** The outcome ({@link ParseCode}). */
+  code: glue.ParseCode;
+  /** On an error, the 0-based field (or, for a wrong field count, the count found). */
+  column: number;
+  /** Largest raw user id so far. */
+  maxUser: number;
+  /** Largest raw movie id so far. */
+  maxMovie: number;
+  /** Blank lines skipped by this call. */
+  blank: number;
+}
 
-/** The arguments of kernel `K`. */
-export type KernelArgs<K extends KernelName> = Parameters<Kernels[K]>;
-
-/** What kernel `K` returns. */
-export type KernelResult<K extends KernelName> = ReturnType<Kernels[K]>;
+/**
+ * The core's `parseRatings` (arguments as there), with its result copied out of
+ * the core into a {@link ParseSummary}.
+ */
+export function parseRatingsSummary(
+  input: number,
+  len: number,
+  hasTime: boolean,
+  users: number,
+  movies: number,
+  ratings: number,
+  times: number,
+  start: number,
+  capacity: number,
+  maxUser: number,
+  maxMovie: number,
+): ParseSummary {
+  using r = glue.parseRatings(
+    input,
+    len,
+    hasTime,
+    users,
+    movies,
+    ratings,
+    times,
+    start,
+    capacity,
+    maxUser,
+    maxMovie,
+  );
+  return {
+    rows: r.rows,
+    lines: r.lines,
+    bytes: r.bytes,
+    code: r.code,
+    column: r.column,
+    maxUser: r.max_user,
+    maxMovie: r.max_movie,
+    blank: r.blank,
+  };
+}
 
 /** Kernels a pool Worker may be asked to run, by name. */
-const POOL_KERNELS: { [K in KernelName]: Kernels[K] } = {
+const POOL_KERNELS = {
   dot: glue.dot,
   axpy: glue.axpy,
   scoreMovies: glue.scoreMovies,
   trainRange: glue.trainRange,
   errorsRange: glue.errorsRange,
+  parseRatings: parseRatingsSummary,
 };
+type PoolKernels = typeof POOL_KERNELS;
+
+/** Name of a kernel that {@link WasmCore.call} and the Worker pool can run. */
+export type KernelName = keyof PoolKernels;
+
+/** The arguments of kernel `K`. */
+export type KernelArgs<K extends KernelName> = Parameters<PoolKernels[K]>;
+
+/** What kernel `K` returns. */
+export type KernelResult<K extends KernelName> = ReturnType<PoolKernels[K]>;
 
 /** True when `name` is a {@link KernelName}. */
 export function isKernelName(name: string): name is KernelName {

@@ -7,27 +7,10 @@
  * @module
  */
 
-import type { CoreArray, ParseCode, WasmCore } from "../core/wasm.ts";
+import type { CoreArray, KernelArgs, ParseSummary, WasmCore } from "../core/wasm.ts";
 
 /** Where one parse call stopped: rows, lines and bytes consumed, the outcome and the running id maxima. */
-export interface ParseOutcome {
-  /** Rows written by this call. */
-  rows: number;
-  /** Lines consumed, blank ones included; the bad line is not counted. */
-  lines: number;
-  /** Bytes consumed; on an error, the offset of the bad line. */
-  bytes: number;
-  /** The outcome ({@link ParseCode}). */
-  code: ParseCode;
-  /** On an error, the 0-based field (or, for a wrong field count, the count found). */
-  column: number;
-  /** Largest raw user id so far. */
-  maxUser: number;
-  /** Largest raw movie id so far. */
-  maxMovie: number;
-  /** Blank lines skipped by this call. */
-  blank: number;
-}
+export type ParseOutcome = ParseSummary;
 
 /** Rating columns in the shared memory; all have the same capacity. */
 export interface RatingColumns {
@@ -49,6 +32,21 @@ export function freeColumns(cols: RatingColumns): void {
   cols.times?.free();
 }
 
+/** Copies the first `n` rows of `from` into `to` from row `at` (bulk copies in the core). */
+export function copyRows(
+  core: WasmCore,
+  from: RatingColumns,
+  to: RatingColumns,
+  n: number,
+  at: number,
+): void {
+  if (n === 0) return;
+  core.kernels.copy32(from.users.ptr, to.users.ptr + 4 * at, n);
+  core.kernels.copy32(from.movies.ptr, to.movies.ptr + 4 * at, n);
+  core.kernels.copy32(from.ratings.ptr, to.ratings.ptr + 4 * at, n);
+  if (from.times && to.times) core.kernels.copy32(from.times.ptr, to.times.ptr + 4 * at, n);
+}
+
 /** Allocates zeroed columns of `capacity` rows. */
 export function allocColumns(core: WasmCore, capacity: number, hasTime: boolean): RatingColumns {
   const cols: Partial<RatingColumns> = {};
@@ -68,19 +66,19 @@ export function allocColumns(core: WasmCore, capacity: number, hasTime: boolean)
 }
 
 /**
- * Parses whole lines at `input` (`len` bytes) into `cols` from row `start`;
- * `maxUser` and `maxMovie` are the running maxima of earlier calls.
+ * The `parseRatings` kernel's arguments for whole lines at `input` (`len`
+ * bytes) into `cols` from row `start`; `maxUser` and `maxMovie` are the running
+ * maxima of earlier calls. For {@link parseRatingLines} or a pool task.
  */
-export function parseRatingLines(
-  core: WasmCore,
+export function parseArgs(
   input: number,
   len: number,
   cols: RatingColumns,
   start: number,
   maxUser: number,
   maxMovie: number,
-): ParseOutcome {
-  using r = core.kernels.parseRatings(
+): KernelArgs<"parseRatings"> {
+  return [
     input,
     len,
     cols.times !== null,
@@ -92,17 +90,20 @@ export function parseRatingLines(
     cols.users.length,
     maxUser,
     maxMovie,
-  );
-  return {
-    rows: r.rows,
-    lines: r.lines,
-    bytes: r.bytes,
-    code: r.code,
-    column: r.column,
-    maxUser: r.max_user,
-    maxMovie: r.max_movie,
-    blank: r.blank,
-  };
+  ];
+}
+
+/** Parses on this thread; the arguments are {@link parseArgs}'s. */
+export function parseRatingLines(
+  core: WasmCore,
+  input: number,
+  len: number,
+  cols: RatingColumns,
+  start: number,
+  maxUser: number,
+  maxMovie: number,
+): ParseOutcome {
+  return core.call("parseRatings", parseArgs(input, len, cols, start, maxUser, maxMovie));
 }
 
 /** Largest id indexed through a lookup table; larger ids take a slower sorted path. */

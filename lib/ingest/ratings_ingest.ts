@@ -4,7 +4,11 @@
  * The file is read in chunks straight into a staging buffer in the core's
  * shared memory (never whole); the partial last line of each chunk is carried
  * to the next, so the core's parser only sees whole lines. Rows are parsed in
- * the core, raw ids are mapped to dense indices in raw-id order, rows are put
+ * the core, on a pool of Workers for large files: each chunk is cut at line
+ * ends into one piece per Worker, the pieces parse at once into per-Worker
+ * columns and are appended in file order (a piece that stops at a bad row
+ * hands the rest of the chunk to the parser on this thread, so errors and
+ * line numbers are those of a serial parse). Then raw ids are mapped to dense indices in raw-id order, rows are put
  * in (user, movie) order if they are not already, and duplicate pairs are
  * dropped (the last is kept). A bad row stops ingestion with `file:line`, the
  * row's text and what was expected, and every buffer is freed.
@@ -12,7 +16,16 @@
  * @module
  */
 
-import { allocColumns, freeColumns, parseRatingLines, type RatingColumns } from "./_ingest_kernels.ts";
+import {
+  allocColumns,
+  copyRows,
+  freeColumns,
+  parseArgs,
+  type ParseOutcome,
+  parseRatingLines,
+  type RatingColumns,
+} from "./_ingest_kernels.ts";
+import { defaultThreads, settleAll, WorkerPool } from "../core/pool.ts";
 import { DataSyntaxError, displayText, notFound } from "../util/errors.ts";
 import { readRange } from "../util/_io.ts";
 import { assembleRatings, type IngestReport, type Ratings, type RatingsFingerprint } from "./ratings.ts";
@@ -26,7 +39,21 @@ export interface IngestOptions {
   chunkBytes?: number;
   /** Called after each chunk with the bytes read so far and the file size. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * Workers that parse a large file (one piece of each chunk per Worker). Default:
+   * a pool of `threads` Workers started for files of at least {@link PARALLEL_MIN_BYTES}.
+   */
+  pool?: WorkerPool;
+  /** Workers to start when no `pool` is given; 1 parses on this thread. Default: the number of cores. */
+  threads?: number;
+  /** Files and chunks smaller than this parse on this thread. Default: {@link PARALLEL_MIN_BYTES}. */
+  parallelMinBytes?: number;
 }
+
+/** Default of {@link IngestOptions.parallelMinBytes}: 4 MiB. */
+export const PARALLEL_MIN_BYTES = 4 << 20;
+/** The shortest row is "1,1,1" and a line end: a piece of n bytes holds fewer than n / 5 + 1 rows. */
+const MIN_ROW_BYTES = 5;
 
 /** Longest line accepted; a longer one is not a ratings row. */
 export const MAX_LINE_BYTES = 65536;
@@ -62,7 +89,12 @@ export async function ingestRatingsCsv(
   const size = (await file.stat()).size;
   const fingerprint = await fingerprintFile(file, size);
   await file.seek(0, Deno.SeekMode.Start);
-  const reader = new ChunkReader(core, file, path, size, chunkBytes, options);
+  const threads = options.threads ?? defaultThreads();
+  await using ownPool =
+    !options.pool && threads > 1 && size >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES)
+      ? await WorkerPool.create(core, { threads })
+      : null;
+  const reader = new ChunkReader(core, file, path, size, chunkBytes, options, options.pool ?? ownPool);
   try {
     return await reader.run(fingerprint);
   } finally {
@@ -97,6 +129,9 @@ class ChunkReader {
   #chunk: number;
   #options: IngestOptions;
   #staging: CoreArray<Uint8Array>;
+  #pool: WorkerPool | null;
+  /** Per-Worker columns of the parallel parse. */
+  #pieces: RatingColumns[] = [];
   /** Largest raw ids so far (the parser carries them across calls). */
   #maxUser = 0;
   #maxMovie = 0;
@@ -123,7 +158,9 @@ class ChunkReader {
     size: number,
     chunk: number,
     options: IngestOptions,
+    pool: WorkerPool | null,
   ) {
+    this.#pool = pool;
     this.#core = core;
     this.#file = file;
     this.#path = path;
@@ -136,6 +173,8 @@ class ChunkReader {
   /** Frees everything this run still owns. */
   release(): void {
     this.#staging.free();
+    for (const cols of this.#pieces) freeColumns(cols);
+    this.#pieces = [];
     if (this.#cols) freeColumns(this.#cols);
     this.#cols = null;
   }
@@ -161,7 +200,7 @@ class ChunkReader {
         headerDone = true;
       }
       const end = eof ? filled : this.#staging.view.lastIndexOf(0x0a, filled - 1) + 1;
-      if (end > start) this.#parse(start, end);
+      if (end > start) await this.#parse(start, end);
       else if (!eof && filled - start >= MAX_LINE_BYTES) this.#tooLong(start, filled);
       const tailFrom = Math.max(start, end);
       carry = filled - tailFrom;
@@ -220,8 +259,12 @@ class ChunkReader {
   }
 
   /** Parses whole lines in `[start, end)` of the staging buffer. */
-  #parse(start: number, end: number): void {
+  async #parse(start: number, end: number): Promise<void> {
     let pos = start;
+    const parallelMin = this.#options.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+    if (this.#pool && this.#pool.size > 1 && end - start >= parallelMin) {
+      pos = await this.#parseParallel(start, end, this.#pool);
+    }
     while (pos < end) {
       if (!this.#cols) {
         this.#cols = allocColumns(this.#core, Math.ceil((end - start) / 8) + 16, this.#hasTime);
@@ -235,15 +278,11 @@ class ChunkReader {
         this.#maxUser,
         this.#maxMovie,
       );
-      this.#maxUser = r.maxUser;
-      this.#maxMovie = r.maxMovie;
-      this.#rows += r.rows;
-      this.#line += r.lines;
-      this.#report.blankLines += r.blank;
+      this.#count(r);
       pos += r.bytes;
       if (r.code === ParseCode.Ok) break;
       if (r.code === ParseCode.Full) {
-        this.#grow(pos);
+        this.#grow(pos, this.#rows + 1);
         continue;
       }
       const lineEnd = this.#staging.view.subarray(pos, end).indexOf(0x0a);
@@ -264,18 +303,71 @@ class ChunkReader {
     }
   }
 
-  /** Grows the columns: to the whole-file estimate the first time, then by a quarter. */
-  #grow(pos: number): void {
-    const cols = this.#cols!;
+  /** Adds one parse call's rows, lines and id maxima to the running totals. */
+  #count(r: ParseOutcome): void {
+    this.#maxUser = Math.max(this.#maxUser, r.maxUser);
+    this.#maxMovie = Math.max(this.#maxMovie, r.maxMovie);
+    this.#rows += r.rows;
+    this.#line += r.lines;
+    this.#report.blankLines += r.blank;
+  }
+
+  /**
+   * Parses `[start, end)` as one piece per Worker, cut at line ends, and appends
+   * the pieces' rows in order. Returns where the serial parser goes on: `end`, or
+   * the bad line where a piece stopped (everything before it is counted).
+   */
+  async #parseParallel(start: number, end: number, pool: WorkerPool): Promise<number> {
+    const view = this.#staging.view;
+    const cuts = [start];
+    for (let w = 1; w < pool.size; w++) {
+      const at = Math.max(cuts[w - 1], start + Math.floor(((end - start) * w) / pool.size));
+      const nl = view.subarray(at, end).indexOf(0x0a);
+      cuts.push(nl < 0 ? end : at + nl + 1);
+    }
+    cuts.push(end);
+    const tasks = cuts.slice(0, -1).map((lo, w) => {
+      const len = cuts[w + 1] - lo;
+      const capacity = Math.ceil(len / MIN_ROW_BYTES) + 1;
+      if (!this.#pieces[w] || this.#pieces[w].users.length < capacity) {
+        if (this.#pieces[w]) freeColumns(this.#pieces[w]);
+        this.#pieces[w] = allocColumns(this.#core, Math.ceil(capacity * 1.25), this.#hasTime);
+      }
+      return pool.run(w, {
+        kernel: "parseRatings",
+        args: parseArgs(this.#staging.ptr + lo, len, this.#pieces[w], 0, 0, 0),
+      });
+    });
+    const results = await settleAll(tasks);
+    for (let w = 0; w < results.length; w++) {
+      const r = results[w], at = this.#rows;
+      this.#count(r);
+      if (r.rows > 0) {
+        if (!this.#cols || this.#cols.users.length < this.#rows) this.#grow(cuts[w] + r.bytes, this.#rows);
+        copyRows(this.#core, this.#pieces[w], this.#cols!, r.rows, at);
+      }
+      if (r.code !== ParseCode.Ok) return cuts[w] + r.bytes;
+    }
+    return end;
+  }
+
+  /**
+   * Grows the columns to hold at least `needed` rows: to the whole-file estimate
+   * (from the bytes per row so far, `pos` being how far the staging buffer is
+   * parsed) the first time, then by a quarter. Keeps the first `#rows` rows,
+   * or fewer when a parallel piece counted more than the columns hold yet.
+   */
+  #grow(pos: number, needed: number): void {
+    const cols = this.#cols;
+    const kept = Math.min(this.#rows, cols?.users.length ?? 0);
     const perRow = this.#rows > 0 ? (this.#base + pos) / this.#rows : 8;
     const estimate = Math.ceil((this.#size / Math.max(perRow, 1)) * 1.02) + 1024;
-    const capacity = Math.max(estimate, Math.ceil(cols.users.length * 1.25) + 1024);
+    const capacity = Math.max(needed, estimate, Math.ceil((cols?.users.length ?? 0) * 1.25) + 1024);
     const bigger = allocColumns(this.#core, capacity, this.#hasTime);
-    bigger.users.view.set(cols.users.view.subarray(0, this.#rows));
-    bigger.movies.view.set(cols.movies.view.subarray(0, this.#rows));
-    bigger.ratings.view.set(cols.ratings.view.subarray(0, this.#rows));
-    if (cols.times && bigger.times) bigger.times.view.set(cols.times.view.subarray(0, this.#rows));
-    freeColumns(cols);
+    if (cols) {
+      copyRows(this.#core, cols, bigger, kept, 0);
+      freeColumns(cols);
+    }
     this.#cols = bigger;
   }
 

@@ -118,6 +118,7 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
     cache: options.cache,
     skipInvalid: options.skipInvalid,
     onProgress: options.onLoadProgress,
+    threads,
   });
   using ratings = loaded.ratings;
   const loadMs = performance.now() - t0;
