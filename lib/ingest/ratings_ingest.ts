@@ -52,6 +52,8 @@ export interface IngestOptions {
 
 /** Default of {@link IngestOptions.parallelMinBytes}: 4 MiB. */
 export const PARALLEL_MIN_BYTES = 4 << 20;
+/** The first parallel chunk is cut into this many pieces per Worker; see `#parseParallel`. */
+const WARM_UP_SPLIT = 8;
 /** The shortest row is "1,1,1" and a line end: a piece of n bytes holds fewer than n / 5 + 1 rows. */
 const MIN_ROW_BYTES = 5;
 
@@ -128,10 +130,13 @@ class ChunkReader {
   #size: number;
   #chunk: number;
   #options: IngestOptions;
+  /** The chunk being parsed, and the buffer the next chunk is read into. */
   #staging: CoreArray<Uint8Array>;
+  #spare: CoreArray<Uint8Array>;
   #pool: WorkerPool | null;
-  /** Per-Worker columns of the parallel parse. */
+  /** Per-piece columns of the parallel parse. */
   #pieces: RatingColumns[] = [];
+  #parallelRounds = 0;
   /** Largest raw ids so far (the parser carries them across calls). */
   #maxUser = 0;
   #maxMovie = 0;
@@ -168,24 +173,32 @@ class ChunkReader {
     this.#chunk = chunk;
     this.#options = options;
     this.#staging = core.allocArray(Uint8Array, chunk + MAX_LINE_BYTES);
+    try {
+      this.#spare = core.allocArray(Uint8Array, chunk + MAX_LINE_BYTES);
+    } catch (error) {
+      this.#staging.free();
+      throw error;
+    }
   }
 
   /** Frees everything this run still owns. */
   release(): void {
     this.#staging.free();
+    this.#spare.free();
     for (const cols of this.#pieces) freeColumns(cols);
     this.#pieces = [];
     if (this.#cols) freeColumns(this.#cols);
     this.#cols = null;
   }
 
+  /**
+   * Reads and parses the file. While the Workers parse one chunk, the next is read
+   * into the other staging buffer (the partial last line copied ahead of it).
+   */
   async run(fingerprint: RatingsFingerprint): Promise<Ratings> {
     let carry = 0, read = 0, headerDone = false;
+    let n = await this.#readInto(this.#staging, carry);
     for (;;) {
-      const room = this.#staging.length - carry;
-      const n = await this.#file.read(
-        this.#staging.view.subarray(carry, carry + Math.min(room, this.#chunk)),
-      );
       const eof = n === null;
       read += n ?? 0;
       const filled = carry + (n ?? 0);
@@ -194,22 +207,38 @@ class ChunkReader {
         const header = this.#header(filled, eof);
         if (header < 0) {
           carry = filled;
+          n = await this.#readInto(this.#staging, carry);
           continue;
         }
         start = header;
         headerDone = true;
       }
       const end = eof ? filled : this.#staging.view.lastIndexOf(0x0a, filled - 1) + 1;
-      if (end > start) await this.#parse(start, end);
-      else if (!eof && filled - start >= MAX_LINE_BYTES) this.#tooLong(start, filled);
+      if (end <= start && !eof && filled - start >= MAX_LINE_BYTES) this.#tooLong(start, filled);
       const tailFrom = Math.max(start, end);
       carry = filled - tailFrom;
+      const next = this.#spare;
+      if (carry > 0) next.view.set(this.#staging.view.subarray(tailFrom, filled));
+      const [parsed, got] = await Promise.allSettled([
+        end > start ? this.#parse(start, end) : Promise.resolve(),
+        eof ? Promise.resolve(null) : this.#readInto(next, carry),
+      ]);
+      if (parsed.status === "rejected") throw parsed.reason;
+      if (got.status === "rejected") throw got.reason;
+      n = got.value;
       this.#base += tailFrom;
-      if (carry > 0) this.#staging.view.copyWithin(0, tailFrom, filled);
       this.#options.onProgress?.(read, this.#size);
       if (eof) break;
+      this.#spare = this.#staging;
+      this.#staging = next;
     }
     return this.#finish(fingerprint);
+  }
+
+  /** Reads the next chunk into `buffer` after its first `carry` bytes; null at the end of the file. */
+  #readInto(buffer: CoreArray<Uint8Array>, carry: number): Promise<number | null> {
+    const room = buffer.length - carry;
+    return this.#file.read(buffer.view.subarray(carry, carry + Math.min(room, this.#chunk)));
   }
 
   /** Checks the header once its line is complete; returns the offset after it, or -1 to read more. */
@@ -313,15 +342,18 @@ class ChunkReader {
   }
 
   /**
-   * Parses `[start, end)` as one piece per Worker, cut at line ends, and appends
-   * the pieces' rows in order. Returns where the serial parser goes on: `end`, or
-   * the bad line where a piece stopped (everything before it is counted).
+   * Parses `[start, end)` as one piece per Worker (the first time, {@link WARM_UP_SPLIT}
+   * smaller pieces each: a Worker's first calls run unoptimised code until the engine
+   * has compiled the parser for speed), cut at line ends, and appends the pieces' rows
+   * in order. Returns where the serial parser goes on: `end`, or the bad line where a
+   * piece stopped (everything before it is counted).
    */
   async #parseParallel(start: number, end: number, pool: WorkerPool): Promise<number> {
     const view = this.#staging.view;
+    const count = pool.size * (this.#parallelRounds++ === 0 ? WARM_UP_SPLIT : 1);
     const cuts = [start];
-    for (let w = 1; w < pool.size; w++) {
-      const at = Math.max(cuts[w - 1], start + Math.floor(((end - start) * w) / pool.size));
+    for (let w = 1; w < count; w++) {
+      const at = Math.max(cuts[w - 1], start + Math.floor(((end - start) * w) / count));
       const nl = view.subarray(at, end).indexOf(0x0a);
       cuts.push(nl < 0 ? end : at + nl + 1);
     }
@@ -333,10 +365,8 @@ class ChunkReader {
         if (this.#pieces[w]) freeColumns(this.#pieces[w]);
         this.#pieces[w] = allocColumns(this.#core, Math.ceil(capacity * 1.25), this.#hasTime);
       }
-      return pool.run(w, {
-        kernel: "parseRatings",
-        args: parseArgs(this.#staging.ptr + lo, len, this.#pieces[w], 0, 0, 0),
-      });
+      const args = parseArgs(this.#staging.ptr + lo, len, this.#pieces[w], 0, 0, 0);
+      return pool.run(w % pool.size, { kernel: "parseRatings", args });
     });
     const results = await settleAll(tasks);
     for (let w = 0; w < results.length; w++) {
