@@ -57,14 +57,17 @@ pub fn gather(src: &[u32], perm: &[u32], dst: &mut [u32]) {
 /// Compacts sorted rows in place, keeping the last row of each run with the
 /// same (user, movie). Returns the number of rows kept.
 pub fn dedupe(users: &mut [u32], movies: &mut [u32], ratings: &mut [f32], mut times: Option<&mut [u32]>) -> usize {
-    let n = users.len();
-    let mut kept = 0;
-    for i in 0..n {
+    let n = users.len().min(movies.len());
+    // Rows stay where they are up to the first duplicate (most files have none).
+    let same = |a: (&u32, &u32), b: (&u32, &u32)| a == b;
+    let pairs = users[..n].iter().zip(&movies[..n]);
+    let Some(first) = pairs.clone().zip(pairs.skip(1)).position(|(a, b)| same(a, b)) else {
+        return n;
+    };
+    let mut kept = first;
+    for i in first..n {
         let last_of_run = i + 1 == n || users[i + 1] != users[i] || movies[i + 1] != movies[i];
-        // Rows stay where they are until the first duplicate (most files have none).
-        if last_of_run && kept == i {
-            kept += 1;
-        } else if last_of_run {
+        if last_of_run {
             users[kept] = users[i];
             movies[kept] = movies[i];
             ratings[kept] = ratings[i];
@@ -81,17 +84,26 @@ pub fn dedupe(users: &mut [u32], movies: &mut [u32], ratings: &mut [f32], mut ti
 /// `offsets[u]..offsets[u + 1]`; `offsets` has `n_users + 1` entries.
 /// Returns false if a user index is `>= n_users` or rows are not sorted.
 pub fn offsets(users: &[u32], n_users: usize, offsets: &mut [u32]) -> bool {
-    if offsets.len() < n_users + 1 {
+    if offsets.len() < n_users + 1 || (n_users == 0 && !users.is_empty()) {
         return false;
     }
-    let mut row = 0usize;
-    for (u, offset) in offsets[..=n_users].iter_mut().enumerate() {
-        while row < users.len() && (users[row] as usize) < u {
-            row += 1;
+    // One pass: offsets[..=cur] are written; a row of a later user starts the users up to it.
+    let mut cur = 0usize;
+    offsets[0] = 0;
+    for (row, &u) in users.iter().enumerate() {
+        let u = u as usize;
+        if u > cur {
+            if u >= n_users {
+                return false;
+            }
+            offsets[cur + 1..=u].fill(row as u32);
+            cur = u;
+        } else if u < cur {
+            return false;
         }
-        *offset = row as u32;
     }
-    row == users.len() && users.windows(2).all(|w| w[0] <= w[1])
+    offsets[cur + 1..=n_users].fill(users.len() as u32);
+    true
 }
 
 #[cfg(test)]
@@ -125,6 +137,28 @@ mod tests {
         let mut off = vec![0u32; 3];
         assert!(offsets(&u[..kept], 2, &mut off));
         assert_eq!(off, vec![0, 1, 3]);
+    }
+
+    #[test]
+    fn dedupe_keeps_rows_before_the_first_duplicate_in_place() {
+        let (mut u, mut m) = (vec![0u32, 0, 1, 1, 1, 2], vec![1u32, 2, 0, 3, 3, 0]);
+        let mut r = vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0];
+        assert_eq!(dedupe(&mut u, &mut m, &mut r, None), 5);
+        assert_eq!(
+            (&u[..5], &m[..5], &r[..5]),
+            (&[0, 0, 1, 1, 2][..], &[1, 2, 0, 3, 0][..], &[1.0, 2.0, 3.0, 5.0, 6.0][..])
+        );
+        let (mut u, mut m, mut r) = (vec![0u32, 1], vec![0u32, 0], vec![1.0f32, 2.0]);
+        assert_eq!(dedupe(&mut u, &mut m, &mut r, None), 2);
+        assert_eq!(dedupe(&mut [], &mut [], &mut [], None), 0);
+    }
+
+    #[test]
+    fn offsets_refuse_rows_without_users() {
+        let mut off = vec![7u32; 1];
+        assert!(!offsets(&[0], 0, &mut off));
+        assert!(offsets(&[], 0, &mut off));
+        assert_eq!(off, vec![0]);
     }
 
     #[test]
