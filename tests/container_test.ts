@@ -19,6 +19,30 @@ Deno.test("checksumWords() equals the core's SIMD and scalar checksums for every
   }
 });
 
+Deno.test("the core's checksumMany equals checksumWords for arrays of equal and unequal lengths", async () => {
+  const core = await WasmCore.create();
+  for (const lengths of [[], [5], [64, 64, 64, 64], [0, 3, 17, 1000, 4, 4099], [1 << 18, 1 << 18, 1 << 18]]) {
+    const arrays = lengths.map((n, i) => {
+      const arr = core.allocArray(Uint32Array, Math.max(1, n));
+      arr.view.set(new Uint32Array(seededFloats(n, 11 + i).buffer));
+      return { arr, n };
+    });
+    try {
+      using ptrs = core.allocArray(Uint32Array, Math.max(1, lengths.length));
+      using lens = core.allocArray(Uint32Array, Math.max(1, lengths.length));
+      arrays.forEach(({ arr, n }, i) => {
+        ptrs.view[i] = arr.ptr;
+        lens.view[i] = n;
+      });
+      const got = core.kernels.checksumMany(ptrs.ptr, lens.ptr, lengths.length);
+      const want = arrays.map(({ arr, n }) => checksumWords(arr.view.subarray(0, n)));
+      assert.deepEqual(got, want, `lengths ${lengths}`);
+    } finally {
+      for (const { arr } of arrays) arr.free();
+    }
+  }
+});
+
 Deno.test("writeContainer() and ContainerFile round-trip a header and arrays, and name what is damaged", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/c.bin`;

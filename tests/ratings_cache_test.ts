@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ContainerFile } from "../lib/util/container.ts";
 import { generateMovieLens } from "../lib/data/generate.ts";
 import { CACHE_VERSION, cachePathFor } from "../lib/ingest/ratings_cache.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
@@ -60,6 +61,19 @@ Deno.test("loadRatings() rebuilds the cache with a reason when the CSV changes o
   await Deno.writeFile(cache, bytes);
   r = await load();
   assert.match(r.cacheNote, /^the cache's array "movieIds" fails its checksum \(corrupt\)$/);
+
+  // An array verified together with the others (ratings, in the middle of the file).
+  await load();
+  {
+    using opened = await ContainerFile.open(cache, { magic: "PMFRATES", version: CACHE_VERSION, what: "" });
+    const at = opened.entry("ratings")!.offset + 8;
+    const damaged = await Deno.readFile(cache);
+    damaged[at] ^= 0x01;
+    await Deno.writeFile(cache, damaged);
+  }
+  r = await load();
+  assert.equal(r.fromCache, false);
+  assert.match(r.cacheNote, /^the cache's array "ratings" fails its checksum \(corrupt\)$/);
 
   await Deno.writeFile(cache, (await Deno.readFile(cache)).subarray(0, 2000));
   r = await load();

@@ -6,6 +6,10 @@
  */
 export function alloc(bytes: number, align: number): number;
 /**
+ * `dW += Σ_i f_i ⊗ G_i`, `dwb += Σ_i f_i gb_i`, then zeroes `g` and `gb`.
+ */
+export function metaReduce(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, g: number, gb: number, dw: number, dwb: number): void;
+/**
  * One Adam step on `n` weights from the ascent sum `dw` (see `meta::adam_step`).
  */
 export function metaAdam(w: number, dw: number, mw: number, vw: number, n: number, scale: number, lr: number, reg: number, c1: number, c2: number): void;
@@ -41,10 +45,6 @@ export function errorsRange(pass: number, start: number, end: number): Float64Ar
  * are the CSR (`indptr`, `indices`, `values`) over `cols` features.
  */
 export function metaProject(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, w: number, wb: number, m: number, mb: number): void;
-/**
- * `dW += Σ_i f_i ⊗ G_i`, `dwb += Σ_i f_i gb_i`, then zeroes `g` and `gb`.
- */
-export function metaReduce(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, g: number, gb: number, dw: number, dwb: number): void;
 /**
  * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
  */
@@ -89,6 +89,12 @@ export function userOffsets(users: number, n: number, n_users: number, offsets: 
  * `scalar` picks the scalar twin (same value).
  */
 export function checksum(words: number, n: number, scalar: boolean): string;
+/**
+ * The checksums (16 hex digits each) of `n` arrays of 4-byte words: array i
+ * has `lens[i]` words at `ptrs[i]`. Each equals [`checksum`] of it; their
+ * chains run side by side, several times faster than one after another.
+ */
+export function checksumMany(ptrs: number, lens: number, n: number): string[];
 /**
  * `y[i] += alpha * x[i]` for `i < n`.
  */
@@ -443,6 +449,7 @@ export interface InitOutput {
   readonly axpy: (a: number, b: number, c: number, d: number, e: number) => void;
   readonly bytesInUse: () => number;
   readonly checksum: (a: number, b: number, c: number, d: number) => void;
+  readonly checksumMany: (a: number, b: number, c: number, d: number) => void;
   readonly copy32: (a: number, b: number, c: number, d: number) => void;
   readonly countingOrder: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
   readonly dedupe: (a: number, b: number, c: number, d: number, e: number, f: number) => void;

@@ -383,6 +383,21 @@ pub fn checksum(words: usize, n: usize, scalar: bool) -> Result<String, JsError>
     })
 }
 
+/// The checksums (16 hex digits each) of `n` arrays of 4-byte words: array i
+/// has `lens[i]` words at `ptrs[i]`. Each equals [`checksum`] of it; their
+/// chains run side by side, several times faster than one after another.
+#[wasm_bindgen(js_name = checksumMany)]
+pub fn checksum_many(ptrs: usize, lens: usize, n: usize) -> Result<Vec<String>, JsError> {
+    run("checksumMany", || {
+        let (ptrs, lens) = (view::<u32>("ptrs", ptrs, n)?, view::<u32>("lens", lens, n)?);
+        let mut arrays = Vec::with_capacity(n);
+        for i in 0..n {
+            arrays.push(view::<u32>(&format!("array {i}"), ptrs[i] as usize, lens[i] as usize)?);
+        }
+        Ok(crate::checksum::checksum_many(&arrays).iter().map(|h| format!("{h:016x}")).collect())
+    })
+}
+
 // --- training ------------------------------------------------------------------
 
 /// Everything one training or evaluation pass reads: shapes, the model's and

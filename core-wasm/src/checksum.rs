@@ -2,6 +2,10 @@
 //! checkpoint files (not a cryptographic hash). Four independent 32-bit lanes
 //! `h = rotl(h ^ w, 13) * 0x9E3779B1` take words round-robin; the lanes and the
 //! length are then mixed into 64 bits. `simd` and `scalar` agree bit for bit.
+//!
+//! One array's lanes form a chain of dependent multiplies, so one checksum waits
+//! on the multiplier's latency; [`checksum_many`] runs the chains of up to four
+//! arrays side by side (each value unchanged), which keeps the multiplier busy.
 
 const PRIME: u32 = 0x9E37_79B1;
 const SEEDS: [u32; 4] = [0x2545_F491, 0x6A09_E667, 0xBB67_AE85, 0x3C6E_F372];
@@ -60,6 +64,55 @@ pub fn checksum(words: &[u32]) -> u64 {
         h[j] = lane(h[j], w);
     }
     finish(h, words.len())
+}
+
+/// The checksums of several arrays (each equal to [`checksum`] of it), their
+/// chains interleaved four at a time over the blocks the arrays share.
+#[cfg(target_arch = "wasm32")]
+pub fn checksum_many(arrays: &[&[u32]]) -> Vec<u64> {
+    use core::arch::wasm32::*;
+    let mut out = Vec::with_capacity(arrays.len());
+    for group in arrays.chunks(4) {
+        let prime = u32x4_splat(PRIME);
+        let step = |v: v128, w: v128| {
+            let x = v128_xor(v, w);
+            i32x4_mul(v128_or(u32x4_shl(x, 13), u32x4_shr(x, 19)), prime)
+        };
+        let seeds = u32x4(SEEDS[0], SEEDS[1], SEEDS[2], SEEDS[3]);
+        let mut v = [seeds; 4];
+        let shared = group.iter().map(|a| a.len() / 4).min().unwrap_or(0);
+        // SAFETY: loads stay within the first `shared * 4` words of every array.
+        unsafe {
+            for b in 0..shared {
+                for (j, a) in group.iter().enumerate() {
+                    v[j] = step(v[j], v128_load(a.as_ptr().add(b * 4) as *const v128));
+                }
+            }
+        }
+        for (j, a) in group.iter().enumerate() {
+            let blocks = a.len() / 4;
+            // SAFETY: as above, for this array's own remaining blocks.
+            unsafe {
+                for b in shared..blocks {
+                    v[j] = step(v[j], v128_load(a.as_ptr().add(b * 4) as *const v128));
+                }
+            }
+            let mut h = [0u32; 4];
+            // SAFETY: `h` holds four u32.
+            unsafe { v128_store(h.as_mut_ptr() as *mut v128, v[j]) };
+            for (k, &w) in a[blocks * 4..].iter().enumerate() {
+                h[k] = lane(h[k], w);
+            }
+            out.push(finish(h, a.len()));
+        }
+    }
+    out
+}
+
+/// Native builds: one [`checksum_scalar`] after another.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn checksum_many(arrays: &[&[u32]]) -> Vec<u64> {
+    arrays.iter().map(|a| checksum_scalar(a)).collect()
 }
 
 /// Native builds use the scalar twin.

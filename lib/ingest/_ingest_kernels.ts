@@ -220,6 +220,28 @@ export function checksum(core: WasmCore, ptr: number, nWords: number, scalar = f
 }
 
 /**
+ * The checksums of several arrays at once in the core (their chains side by
+ * side), for {@link ContainerFile.readAll}: arrays that are word-aligned views
+ * of the core's memory are summed in place, others through {@link coreChecksum}.
+ */
+export function coreChecksums(core: WasmCore): (arrays: Uint8Array[]) => string[] {
+  const one = coreChecksum(core);
+  return (arrays) => {
+    const inCore = arrays.map((a) => a.buffer === core.memory.buffer && a.byteOffset % 4 === 0);
+    const many = arrays.filter((_, i) => inCore[i]);
+    using ptrs = core.allocArray(Uint32Array, Math.max(1, many.length));
+    using lens = core.allocArray(Uint32Array, Math.max(1, many.length));
+    many.forEach((a, i) => {
+      ptrs.view[i] = a.byteOffset;
+      lens.view[i] = a.length >>> 2;
+    });
+    const sums = many.length ? core.kernels.checksumMany(ptrs.ptr, lens.ptr, many.length) : [];
+    let next = 0;
+    return arrays.map((a, i) => inCore[i] ? sums[next++] : one(a));
+  };
+}
+
+/**
  * A checksum function for the container reader that runs in the core (SIMD):
  * in place for views of the core's memory, else through a temporary copy.
  * Same value as `checksumWords` in lib/util/container.ts.

@@ -12,7 +12,7 @@
  */
 
 import { type ArrayToWrite, ContainerError, ContainerFile, writeContainer } from "../util/container.ts";
-import { checksum, coreChecksum, type RatingColumns } from "./_ingest_kernels.ts";
+import { checksum, coreChecksum, coreChecksums, type RatingColumns } from "./_ingest_kernels.ts";
 import { type IngestReport, Ratings, type RatingsFingerprint } from "./ratings.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
 
@@ -123,24 +123,29 @@ function describeChange(was: RatingsFingerprint, now: RatingsFingerprint): strin
 
 async function readArrays(core: WasmCore, file: ContainerFile, header: CacheHeader): Promise<CacheRead> {
   const owned: CoreArray<Uint32Array | Float32Array>[] = [];
-  const verify = coreChecksum(core);
-  // Straight into the core's memory, verified there.
-  const load = async <T extends Uint32Array | Float32Array>(
+  // Straight into the core's memory, verified there all together.
+  const alloc = <T extends Uint32Array | Float32Array>(
     name: string,
     ctor: { new (b: ArrayBufferLike, o: number, l: number): T; BYTES_PER_ELEMENT: number },
-  ): Promise<CoreArray<T>> => {
-    const length = file.entry(name)?.length ?? 0;
-    const arr = core.allocArray(ctor, length);
+  ): CoreArray<T> => {
+    const arr = core.allocArray(ctor, file.entry(name)?.length ?? 0);
     owned.push(arr);
-    await file.read(name, core.view(Uint8Array, arr.ptr, length * 4), verify);
     return arr;
   };
   try {
-    const users = await load("users", Uint32Array);
-    const movies = await load("movies", Uint32Array);
-    const ratings = await load("ratings", Float32Array);
-    const times = header.hasTime ? await load("times", Uint32Array) : null;
-    const offsets = await load("userOffsets", Uint32Array);
+    const users = alloc("users", Uint32Array);
+    const movies = alloc("movies", Uint32Array);
+    const ratings = alloc("ratings", Float32Array);
+    const times = header.hasTime ? alloc("times", Uint32Array) : null;
+    const offsets = alloc("userOffsets", Uint32Array);
+    const named = { users, movies, ratings, times, userOffsets: offsets };
+    await file.readAll(
+      Object.entries(named).filter(([, a]) => a !== null).map(([name, a]) => ({
+        name,
+        into: core.view(Uint8Array, a!.ptr, a!.length * 4),
+      })),
+      coreChecksums(core),
+    );
     const ids = async (name: string) => new Uint32Array((await file.read(name)).buffer);
     const userIds = await ids("userIds"), movieIds = await ids("movieIds");
     const cols: RatingColumns = { users, movies, ratings, times };

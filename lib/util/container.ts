@@ -304,6 +304,38 @@ export class ContainerFile implements Disposable {
     return bytes;
   }
 
+  /**
+   * Reads several arrays (each into its `into` when given), then verifies them
+   * together with `verifyAll` (default: {@link checksumBytes} of each), which
+   * may compute all checksums in one pass; throws {@link ContainerError} for the
+   * first that is missing, truncated or corrupt.
+   */
+  async readAll(
+    requests: readonly { name: string; into?: Uint8Array }[],
+    verifyAll: (arrays: Uint8Array[]) => string[] = (arrays) => arrays.map(checksumBytes),
+  ): Promise<Uint8Array[]> {
+    const entries = requests.map(({ name }) => {
+      const e = this.entry(name);
+      if (!e) throw new ContainerError("corrupt", `it lacks the array "${name}" (corrupt)`);
+      return e;
+    });
+    const out: Uint8Array[] = [];
+    for (const [i, e] of entries.entries()) {
+      const bytes = (requests[i].into ?? new Uint8Array(e.length * 4)).subarray(0, e.length * 4);
+      await this.#file.seek(e.offset, Deno.SeekMode.Start);
+      if (await readFull(this.#file, bytes) < e.length * 4) {
+        throw truncated(this.size, e.offset + e.length * 4);
+      }
+      out.push(bytes);
+    }
+    const sums = verifyAll(out);
+    const bad = entries.findIndex((e, i) => sums[i] !== e.checksum);
+    if (bad >= 0) {
+      throw new ContainerError("corrupt", `its array "${entries[bad].name}" fails its checksum (corrupt)`);
+    }
+    return out;
+  }
+
   /** {@link read} without waiting, for a caller that cannot wait (a lazily needed array). */
   readSync(
     name: string,
