@@ -70,11 +70,15 @@ Deno.test("every kernel refuses crafted sizes and offsets with an error, never a
     ["checksum: n words past memory", () => k.checksum(a.ptr, MAX, false)],
     ["metaProject: indptr points past the values", () => {
       a.view.set([0, 1_000_000]);
-      return k.metaProject(a.ptr, b.ptr, c.ptr, 1, 4, 4, b.ptr, c.ptr, b.ptr, c.ptr);
+      return k.metaProject(a.ptr, b.ptr, c.ptr, 1, 4, 4, b.ptr, c.ptr, b.ptr, c.ptr, 0, 1);
+    }],
+    ["metaProject: rows past the matrix", () => {
+      a.view.set([0, 0]);
+      return k.metaProject(a.ptr, b.ptr, c.ptr, 1, 4, 4, b.ptr, c.ptr, b.ptr, c.ptr, 0, 2);
     }],
     [
       "metaProject: stride not a multiple of 4",
-      () => k.metaProject(a.ptr, b.ptr, c.ptr, 1, 4, 6, b.ptr, c.ptr, b.ptr, c.ptr),
+      () => k.metaProject(a.ptr, b.ptr, c.ptr, 1, 4, 6, b.ptr, c.ptr, b.ptr, c.ptr, 0, 1),
     ],
     [
       "metaReduceHidden: units × cols overflows",

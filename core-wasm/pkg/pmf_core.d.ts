@@ -6,9 +6,11 @@
  */
 export function alloc(bytes: number, align: number): number;
 /**
- * `dW += Σ_i f_i ⊗ G_i`, `dwb += Σ_i f_i gb_i`, then zeroes `g` and `gb`.
+ * `dW = Σ_i f_i ⊗ G_i`, `dwb = Σ_i f_i gb_i` over movies `first..last`
+ * (overwriting `dw` and `dwb`: a partial the host adds up), then zeroes those
+ * rows of `g` and `gb` (arrays of all rows).
  */
-export function metaReduce(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, g: number, gb: number, dw: number, dwb: number): void;
+export function metaReduce(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, g: number, gb: number, dw: number, dwb: number, first: number, last: number): void;
 /**
  * One Adam step on `n` weights from the ascent sum `dw` (see `meta::adam_step`).
  */
@@ -41,10 +43,12 @@ export function trainRange(pass: number, start: number, end: number, scalar: boo
  */
 export function errorsRange(pass: number, start: number, end: number): Float64Array;
 /**
- * `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie wb[e]` for `rows` movies whose features
- * are the CSR (`indptr`, `indices`, `values`) over `cols` features.
+ * `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie wb[e]` for movies `first..last` of the
+ * `rows` movies whose features are the CSR (`indptr`, `indices`, `values`) over
+ * `cols` features; `m` and `mb` are the arrays of all rows (only the range is
+ * written, so Workers can project disjoint ranges at once).
  */
-export function metaProject(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, w: number, wb: number, m: number, mb: number): void;
+export function metaProject(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, w: number, wb: number, m: number, mb: number, first: number, last: number): void;
 /**
  * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
  */
@@ -464,9 +468,9 @@ export interface InitOutput {
   readonly idsRemap: (a: number, b: number, c: number, d: number, e: number) => void;
   readonly isSorted: (a: number, b: number, c: number, d: number) => void;
   readonly metaAdam: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
-  readonly metaProject: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
+  readonly metaProject: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly metaProjectHidden: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
-  readonly metaReduce: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
+  readonly metaReduce: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly metaReduceHidden: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly parseRatings: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
   readonly scoreMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;

@@ -91,7 +91,9 @@ export function alloc(bytes, align) {
 }
 
 /**
- * `dW += Σ_i f_i ⊗ G_i`, `dwb += Σ_i f_i gb_i`, then zeroes `g` and `gb`.
+ * `dW = Σ_i f_i ⊗ G_i`, `dwb = Σ_i f_i gb_i` over movies `first..last`
+ * (overwriting `dw` and `dwb`: a partial the host adds up), then zeroes those
+ * rows of `g` and `gb` (arrays of all rows).
  * @param {number} indptr
  * @param {number} indices
  * @param {number} values
@@ -102,11 +104,13 @@ export function alloc(bytes, align) {
  * @param {number} gb
  * @param {number} dw
  * @param {number} dwb
+ * @param {number} first
+ * @param {number} last
  */
-export function metaReduce(indptr, indices, values, rows, cols, stride, g, gb, dw, dwb) {
+export function metaReduce(indptr, indices, values, rows, cols, stride, g, gb, dw, dwb, first, last) {
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.metaReduce(retptr, indptr, indices, values, rows, cols, stride, g, gb, dw, dwb);
+        wasm.metaReduce(retptr, indptr, indices, values, rows, cols, stride, g, gb, dw, dwb, first, last);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {
@@ -303,8 +307,10 @@ export function errorsRange(pass, start, end) {
 }
 
 /**
- * `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie wb[e]` for `rows` movies whose features
- * are the CSR (`indptr`, `indices`, `values`) over `cols` features.
+ * `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie wb[e]` for movies `first..last` of the
+ * `rows` movies whose features are the CSR (`indptr`, `indices`, `values`) over
+ * `cols` features; `m` and `mb` are the arrays of all rows (only the range is
+ * written, so Workers can project disjoint ranges at once).
  * @param {number} indptr
  * @param {number} indices
  * @param {number} values
@@ -315,11 +321,13 @@ export function errorsRange(pass, start, end) {
  * @param {number} wb
  * @param {number} m
  * @param {number} mb
+ * @param {number} first
+ * @param {number} last
  */
-export function metaProject(indptr, indices, values, rows, cols, stride, w, wb, m, mb) {
+export function metaProject(indptr, indices, values, rows, cols, stride, w, wb, m, mb, first, last) {
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.metaProject(retptr, indptr, indices, values, rows, cols, stride, w, wb, m, mb);
+        wasm.metaProject(retptr, indptr, indices, values, rows, cols, stride, w, wb, m, mb, first, last);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {

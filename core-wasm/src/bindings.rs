@@ -634,8 +634,10 @@ fn csr<'a>(indptr: usize, indices: usize, values: usize, rows: usize, cols: usiz
     }
 }
 
-/// `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie wb[e]` for `rows` movies whose features
-/// are the CSR (`indptr`, `indices`, `values`) over `cols` features.
+/// `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie wb[e]` for movies `first..last` of the
+/// `rows` movies whose features are the CSR (`indptr`, `indices`, `values`) over
+/// `cols` features; `m` and `mb` are the arrays of all rows (only the range is
+/// written, so Workers can project disjoint ranges at once).
 #[wasm_bindgen(js_name = metaProject)]
 #[allow(clippy::too_many_arguments)]
 pub fn meta_project(
@@ -649,19 +651,39 @@ pub fn meta_project(
     wb: usize,
     m: usize,
     mb: usize,
+    first: usize,
+    last: usize,
 ) -> Result<(), JsError> {
     run("metaProject", || {
         check_stride(stride)?;
         let f = csr(indptr, indices, values, rows, cols)?;
+        let range = row_range(first, last, rows)?;
         let w = view("w", w, product(cols, stride)?)?;
         let wb = view("wb", wb, cols)?;
-        let m = view_mut("m", m, product(rows, stride)?)?;
-        crate::meta::project(&f, w, wb, stride, m, view_mut("mb", mb, rows)?);
+        let n = range.len();
+        let m = view_mut("m", element(m, product(first, stride)?)?, product(n, stride)?)?;
+        crate::meta::project(&f, range, w, wb, stride, m, view_mut("mb", element(mb, first)?, n)?);
         Ok(())
     })
 }
 
-/// `dW += Σ_i f_i ⊗ G_i`, `dwb += Σ_i f_i gb_i`, then zeroes `g` and `gb`.
+/// The address of f32 element `index` of the array at `ptr`.
+fn element(ptr: usize, index: usize) -> Check<usize> {
+    index.checked_mul(4).and_then(|b| ptr.checked_add(b)).ok_or_else(|| format!("element {index} overflows"))
+}
+
+/// Rows `first..last` of a matrix of `rows` rows, or why not.
+fn row_range(first: usize, last: usize, rows: usize) -> Check<core::ops::Range<usize>> {
+    if first <= last && last <= rows {
+        Ok(first..last)
+    } else {
+        Err(format!("rows {first}..{last} are not within the {rows} rows"))
+    }
+}
+
+/// `dW = Σ_i f_i ⊗ G_i`, `dwb = Σ_i f_i gb_i` over movies `first..last`
+/// (overwriting `dw` and `dwb`: a partial the host adds up), then zeroes those
+/// rows of `g` and `gb` (arrays of all rows).
 #[wasm_bindgen(js_name = metaReduce)]
 #[allow(clippy::too_many_arguments)]
 pub fn meta_reduce(
@@ -675,14 +697,18 @@ pub fn meta_reduce(
     gb: usize,
     dw: usize,
     dwb: usize,
+    first: usize,
+    last: usize,
 ) -> Result<(), JsError> {
     run("metaReduce", || {
         check_stride(stride)?;
         let f = csr(indptr, indices, values, rows, cols)?;
-        let g = view_mut("g", g, product(rows, stride)?)?;
-        let gb = view_mut("gb", gb, rows)?;
+        let range = row_range(first, last, rows)?;
+        let n = range.len();
+        let g = view_mut("g", element(g, product(first, stride)?)?, product(n, stride)?)?;
+        let gb = view_mut("gb", element(gb, first)?, n)?;
         let dw = view_mut("dw", dw, product(cols, stride)?)?;
-        crate::meta::reduce(&f, g, gb, stride, dw, view_mut("dwb", dwb, cols)?);
+        crate::meta::reduce(&f, range, g, gb, stride, dw, view_mut("dwb", dwb, cols)?);
         Ok(())
     })
 }

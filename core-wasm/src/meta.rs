@@ -7,6 +7,8 @@
 //! sums into `dW = Σ_i f_i ⊗ G_i` (in a fixed order, so results are
 //! reproducible) and [`adam_step`] updates W.
 
+use core::ops::Range;
+
 /// A CSR matrix: row r's entries are `indptr[r]..indptr[r + 1]`.
 pub struct Csr<'a> {
     /// Row starts, rows + 1 entries.
@@ -29,38 +31,47 @@ pub fn check(csr: &Csr, rows: usize, cols: usize) -> bool {
         && csr.indices[..nnz].iter().all(|&c| (c as usize) < cols)
 }
 
-/// `m_i = Σ_e v_e W[c_e]` and `mb_i = Σ_e v_e wb[c_e]` for every row; rows are `stride` floats.
-pub fn project(csr: &Csr, w: &[f32], wb: &[f32], stride: usize, m: &mut [f32], mb: &mut [f32]) {
-    let rows = csr.indptr.len() - 1;
-    for i in 0..rows {
-        let out = &mut m[i * stride..(i + 1) * stride];
-        for x in out.iter_mut() {
-            *x = 0.0;
-        }
+/// `m_i = Σ_e v_e W[c_e]` and `mb_i = Σ_e v_e wb[c_e]` for rows `rows` of the
+/// matrix; `m` and `mb` hold just those rows (`stride` floats each). Rows are
+/// independent, so ranges can be projected on different threads.
+pub fn project(csr: &Csr, rows: Range<usize>, w: &[f32], wb: &[f32], stride: usize, m: &mut [f32], mb: &mut [f32]) {
+    for (k, i) in rows.enumerate() {
+        let out = &mut m[k * stride..(k + 1) * stride];
+        out.fill(0.0);
         let mut bias = 0.0f32;
         for e in csr.indptr[i] as usize..csr.indptr[i + 1] as usize {
             let (c, v) = (csr.indices[e] as usize, csr.values[e]);
             crate::vector::axpy(v, &w[c * stride..(c + 1) * stride], out);
             bias += v * wb[c];
         }
-        mb[i] = bias;
+        mb[k] = bias;
     }
 }
 
-/// `dW[c_e] += v_e G_i` and `dwb[c_e] += v_e gb_i` over all rows, then zeroes G and gb.
-pub fn reduce(csr: &Csr, g: &mut [f32], gb: &mut [f32], stride: usize, dw: &mut [f32], dwb: &mut [f32]) {
-    let rows = csr.indptr.len() - 1;
-    for i in 0..rows {
-        let gi = &mut g[i * stride..(i + 1) * stride];
+/// `dW = Σ_i Σ_e v_e G_i` (into row `c_e`) and `dwb = Σ_i Σ_e v_e gb_i` over rows
+/// `rows` (`g` and `gb` hold just those rows), in row order, overwriting `dw` and
+/// `dwb`; then zeroes those rows of G and gb. A range's sums are a partial of the
+/// whole, added up by the host in a fixed order of ranges.
+pub fn reduce(
+    csr: &Csr,
+    rows: Range<usize>,
+    g: &mut [f32],
+    gb: &mut [f32],
+    stride: usize,
+    dw: &mut [f32],
+    dwb: &mut [f32],
+) {
+    dw.fill(0.0);
+    dwb.fill(0.0);
+    for (k, i) in rows.enumerate() {
+        let gi = &mut g[k * stride..(k + 1) * stride];
         for e in csr.indptr[i] as usize..csr.indptr[i + 1] as usize {
             let (c, v) = (csr.indices[e] as usize, csr.values[e]);
             crate::vector::axpy(v, gi, &mut dw[c * stride..(c + 1) * stride]);
-            dwb[c] += v * gb[i];
+            dwb[c] += v * gb[k];
         }
-        for x in gi.iter_mut() {
-            *x = 0.0;
-        }
-        gb[i] = 0.0;
+        gi.fill(0.0);
+        gb[k] = 0.0;
     }
 }
 
@@ -203,15 +214,27 @@ mod tests {
         assert!(!check(&csr, 3, 1));
         let mut w = vec![1.0, 2.0, 0.0, 0.0, 3.0, 4.0, 0.0, 0.0];
         let (mut m, mut mb) = (vec![0.0; 12], vec![0.0; 3]);
-        project(&csr, &w, &[1.0, -1.0], 4, &mut m, &mut mb);
+        project(&csr, 0..3, &w, &[1.0, -1.0], 4, &mut m, &mut mb);
         assert_eq!(&m[8..10], &[2.0, 3.0]);
         assert_eq!(mb, vec![1.0, -1.0, 0.0]);
         let (mut g, mut gb) = (vec![1.0; 12], vec![1.0, 2.0, 4.0]);
-        let (mut dw, mut dwb) = (vec![0.0; 8], vec![0.0; 2]);
-        reduce(&csr, &mut g, &mut gb, 4, &mut dw, &mut dwb);
+        let (mut dw, mut dwb) = (vec![9.0; 8], vec![9.0; 2]);
+        reduce(&csr, 0..3, &mut g, &mut gb, 4, &mut dw, &mut dwb);
         assert_eq!(&dw[..4], &[1.5, 1.5, 1.5, 1.5]);
         assert_eq!(dwb, vec![3.0, 4.0]);
         assert!(g.iter().all(|&x| x == 0.0) && gb.iter().all(|&x| x == 0.0));
+        // Two ranges give partials that add up to the whole; a range projects just its rows.
+        let (mut g, mut gb) = (vec![1.0; 12], vec![1.0, 2.0, 4.0]);
+        let (mut d0, mut b0, mut d1, mut b1) = (vec![0.0; 8], vec![0.0; 2], vec![0.0; 8], vec![0.0; 2]);
+        let (g0, g1) = g.split_at_mut(4);
+        let (gb0, gb1) = gb.split_at_mut(1);
+        reduce(&csr, 0..1, g0, gb0, 4, &mut d0, &mut b0);
+        reduce(&csr, 1..3, g1, gb1, 4, &mut d1, &mut b1);
+        let summed: Vec<f32> = d0.iter().zip(&d1).map(|(a, b)| a + b).collect();
+        assert_eq!((&summed[..4], b0[0] + b1[0], b0[1] + b1[1]), (&dw[..4], dwb[0], dwb[1]));
+        let (mut m2, mut mb2) = (vec![0.0; 4], vec![0.0; 1]);
+        project(&csr, 2..3, &w, &[1.0, -1.0], 4, &mut m2, &mut mb2);
+        assert_eq!((&m2[..], mb2[0]), (&m[8..12], mb[2]));
         let h = crate::train::Hyper {
             optimizer: 1,
             lr: 0.1,

@@ -310,11 +310,16 @@ pub unsafe fn train<O: RowOps>(
     ratings: &[f32],
     first: usize,
 ) -> Result<f64, usize> {
-    if !b.m.is_null() {
-        return train_meta::<O>(b, s, h, users, movies, ratings, first);
-    }
     // Common row widths get a loop whose width the compiler knows (fully unrolled row
     // operations); every width computes the same bits.
+    if !b.m.is_null() {
+        return match s.stride {
+            32 => train_meta::<O, 32>(b, s, h, users, movies, ratings, first),
+            64 => train_meta::<O, 64>(b, s, h, users, movies, ratings, first),
+            128 => train_meta::<O, 128>(b, s, h, users, movies, ratings, first),
+            _ => train_meta::<O, 0>(b, s, h, users, movies, ratings, first),
+        };
+    }
     match s.stride {
         32 => train_plain::<O, 32>(b, s, h, users, movies, ratings),
         64 => train_plain::<O, 64>(b, s, h, users, movies, ratings),
@@ -384,7 +389,7 @@ unsafe fn train_plain<O: RowOps, const N: usize>(
 ///
 /// # Safety
 /// As for [`train`].
-unsafe fn train_meta<O: RowOps>(
+unsafe fn train_meta<O: RowOps, const N: usize>(
     b: &Buffers,
     s: &Shape,
     h: &Hyper,
@@ -393,29 +398,36 @@ unsafe fn train_meta<O: RowOps>(
     ratings: &[f32],
     first: usize,
 ) -> Result<f64, usize> {
+    let n = if N == 0 { s.stride } else { N };
     let mut sse = 0.0f64;
     let len = users.len().min(movies.len()).min(ratings.len());
-    let keep = s.stride.min(256);
+    let keep = n.min(256);
     for i in 0..len {
         let (u, m) = (users[i] as usize, movies[i] as usize);
         if u >= s.n_users || m >= s.n_movies {
             return Err(i);
         }
-        let p = row(b.p, u, s.stride);
-        let q = row(b.q, m, s.stride);
+        let p = row(b.p, u, n);
+        let q = row(b.q, m, n);
         let bu = &mut *b.bu.add(u);
         let bi = &mut *b.bi.add(m);
-        let mrow = row(b.m, m, s.stride);
-        let g = row(b.g, m, s.stride);
-        let mut qm = [0.0f32; 256];
+        let mrow = row(b.m, m, n);
+        let g = row(b.g, m, n);
+        // The effective row, every lane written below before it is read.
+        let mut qm_buf = core::mem::MaybeUninit::<[f32; 256]>::uninit();
+        let qm = core::slice::from_raw_parts_mut(qm_buf.as_mut_ptr() as *mut f32, keep);
         let dropped = h.drop > 0.0 && (mix32(h.salt ^ (first + i) as u32) as f32) < h.drop * 4_294_967_296.0;
         if dropped {
-            qm[..keep].copy_from_slice(&mrow[..keep]);
+            qm.copy_from_slice(&mrow[..keep]);
         } else {
-            O::add(&q[..keep], &mrow[..keep], &mut qm[..keep]);
+            O::add(&q[..keep], &mrow[..keep], qm);
         }
         let own_bias = if dropped { 0.0 } else { *bi };
-        let norms = O::dot_norms(p.as_ptr(), qm.as_ptr(), keep);
+        let norms = if h.optimizer == ADAGRAD {
+            O::dot_norms(p.as_ptr(), qm.as_ptr(), keep)
+        } else {
+            [O::dot(p, qm), 0.0, 0.0]
+        };
         let e = ratings[i] - raw_score(s.mu, *bu, own_bias + *b.mb.add(m), norms[0]);
         sse += (e as f64) * (e as f64);
         *b.gb.add(m) += e;
@@ -427,12 +439,12 @@ unsafe fn train_meta<O: RowOps>(
             let (cu1, cu2) = (1.0 - su[2], 1.0 - su[3]);
             let mut old_p = [0.0f32; 256];
             old_p[..keep].copy_from_slice(&p[..keep]);
-            O::adam(p, &qm[..keep], row(b.mp, u, s.stride), row(b.vp, u, s.stride), e, h, cu1, cu2);
+            O::adam(p, qm, row(b.mp, u, n), row(b.vp, u, n), e, h, cu1, cu2);
             if !dropped {
                 let si = row(b.si, m, 4);
                 adam_bias(bi, si, e, h);
                 let (ci1, ci2) = (1.0 - si[2], 1.0 - si[3]);
-                O::adam(q, &old_p[..keep], row(b.mq, m, s.stride), row(b.vq, m, s.stride), e, h, ci1, ci2);
+                O::adam(q, &old_p[..keep], row(b.mq, m, n), row(b.vq, m, n), e, h, ci1, ci2);
             }
         } else if dropped {
             // Train as if the movie were new: the user and W learn, the movie's own row does not.

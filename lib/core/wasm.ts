@@ -100,6 +100,8 @@ const POOL_KERNELS = {
   trainRange: glue.trainRange,
   errorsRange: glue.errorsRange,
   parseRatings: parseRatingsSummary,
+  metaProject: glue.metaProject,
+  metaReduce: glue.metaReduce,
 };
 type PoolKernels = typeof POOL_KERNELS;
 

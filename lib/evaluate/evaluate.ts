@@ -7,7 +7,7 @@
  */
 
 import { fillPass } from "../model/_pass.ts";
-import { project } from "../model/meta_params.ts";
+import { projectOn } from "../model/meta_params.ts";
 import type { MovieFeatures } from "../features/movie_features.ts";
 import type { PmfModel } from "../model/model.ts";
 import type { WorkerPool } from "../core/pool.ts";
@@ -42,10 +42,10 @@ export async function evaluateModel(
   if (model.meta) {
     if (!features) throw new TypeError("Cannot evaluate a model with metadata without its movie features");
     const [m, mb] = core.allocArrays(Float32Array, [model.nMovies * model.stride, model.nMovies]);
-    project(core, features, model.meta, m, mb);
     meta = { m, g: m, mb, gb: mb };
   }
   try {
+    if (meta) await projectOn(pool, core, features!, model.meta!, meta.m, meta.mb);
     fillPass(pass, model, set, hyper, null, meta);
     return await errorsOnPool(pool, pass, set);
   } finally {

@@ -9,7 +9,33 @@
 
 import { Rng } from "../util/_random.ts";
 import type { MovieFeatures } from "../features/movie_features.ts";
-import type { CoreArray, WasmCore } from "../core/wasm.ts";
+import type { CoreArray, KernelArgs, WasmCore } from "../core/wasm.ts";
+import type { PoolTask, WorkerPool } from "../core/pool.ts";
+
+/**
+ * Movie ranges the linear projection and its gradient are cut into, whatever
+ * the number of Workers: the gradient's partial sums are added in range order,
+ * so the result does not depend on how many Workers computed them.
+ */
+const META_RANGES = 8;
+
+/** `META_RANGES` ranges of about equal numbers of movies. */
+function movieRanges(rows: number): [number, number][] {
+  return Array.from({ length: META_RANGES }, (_, i) => [
+    Math.floor((rows * i) / META_RANGES),
+    Math.floor((rows * (i + 1)) / META_RANGES),
+  ]);
+}
+
+/** Runs the tasks on the pool's Workers, or one after another on this thread without a pool. */
+async function runTasks<K extends "metaProject" | "metaReduce">(
+  core: WasmCore,
+  pool: WorkerPool | null,
+  tasks: PoolTask<K>[],
+): Promise<void> {
+  if (pool) await pool.runAll(tasks);
+  else for (const t of tasks) core.call(t.kernel, t.args);
+}
 
 /** Per-movie metadata buffers a pass reads (`m`, `mb`) and writes (`g`, `gb`). */
 export interface MetaBuffers {
@@ -87,8 +113,31 @@ export function initHidden(params: MetaParams, seed: number): void {
 /**
  * Fills `m` and `mb` with each movie's metadata vector and bias; a hidden
  * layer also needs `activations` (`nMovies × hidden`; a temporary one is
- * used when it is not given).
+ * used when it is not given). With a pool, the linear projection runs on its
+ * Workers, a range of movies each (the same values either way).
  */
+export async function projectOn(
+  pool: WorkerPool | null,
+  core: WasmCore,
+  features: MovieFeatures,
+  params: MetaParams,
+  m: CoreArray<Float32Array>,
+  mb: CoreArray<Float32Array>,
+  activations?: CoreArray<Float32Array>,
+): Promise<void> {
+  if (params.hidden || !pool) return project(core, features, params, m, mb, activations);
+  const rows = features.indptr.length - 1;
+  await runTasks(
+    core,
+    pool,
+    movieRanges(rows).map(([first, last]) => ({
+      kernel: "metaProject",
+      args: [...projectArgs(features, params, m, mb), first, last],
+    })),
+  );
+}
+
+/** {@link projectOn} on this thread. */
 export function project(
   core: WasmCore,
   features: MovieFeatures,
@@ -99,15 +148,7 @@ export function project(
 ): void {
   const csr = csrArgs(features);
   if (!params.hidden) {
-    core.kernels.metaProject(
-      ...csr,
-      features.nFeatures,
-      params.stride,
-      params.tensors[0].ptr,
-      params.tensors[1].ptr,
-      m.ptr,
-      mb.ptr,
-    );
+    core.kernels.metaProject(...projectArgs(features, params, m, mb), 0, csr[3]);
     return;
   }
   const temp = activations
@@ -129,6 +170,24 @@ export function project(
   }
 }
 
+/** The linear projection's arguments before its row range. */
+function projectArgs(
+  features: MovieFeatures,
+  params: MetaParams,
+  m: CoreArray<Float32Array>,
+  mb: CoreArray<Float32Array>,
+): [number, number, number, number, number, number, number, number, number, number] {
+  return [
+    ...csrArgs(features),
+    features.nFeatures,
+    params.stride,
+    params.tensors[0].ptr,
+    params.tensors[1].ptr,
+    m.ptr,
+    mb.ptr,
+  ];
+}
+
 /** Adam state of the projection and the per-movie buffers; one per training run. */
 export class MetaTrainer implements Disposable {
   /** Buffers the passes read and write. */
@@ -139,6 +198,8 @@ export class MetaTrainer implements Disposable {
   steps = 0;
   #grads: CoreArray<Float32Array>[];
   #activations: CoreArray<Float32Array> | null;
+  /** Linear projection: each movie range's partial gradient sums (dW, dw_b). */
+  #partials: CoreArray<Float32Array>[][];
 
   /** Allocates buffers for `nMovies` movies and `params`' shape. */
   constructor(core: WasmCore, nMovies: number, params: MetaParams) {
@@ -164,25 +225,41 @@ export class MetaTrainer implements Disposable {
     const n = sizes.length;
     this.#grads = arrays.slice(5, 5 + n);
     this.moments = arrays.slice(5 + n, 5 + 3 * n);
+    this.#partials = [];
+    try {
+      for (let r = 0; r < (params.hidden ? 0 : META_RANGES); r++) {
+        this.#partials.push(core.allocArrays(Float32Array, sizes, 64));
+      }
+    } catch (error) {
+      this.free();
+      throw error;
+    }
   }
 
-  /** Projects with the current parameters into the pass buffers. */
-  project(core: WasmCore, features: MovieFeatures, params: MetaParams): void {
-    project(core, features, params, this.buffers.m, this.buffers.mb, this.#activations ?? undefined);
+  /** Projects with the current parameters into the pass buffers (on the pool's Workers when given). */
+  project(
+    core: WasmCore,
+    features: MovieFeatures,
+    params: MetaParams,
+    pool: WorkerPool | null,
+  ): Promise<void> {
+    const b = this.buffers;
+    return projectOn(pool, core, features, params, b.m, b.mb, this.#activations ?? undefined);
   }
 
   /**
    * Between rounds: folds the per-movie gradient sums of `nRatings` ratings
    * into one Adam step on W and w_b, then projects again.
    */
-  step(
+  async step(
     core: WasmCore,
     features: MovieFeatures,
     params: MetaParams,
     nRatings: number,
     lr: number,
     reg: number,
-  ): void {
+    pool: WorkerPool | null,
+  ): Promise<void> {
     const b = this.buffers;
     const csr = csrArgs(features);
     if (params.hidden) {
@@ -198,15 +275,29 @@ export class MetaTrainer implements Disposable {
         this.#grads[0].ptr,
       );
     } else {
-      core.kernels.metaReduce(
-        ...csr,
-        features.nFeatures,
-        params.stride,
-        b.g.ptr,
-        b.gb.ptr,
-        this.#grads[0].ptr,
-        this.#grads[1].ptr,
+      // A partial per movie range (on the Workers), added up in range order.
+      const ranges = movieRanges(csr[3]);
+      await runTasks(
+        core,
+        pool,
+        ranges.map(([first, last], r): PoolTask<"metaReduce"> => ({
+          kernel: "metaReduce",
+          args: [
+            ...csr,
+            features.nFeatures,
+            params.stride,
+            b.g.ptr,
+            b.gb.ptr,
+            this.#partials[r][0].ptr,
+            this.#partials[r][1].ptr,
+            first,
+            last,
+          ] satisfies KernelArgs<"metaReduce">,
+        })),
       );
+      for (const partial of this.#partials) {
+        partial.forEach((p, k) => core.axpy(1, p.ptr, this.#grads[k].ptr, p.length));
+      }
     }
     this.steps++;
     const c1 = Math.fround(1 - 0.9 ** this.steps), c2 = Math.fround(1 - 0.999 ** this.steps);
@@ -226,12 +317,13 @@ export class MetaTrainer implements Disposable {
         c2,
       );
     });
-    this.project(core, features, params);
+    await this.project(core, features, params, pool);
   }
 
   /** Releases every buffer. */
   free(): void {
     for (const a of [...Object.values(this.buffers), ...this.#grads, ...this.moments]) a.free();
+    for (const a of (this.#partials ?? []).flat()) a.free();
     this.#activations?.free();
   }
 

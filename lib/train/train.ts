@@ -230,7 +230,7 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
     // In sub-epoch s, block (w, (w + s) mod g) of every user group w: no two share a row.
     const block = (w: number, s: number) => w * g + ((w + s) % g);
     if (meta) {
-      meta.trainer.project(core, meta.features, meta.params);
+      await meta.trainer.project(core, meta.features, meta.params, pool);
       for (let s = 0; s < g; s++) {
         // Rounds: every block trains one slice, then W takes one step.
         for (let r = 0; r < rounds; r++) {
@@ -246,13 +246,14 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
           sums.push(...await pool.runAll(tasks));
           done += n;
           run.onProgress?.(done, layout.set.n);
-          meta.trainer.step(
+          await meta.trainer.step(
             core,
             meta.features,
             meta.params,
             n,
             c.metadataLearningRate,
             c.metadataRegularization,
+            pool,
           );
         }
       }
