@@ -28,10 +28,10 @@ function movieRanges(rows: number): [number, number][] {
 }
 
 /** Runs the tasks on the pool's Workers, or one after another on this thread without a pool. */
-async function runTasks<K extends "metaProject" | "metaReduce">(
+async function runTasks(
   core: WasmCore,
   pool: WorkerPool | null,
-  tasks: PoolTask<K>[],
+  tasks: PoolTask<"metaReduce">[],
 ): Promise<void> {
   if (pool) await pool.runAll(tasks);
   else for (const t of tasks) core.call(t.kernel, t.args);
@@ -127,10 +127,8 @@ export async function projectOn(
 ): Promise<void> {
   if (params.hidden || !pool) return project(core, features, params, m, mb, activations);
   const rows = features.indptr.length - 1;
-  await runTasks(
-    core,
-    pool,
-    movieRanges(rows).map(([first, last]) => ({
+  await pool.runAll(
+    movieRanges(rows).map(([first, last]): PoolTask<"metaProject"> => ({
       kernel: "metaProject",
       args: [...projectArgs(features, params, m, mb), first, last],
     })),
