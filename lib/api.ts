@@ -164,7 +164,7 @@ export async function fit(ratings: readonly RatingInput[], options: FitOptions =
   const { validation = 0.05, splitSeed = 42, threads = defaultThreads(), movies, ...settings } = options;
   const config = resolveTrainConfig(settings);
   const core = await WasmCore.create();
-  using data = ratingsFromArray(core, ratings);
+  using data = await ratingsFromArray(core, ratings);
   const split = splitRatings(data, { kind: "random", seed: splitSeed, validation, test: 0 });
   const run = await trainOnSplit(core, data, split, { config, threads });
   try {

@@ -102,6 +102,8 @@ const POOL_KERNELS = {
   parseRatings: parseRatingsSummary,
   metaProject: glue.metaProject,
   metaReduce: glue.metaReduce,
+  idsMark: glue.idsMark,
+  idsRemap: glue.idsRemap,
 };
 type PoolKernels = typeof POOL_KERNELS;
 

@@ -8,6 +8,7 @@
  */
 
 import type { CoreArray, KernelArgs, ParseSummary, WasmCore } from "../core/wasm.ts";
+import type { WorkerPool } from "../core/pool.ts";
 
 /** Where one parse call stopped: rows, lines and bytes consumed, the outcome and the running id maxima. */
 export type ParseOutcome = ParseSummary;
@@ -106,21 +107,46 @@ export function parseRatingLines(
   return core.call("parseRatings", parseArgs(input, len, cols, start, maxUser, maxMovie));
 }
 
+/**
+ * Rows per call of a pass over a whole column. WebAssembly engines start a
+ * function in baseline code and switch to optimised code at a later call, so
+ * one call over 20 million rows would run unoptimised from end to end.
+ */
+const KERNEL_SLICE = 1 << 21;
+
 /** Largest id indexed through a lookup table; larger ids take a slower sorted path. */
 export const TABLE_MAX_ID: number = (1 << 25) - 1;
 
 /**
  * Replaces the first `n` raw ids of `ids` by dense indices in raw-id order
- * and returns the raw id of each index.
+ * and returns the raw id of each index. The two passes over the ids run on
+ * Worker `worker` of `pool` when one is given (so the user and movie columns
+ * can be indexed at once), else on this thread.
  */
-export function indexIds(core: WasmCore, ids: CoreArray<Uint32Array>, n: number, maxId: number): Uint32Array {
+export async function indexIds(
+  core: WasmCore,
+  ids: CoreArray<Uint32Array>,
+  n: number,
+  maxId: number,
+  pool: WorkerPool | null = null,
+  worker = 0,
+): Promise<Uint32Array> {
   if (maxId > TABLE_MAX_ID) return indexIdsSorted(ids, n);
+  const pass = async <K extends "idsMark" | "idsRemap">(kernel: K, args: KernelArgs<K>) => {
+    if (pool) await pool.run(worker, { kernel, args });
+    else core.call(kernel, args);
+  };
   using table = core.allocArray(Int32Array, maxId + 1);
-  core.kernels.idsMark(ids.ptr, n, table.ptr, table.length);
+  // In slices: the engine optimises a kernel between calls, not during one.
+  for (let at = 0; at < n; at += KERNEL_SLICE) {
+    await pass("idsMark", [ids.ptr + 4 * at, Math.min(KERNEL_SLICE, n - at), table.ptr, table.length]);
+  }
   const count = core.kernels.idsAssign(table.ptr, table.length);
   using list = core.allocArray(Uint32Array, count);
   core.kernels.idsList(table.ptr, table.length, list.ptr, count);
-  core.kernels.idsRemap(ids.ptr, n, table.ptr, table.length);
+  for (let at = 0; at < n; at += KERNEL_SLICE) {
+    await pass("idsRemap", [ids.ptr + 4 * at, Math.min(KERNEL_SLICE, n - at), table.ptr, table.length]);
+  }
   return list.view.slice();
 }
 
@@ -146,9 +172,15 @@ function indexIdsSorted(ids: CoreArray<Uint32Array>, n: number): Uint32Array {
   return unique;
 }
 
-/** True when the first `n` rows are in (user, movie) order. */
+/** True when the first `n` rows are in (user, movie) order (checked in slices that overlap by a row). */
 export function isSorted(core: WasmCore, cols: RatingColumns, n: number): boolean {
-  return core.kernels.isSorted(cols.users.ptr, cols.movies.ptr, n);
+  for (let at = 0; at < n; at += KERNEL_SLICE) {
+    const from = Math.max(0, at - 1), to = Math.min(n, at + KERNEL_SLICE);
+    if (!core.kernels.isSorted(cols.users.ptr + 4 * from, cols.movies.ptr + 4 * from, to - from)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**

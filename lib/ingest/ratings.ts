@@ -17,6 +17,7 @@ import {
   userOffsets,
 } from "./_ingest_kernels.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
+import { settleAll, type WorkerPool } from "../core/pool.ts";
 
 /** What ingestion noticed and how it recovered. */
 export interface IngestReport {
@@ -134,20 +135,24 @@ export class Ratings implements Disposable {
  * dense indices in id order, rows go in (user, movie) order (stably), a
  * repeated (user, movie) keeps its last rating, and per-user offsets are
  * built. `maxIds` are the largest raw ids. Takes ownership of `cols` (freed
- * on failure) and fills `report`'s row counts.
+ * on failure) and fills `report`'s row counts. With a pool, the user and
+ * movie columns are indexed at once on its Workers.
  */
-export function assembleRatings(
+export async function assembleRatings(
   core: WasmCore,
   cols: RatingColumns,
   n: number,
   maxIds: { user: number; movie: number },
   report: IngestReport,
   fingerprint: RatingsFingerprint,
-): Ratings {
+  pool: WorkerPool | null = null,
+): Promise<Ratings> {
   let owned: RatingColumns | null = cols;
   try {
-    const userIds = indexIds(core, cols.users, n, maxIds.user);
-    const movieIds = indexIds(core, cols.movies, n, maxIds.movie);
+    const [userIds, movieIds] = await settleAll([
+      indexIds(core, cols.users, n, maxIds.user, pool, 0),
+      indexIds(core, cols.movies, n, maxIds.movie, pool, pool ? 1 % pool.size : 0),
+    ]);
     if (!isSorted(core, cols, n)) {
       cols = sortRows(core, cols, n, userIds.length, movieIds.length);
       owned = cols;

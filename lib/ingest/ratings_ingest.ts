@@ -232,7 +232,7 @@ class ChunkReader {
       this.#spare = this.#staging;
       this.#staging = next;
     }
-    return this.#finish(fingerprint);
+    return await this.#finish(fingerprint);
   }
 
   /** Reads the next chunk into `buffer` after its first `carry` bytes; null at the end of the file. */
@@ -457,7 +457,7 @@ class ChunkReader {
     };
   }
 
-  #finish(fingerprint: RatingsFingerprint): Ratings {
+  async #finish(fingerprint: RatingsFingerprint): Promise<Ratings> {
     const core = this.#core;
     const n = this.#rows;
     if (n === 0 || !this.#cols) {
@@ -474,7 +474,7 @@ class ChunkReader {
     const cols = this.#cols;
     this.#cols = null;
     const maxIds = { user: this.#maxUser, movie: this.#maxMovie };
-    return assembleRatings(core, cols, n, maxIds, this.#report, fingerprint);
+    return await assembleRatings(core, cols, n, maxIds, this.#report, fingerprint, this.#pool);
   }
 }
 

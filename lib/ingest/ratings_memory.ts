@@ -25,7 +25,7 @@ const MAX_ID = 2 ** 31 - 1;
  * Checks and loads `rows` into the core's memory as {@link Ratings}; a row
  * that is not a rating throws a `RangeError` naming its index and the fix.
  */
-export function ratingsFromArray(core: WasmCore, rows: readonly RatingInput[]): Ratings {
+export async function ratingsFromArray(core: WasmCore, rows: readonly RatingInput[]): Promise<Ratings> {
   if (!Array.isArray(rows) || rows.length === 0) {
     throw new RangeError("Cannot use the ratings: expected a non-empty array of { userId, movieId, rating }");
   }
@@ -63,5 +63,12 @@ export function ratingsFromArray(core: WasmCore, rows: readonly RatingInput[]): 
     reordered: false,
   };
   const fingerprint = { size: 0, mtimeMs: 0, headTailSha256: "in-memory" };
-  return assembleRatings(core, cols, rows.length, { user: maxUser, movie: maxMovie }, report, fingerprint);
+  return await assembleRatings(
+    core,
+    cols,
+    rows.length,
+    { user: maxUser, movie: maxMovie },
+    report,
+    fingerprint,
+  );
 }
