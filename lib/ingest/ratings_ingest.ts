@@ -378,6 +378,8 @@ class ChunkReader {
       }
       if (r.code !== ParseCode.Ok) return cuts[w] + r.bytes;
     }
+    // The warm-up's extra pieces are not needed again.
+    for (const cols of this.#pieces.splice(pool.size)) freeColumns(cols);
     return end;
   }
 
