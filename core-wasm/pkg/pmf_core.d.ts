@@ -6,6 +6,11 @@
  */
 export function alloc(bytes: number, align: number): number;
 /**
+ * AdaGrad's row norms: `state[4r + 2] = |row r|²` for `n` rows of `stride` floats
+ * (see `train::refresh_norms`).
+ */
+export function refreshNorms(rows: number, n: number, stride: number, state: number): void;
+/**
  * `dW = Σ_i f_i ⊗ G_i`, `dwb = Σ_i f_i gb_i` over movies `first..last`
  * (overwriting `dw` and `dwb`: a partial the host adds up), then zeroes those
  * rows of `g` and `gb` (arrays of all rows).
@@ -156,7 +161,9 @@ export enum Optimizer {
   Adam = 1,
   /**
    * Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)`, where `G` sums the row's mean
-   * squared gradients (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`).
+   * squared gradients (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`). Without metadata the squared
+   * gradients come from `p·q` and the rows' squared lengths, kept in `su[2]`, `si[2]` (see
+   * [`refresh_norms`]).
    */
   Adagrad = 2,
 }
@@ -473,6 +480,7 @@ export interface InitOutput {
   readonly metaReduce: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly metaReduceHidden: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly parseRatings: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
+  readonly refreshNorms: (a: number, b: number, c: number, d: number, e: number) => void;
   readonly scoreMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly topMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number) => void;
   readonly trainRange: (a: number, b: number, c: number, d: number, e: number) => void;

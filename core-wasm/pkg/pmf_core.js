@@ -91,6 +91,28 @@ export function alloc(bytes, align) {
 }
 
 /**
+ * AdaGrad's row norms: `state[4r + 2] = |row r|²` for `n` rows of `stride` floats
+ * (see `train::refresh_norms`).
+ * @param {number} rows
+ * @param {number} n
+ * @param {number} stride
+ * @param {number} state
+ */
+export function refreshNorms(rows, n, stride, state) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.refreshNorms(retptr, rows, n, stride, state);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * `dW = Σ_i f_i ⊗ G_i`, `dwb = Σ_i f_i gb_i` over movies `first..last`
  * (overwriting `dw` and `dwb`: a partial the host adds up), then zeroes those
  * rows of `g` and `gb` (arrays of all rows).
@@ -822,7 +844,9 @@ export const Optimizer = Object.freeze({
     Adam: 1, "1": "Adam",
     /**
      * Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)`, where `G` sums the row's mean
-     * squared gradients (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`).
+     * squared gradients (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`). Without metadata the squared
+     * gradients come from `p·q` and the rows' squared lengths, kept in `su[2]`, `si[2]` (see
+     * [`refresh_norms`]).
      */
     Adagrad: 2, "2": "Adagrad",
 });

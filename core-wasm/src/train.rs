@@ -29,7 +29,9 @@ pub enum Optimizer {
     /// Adam with per-row ("lazy") moments and bias correction.
     Adam = 1,
     /// Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)`, where `G` sums the row's mean
-    /// squared gradients (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`).
+    /// squared gradients (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`). Without metadata the squared
+    /// gradients come from `p·q` and the rows' squared lengths, kept in `su[2]`, `si[2]` (see
+    /// [`refresh_norms`]).
     Adagrad = 2,
 }
 
@@ -351,11 +353,16 @@ unsafe fn train_plain<O: RowOps, const N: usize>(
         let (p, q) = (b.p.add(u * n), b.q.add(m * n));
         let (bu, bi) = (&mut *b.bu.add(u), &mut *b.bi.add(m));
         if h.optimizer == ADAGRAD {
-            let norms = O::dot_norms(p, q, n);
-            let e = ratings[i] - raw_score(s.mu, *bu, *bi, norms[0]);
-            sse += (e as f64) * (e as f64);
             let (su, si) = (row(b.su, u, 4), row(b.si, m, 4));
-            adagrad::<O>(p, q, q, n, e, h, norms, [norms[0], norms[2]], (bu, su), Some((bi, si)));
+            // |p|² and |q|² as of the rows' last step (see `refresh_norms`).
+            let pq = O::dot(core::slice::from_raw_parts(p, n), core::slice::from_raw_parts(q, n));
+            let (pp, qq) = (su[2], si[2]);
+            let e = ratings[i] - raw_score(s.mu, *bu, *bi, pq);
+            sse += (e as f64) * (e as f64);
+            let (ap, bp, aq, bq) =
+                adagrad::<O>(p, q, q, n, e, h, [pq, pp, qq], [pq, qq], (bu, &mut *su), Some((bi, &mut *si)));
+            su[2] = ((ap * ap) * pp + (2.0 * ap * bp) * pq + (bp * bp) * qq).max(0.0);
+            si[2] = ((aq * aq) * qq + (2.0 * aq * bq) * pq + (bq * bq) * pp).max(0.0);
         } else if h.optimizer == ADAM {
             let (p, q) = (row(b.p, u, n), row(b.q, m, n));
             let e = ratings[i] - raw_score(s.mu, *bu, *bi, O::dot(p, q));
@@ -470,6 +477,17 @@ unsafe fn train_meta<O: RowOps, const N: usize>(
     Ok(sse)
 }
 
+/// Writes each row's squared length `|x|²` into `state[4 * r + 2]` (AdaGrad's
+/// per-row state): the plain AdaGrad pass reads it instead of a pass over the
+/// row, and updates it from the step's coefficients. The host refreshes it
+/// before every epoch, so rounding never accumulates beyond one epoch.
+pub fn refresh_norms<O: RowOps>(rows: &[f32], stride: usize, state: &mut [f32]) {
+    for (r, st) in state.chunks_exact_mut(4).enumerate() {
+        let x = &rows[r * stride..(r + 1) * stride];
+        st[2] = O::dot(x, x);
+    }
+}
+
 /// Mixes a 32-bit value (a splitmix32-style finaliser), for seeded per-rating decisions.
 #[inline]
 pub fn mix32(x: u32) -> u32 {
@@ -508,7 +526,7 @@ unsafe fn adagrad<O: RowOps>(
     pq: [f32; 2],
     user: (&mut f32, &mut [f32]),
     movie: Option<(&mut f32, &mut [f32])>,
-) {
+) -> (f32, f32, f32, f32) {
     let (bu, su) = user;
     let (si0, si1) = movie.as_ref().map_or((0.0, 0.0), |(_, si)| (si[0], si[1]));
     // AdaGrad's step sizes, `lr / sqrt(1 + sum)`.
@@ -518,17 +536,19 @@ unsafe fn adagrad<O: RowOps>(
     *bu += rbu * gbu;
     su[1] += gbu * gbu;
     let inv_n = 1.0 / n as f32;
-    match movie {
+    let (ap, bp, aq, bq) = match movie {
         Some((bi, si)) => {
             let gbi = e - h.reg_bias * *bi;
             *bi += rbi * gbi;
             si[1] += gbi * gbi;
-            O::step(p, q, qm, n, 1.0 - lp * h.reg, lp * e, 1.0 - lq * h.reg, lq * e);
             si[0] += grad_sq(e, h.reg, pq[0], pq[1], pm[1]) * inv_n;
+            (1.0 - lp * h.reg, lp * e, 1.0 - lq * h.reg, lq * e)
         }
-        None => O::step(p, q, qm, n, 1.0 - lp * h.reg, lp * e, 1.0, 0.0),
-    }
+        None => (1.0 - lp * h.reg, lp * e, 1.0, 0.0),
+    };
+    O::step(p, q, qm, n, ap, bp, aq, bq);
     su[0] += grad_sq(e, h.reg, pm[0], pm[1], pm[2]) * inv_n;
+    (ap, bp, aq, bq)
 }
 
 /// Adam step for one bias with its 4-float state (m, v, beta1^t, beta2^t);
