@@ -1,7 +1,7 @@
 /**
  * Training benchmark, one process per thread count (peak RSS is its own):
  *   deno run -A bench/train_bench.ts CSV THREADS EPOCHS [LAYOUT_OUT | --features DIR] [--blocks=N] [--validation]
- *     [--optimizer=sgd|adam|adagrad]
+ *     [--optimizer=sgd|adam|adagrad] [--lr=X] [--reg=X] [--decay=X]
  * Loads the ratings (cache), lays them out, trains EPOCHS epochs at k = 64
  * with SGD or --optimizer's choice, at its defaults (no early stopping) and prints one JSON object: seconds of each
  * epoch, the median of all but the first (warm-up), and peak RSS. With
@@ -22,12 +22,18 @@ import { loadMovieFeatures } from "../lib/features/movie_features.ts";
 import { median, peakRssMiB, round } from "./_report.ts";
 
 const blocksArg = Deno.args.find((a) => a.startsWith("--blocks="));
+// --lr=, --reg=, --decay=: override the optimiser's defaults (for schedule experiments).
+const tuning = Deno.args.filter((a) => /^--(lr|reg|decay)=/.test(a));
+const tuned = Object.fromEntries(tuning.map((a) => {
+  const [name, value] = a.slice(2).split("=");
+  return [{ lr: "learningRate", reg: "regularization", decay: "decay" }[name]!, Number(value)];
+}));
 const optimizerArg = Deno.args.find((a) => a.startsWith("--optimizer="));
 const optimizer = (optimizerArg?.slice("--optimizer=".length) ?? "sgd") as OptimizerName;
 // --validation: measure validation RMSE after every epoch (as a user's run does; the epoch times include it).
 const withValidation = Deno.args.includes("--validation");
 const [csv, threadsArg, epochsArg, fourth, fifth] = Deno.args.filter((a) =>
-  a !== blocksArg && a !== optimizerArg && a !== "--validation"
+  a !== blocksArg && a !== optimizerArg && a !== "--validation" && !tuning.includes(a)
 );
 const layoutOut = fourth === "--features" ? undefined : fourth;
 const featuresDir = fourth === "--features" ? fifth : undefined;
@@ -37,7 +43,8 @@ const { ratings } = await loadRatings(core, csv);
 const split = splitRatings(ratings);
 const defaults = defaultTrainConfig(optimizer);
 const blocks = blocksArg ? Number(blocksArg.slice("--blocks=".length)) : defaults.blocks;
-const config = { ...defaults, k: 64, epochs, patience: epochs + 1, blocks };
+const config = { ...defaults, ...tuned, k: 64, epochs, patience: epochs + 1, blocks };
+if (tuned.learningRate !== undefined) config.biasLearningRate = tuned.learningRate;
 const t0 = performance.now();
 const layout = buildTrainLayout(core, ratings, split, SPLIT.TRAIN, config.blocks, config.seed);
 const layoutSeconds = (performance.now() - t0) / 1000;
