@@ -351,3 +351,27 @@ Deno.test("a ratings file without movies.csv trains with a note, and predict the
   assert.equal(p.code, 0, p.stderr);
   assert.equal(JSON.parse(p.stdout).title, `Movie ${movieId}`);
 });
+
+Deno.test("evaluate --json ranks for the model and four baselines on one protocol, random below most popular", async () => {
+  await using dir = await tempDir();
+  await generateSmallSet(dir.path);
+  const run = await runCommand("evaluate.ts", ["--data", dir.path, "--k", "16", "--json"]);
+  assert.equal(run.code, 0, run.stderr);
+  const out = JSON.parse(run.stdout);
+  assert.equal(out.protocol.split, "time");
+  assert.ok(out.protocol.users > 100, JSON.stringify(out.protocol));
+  const names = out.systems.map((s: { name: string }) => s.name);
+  assert.ok(/^PMF \(k=16, epoch \d+\)$/.test(names[0]), names[0]);
+  assert.deepEqual(names.slice(1), ["most popular", "highest mean (shrunk by 10)", "biases only", "random"]);
+  for (const s of out.systems) {
+    for (const k of [10, 20]) {
+      const a = s.at[k];
+      for (const x of [a.precision, a.recall, a.ndcg, a.map, a.coverage]) assert.ok(x >= 0 && x <= 1, s.name);
+    }
+  }
+  const ndcg = (i: number) => out.systems[i].at[10].ndcg;
+  assert.ok(ndcg(4) < ndcg(1), "random is below most popular");
+  const usage = await runCommand("evaluate.ts", ["--split", "sideways"]);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /Invalid --split "sideways": expected time or random/);
+});
