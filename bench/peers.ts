@@ -14,7 +14,10 @@
  * threads, the order of the two alternates. Figures: seconds per epoch (median
  * of epochs 2…), wall time from the start of training to LIBMF's best
  * validation RMSE + 0.2% (ratings loading excluded on both sides), best
- * validation RMSE, and peak RSS; each as ours / LIBMF per round, median and range.
+ * validation RMSE, test RMSE (the split's test side: ours at the best validation
+ * epoch, the model training keeps; LIBMF after its last iteration, measured
+ * outside the timed epochs on both sides), and peak RSS; each as ours / LIBMF
+ * per round, median and range.
  * Writes bench/results/peers.json.
  *
  * @module
@@ -46,7 +49,9 @@ const K = 64, LAMBDA = 0.05;
 const csv = values.csv ?? await ml20mShape();
 const splitPath = "bench/data/peer-split.bin";
 const counts = await writePeerSplit(csv, splitPath);
-console.error(`split: ${counts.train} training and ${counts.validation} validation ratings → ${splitPath}`);
+console.error(
+  `split: ${counts.train} training, ${counts.validation} validation and ${counts.test} test ratings → ${splitPath}`,
+);
 const helper = await buildHelper();
 const cpu = (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(/model name\s*:\s*(.*)/)?.[1] ??
   "?";
@@ -58,6 +63,8 @@ interface Run {
   rmse: number[];
   /** Peak resident memory of the process, MiB. */
   peakRss: number;
+  /** Test RMSE of the model one would keep: ours at the best validation epoch, LIBMF's after its last iteration. */
+  testRmse: number;
 }
 
 /** Our trainer: bench/train_bench.ts with validation after every epoch. */
@@ -78,7 +85,13 @@ async function ours(threads: number): Promise<Run> {
   if (!out.success) throw new Error("our training benchmark failed");
   const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
   const r = JSON.parse(lines[lines.length - 1]);
-  return { seconds: r.epoch_seconds, rmse: r.validation_rmse, peakRss: r.peak_rss_mib };
+  const best = r.validation_rmse.indexOf(Math.min(...r.validation_rmse));
+  return {
+    seconds: r.epoch_seconds,
+    rmse: r.validation_rmse,
+    peakRss: r.peak_rss_mib,
+    testRmse: r.test_rmse[best],
+  };
 }
 
 /** LIBMF through the helper; each iteration line is timestamped as it arrives. */
@@ -109,7 +122,8 @@ async function libmf(threads: number): Promise<Run> {
   }
   if (!(await child.status).success) throw new Error("the LIBMF helper failed");
   const seconds = stamps.slice(1).map((t, i) => (t - stamps[i]) / 1000);
-  return { seconds, rmse, peakRss: JSON.parse(last).peak_rss_mib };
+  const summary = JSON.parse(last);
+  return { seconds, rmse, peakRss: summary.peak_rss_mib, testRmse: summary.test_rmse };
 }
 
 /** Seconds from the start of training until validation RMSE first reaches `target`, or null. */
@@ -150,6 +164,13 @@ for (let r = 0; r < runs; r++) {
       `best validation RMSE, ${threads} thread${threads > 1 ? "s" : ""}`,
       Math.min(...o.rmse),
       Math.min(...l.rmse),
+    );
+    add(
+      `test RMSE (ours: best validation epoch; LIBMF: last iteration), ${threads} thread${
+        threads > 1 ? "s" : ""
+      }`,
+      o.testRmse,
+      l.testRmse,
     );
     add(`peak RSS MiB, ${threads} thread${threads > 1 ? "s" : ""}`, o.peakRss, l.peakRss);
     console.error(`round ${r + 1}/${runs}, ${threads} thread(s) done`);

@@ -20,6 +20,7 @@ import { WorkerPool } from "../lib/core/pool.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { loadMovieFeatures } from "../lib/features/movie_features.ts";
 import { median, peakRssMiB, round } from "./_report.ts";
+import { evaluateModel } from "../lib/evaluate/evaluate.ts";
 
 const blocksArg = Deno.args.find((a) => a.startsWith("--blocks="));
 // --lr=, --reg=, --decay=: override the optimiser's defaults (for schedule experiments).
@@ -62,8 +63,10 @@ const state = initialState(core, config, layout.set, ratings.userIds, ratings.mo
 using validation = withValidation
   ? gatherSide(core, ratings, split, SPLIT.VALIDATION)
   : new RatingSet(core, 0);
+// With --validation, the test side's RMSE after every epoch too (outside the epoch's time).
+using test = withValidation ? gatherSide(core, ratings, split, SPLIT.TEST) : new RatingSet(core, 0);
 await using pool = await WorkerPool.create(core, { threads });
-const seconds: number[] = [], validationRmse: number[] = [];
+const seconds: number[] = [], validationRmse: number[] = [], testRmse: number[] = [];
 let t = performance.now();
 await runTraining({
   core,
@@ -77,6 +80,11 @@ await runTraining({
     validationRmse.push(report.validationRmse);
     t = now;
   },
+  onCheckpoint: async (s) => {
+    if (!withValidation) return;
+    testRmse.push((await evaluateModel(core, pool, s.model, test, features)).rmse);
+    t = performance.now();
+  },
 });
 const steady = median(seconds.slice(1));
 const fastest = Math.min(...seconds.slice(1));
@@ -87,6 +95,7 @@ console.log(JSON.stringify({
   layout_seconds: round(layoutSeconds),
   epoch_seconds: seconds.map((s) => round(s)),
   validation_rmse: withValidation ? validationRmse.map((r) => round(r, 5)) : null,
+  test_rmse: withValidation ? testRmse.map((r) => round(r, 5)) : null,
   epoch_seconds_median: round(steady),
   epoch_seconds_min: round(fastest),
   ratings_per_s: Math.round(layout.set.n / steady),

@@ -3,10 +3,11 @@
 //!
 //!   libmf_peer SPLIT_FILE K THREADS ITERATIONS LAMBDA
 //!
-//! SPLIT_FILE: u32 n_users, u32 n_movies, u32 n_train, u32 n_validation, then
-//! for the training ratings users (u32 × n), movies (u32 × n), ratings (f32 × n),
-//! then the same for validation; little-endian. Last line printed: one JSON
-//! object with the load and training seconds and the final validation RMSE.
+//! SPLIT_FILE: u32 n_users, u32 n_movies, u32 n_train, u32 n_validation, u32
+//! n_test, then for the training ratings users (u32 × n), movies (u32 × n),
+//! ratings (f32 × n), then the same for validation and for test; little-endian.
+//! Last line printed: one JSON object with the load and training seconds and the
+//! final model's validation and test RMSE.
 
 use std::time::Instant;
 
@@ -38,10 +39,11 @@ fn main() {
     let arg = |i: usize| args.get(i).expect(usage);
     let t0 = Instant::now();
     let bytes = std::fs::read(arg(1)).expect("cannot read the split file");
-    let head = words(&bytes, 0, 4);
-    let (n_train, n_val) = (head[2] as usize, head[3] as usize);
-    let train = matrix(&bytes, 16, n_train);
-    let validation = matrix(&bytes, 16 + 12 * n_train, n_val);
+    let head = words(&bytes, 0, 5);
+    let (n_train, n_val, n_test) = (head[2] as usize, head[3] as usize, head[4] as usize);
+    let train = matrix(&bytes, 20, n_train);
+    let validation = matrix(&bytes, 20 + 12 * n_train, n_val);
+    let test = matrix(&bytes, 20 + 12 * (n_train + n_val), n_test);
     let load = t0.elapsed().as_secs_f64();
     let lambda: f32 = arg(5).parse().expect(usage);
     let t1 = Instant::now();
@@ -56,6 +58,7 @@ fn main() {
         .expect("LIBMF failed");
     let seconds = t1.elapsed().as_secs_f64();
     let rmse = model.rmse(&validation).expect("LIBMF could not evaluate");
+    let test_rmse = model.rmse(&test).expect("LIBMF could not evaluate");
     // Peak resident memory, from the kernel's accounting (Linux), in MiB.
     let peak = std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -71,6 +74,6 @@ fn main() {
         })
         .map_or(f64::NAN, |kb| kb / 1024.0);
     println!(
-        "{{\"load_seconds\":{load},\"train_seconds\":{seconds},\"validation_rmse\":{rmse},\"peak_rss_mib\":{peak}}}"
+        "{{\"load_seconds\":{load},\"train_seconds\":{seconds},\"validation_rmse\":{rmse},\"test_rmse\":{test_rmse},\"peak_rss_mib\":{peak}}}"
     );
 }
