@@ -166,9 +166,7 @@ for (let r = 0; r < runs; r++) {
       Math.min(...l.rmse),
     );
     add(
-      `test RMSE (ours: best validation epoch; LIBMF: last iteration), ${threads} thread${
-        threads > 1 ? "s" : ""
-      }`,
+      `test RMSE of the kept model, ${threads} thread${threads > 1 ? "s" : ""}`,
       o.testRmse,
       l.testRmse,
     );
