@@ -74,6 +74,7 @@ export async function main(argv: string[]): Promise<void> {
   if (v.split !== "time" && v.split !== "random") {
     throw new UsageError(`Invalid --split "${v.split}": expected time or random`);
   }
+  if (v.data && v.ratings) throw new UsageError("Pass --data or --ratings, not both");
   const test = numberFlag(v.test, "test", 0.2, 0.01, 0.9);
   const threshold = numberFlag(v.relevant, "relevant", 4, 0.5, 5);
   const { settings, threads } = modelSettings(v);
