@@ -4,6 +4,7 @@ import { ingestRatingsCsv } from "../lib/ingest/ratings_ingest.ts";
 import type { Ratings } from "../lib/ingest/ratings.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { WorkerPool } from "../lib/core/pool.ts";
+import { allocColumns, freeColumns, indexIds, isSorted } from "../lib/ingest/_ingest_kernels.ts";
 import { missingSharedData, SHARED_DATA, tempDir } from "./_helpers.ts";
 
 /** Rows as raw-id text, for comparing two loads. */
@@ -123,4 +124,28 @@ Deno.test("ingestRatingsCsv() names the missing file and the fix", async () => {
     ingestRatingsCsv(core, "no/such/ratings.csv"),
     /Cannot read ratings "no\/such\/ratings.csv": file not found; .*deno task gen-data/,
   );
+});
+
+Deno.test("isSorted() and indexIds() in slices: an order break at a slice edge is found; ids map as in one call", async () => {
+  const core = await WasmCore.create();
+  const cols = allocColumns(core, 10, false);
+  try {
+    const users = [1, 1, 2, 3, 3, 3, 4, 5, 5, 6];
+    cols.users.view.set(users);
+    cols.movies.view.set([1, 2, 1, 1, 2, 3, 9, 1, 2, 7]);
+    for (const slice of [1, 2, 3, 4, 10, 1 << 21]) {
+      assert.equal(isSorted(core, cols, 10, slice), true, `${slice}`);
+    }
+    // Rows 3 and 4 swap users: the break sits exactly on the edge of slices of 4.
+    cols.users.view.set([4, 3], 3);
+    for (const slice of [1, 2, 3, 4, 10]) assert.equal(isSorted(core, cols, 10, slice), false, `${slice}`);
+    for (const slice of [1, 3, 4, 1 << 21]) {
+      cols.users.view.set([90, 7, 90, 5, 7, 5, 1000, 7, 7, 5]);
+      const ids = await indexIds(core, cols.users, 10, 1000, null, 0, slice);
+      assert.deepEqual([...ids], [5, 7, 90, 1000]);
+      assert.deepEqual([...cols.users.view], [2, 1, 2, 0, 1, 0, 3, 1, 1, 0], `slice ${slice}`);
+    }
+  } finally {
+    freeColumns(cols);
+  }
 });

@@ -121,7 +121,7 @@ export const TABLE_MAX_ID: number = (1 << 25) - 1;
  * Replaces the first `n` raw ids of `ids` by dense indices in raw-id order
  * and returns the raw id of each index. The two passes over the ids run on
  * Worker `worker` of `pool` when one is given (so the user and movie columns
- * can be indexed at once), else on this thread.
+ * can be indexed at once), else on this thread, `slice` rows per call.
  */
 export async function indexIds(
   core: WasmCore,
@@ -130,6 +130,7 @@ export async function indexIds(
   maxId: number,
   pool: WorkerPool | null = null,
   worker = 0,
+  slice: number = KERNEL_SLICE,
 ): Promise<Uint32Array> {
   if (maxId > TABLE_MAX_ID) return indexIdsSorted(ids, n);
   const pass = async <K extends "idsMark" | "idsRemap">(kernel: K, args: KernelArgs<K>) => {
@@ -138,14 +139,14 @@ export async function indexIds(
   };
   using table = core.allocArray(Int32Array, maxId + 1);
   // In slices: the engine optimises a kernel between calls, not during one.
-  for (let at = 0; at < n; at += KERNEL_SLICE) {
-    await pass("idsMark", [ids.ptr + 4 * at, Math.min(KERNEL_SLICE, n - at), table.ptr, table.length]);
+  for (let at = 0; at < n; at += slice) {
+    await pass("idsMark", [ids.ptr + 4 * at, Math.min(slice, n - at), table.ptr, table.length]);
   }
   const count = core.kernels.idsAssign(table.ptr, table.length);
   using list = core.allocArray(Uint32Array, count);
   core.kernels.idsList(table.ptr, table.length, list.ptr, count);
-  for (let at = 0; at < n; at += KERNEL_SLICE) {
-    await pass("idsRemap", [ids.ptr + 4 * at, Math.min(KERNEL_SLICE, n - at), table.ptr, table.length]);
+  for (let at = 0; at < n; at += slice) {
+    await pass("idsRemap", [ids.ptr + 4 * at, Math.min(slice, n - at), table.ptr, table.length]);
   }
   return list.view.slice();
 }
@@ -172,10 +173,15 @@ function indexIdsSorted(ids: CoreArray<Uint32Array>, n: number): Uint32Array {
   return unique;
 }
 
-/** True when the first `n` rows are in (user, movie) order (checked in slices that overlap by a row). */
-export function isSorted(core: WasmCore, cols: RatingColumns, n: number): boolean {
-  for (let at = 0; at < n; at += KERNEL_SLICE) {
-    const from = Math.max(0, at - 1), to = Math.min(n, at + KERNEL_SLICE);
+/** True when the first `n` rows are in (user, movie) order (checked `slice` rows a call, overlapping by a row). */
+export function isSorted(
+  core: WasmCore,
+  cols: RatingColumns,
+  n: number,
+  slice: number = KERNEL_SLICE,
+): boolean {
+  for (let at = 0; at < n; at += slice) {
+    const from = Math.max(0, at - 1), to = Math.min(n, at + slice);
     if (!core.kernels.isSorted(cols.users.ptr + 4 * from, cols.movies.ptr + 4 * from, to - from)) {
       return false;
     }
