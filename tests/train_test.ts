@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { segmentOrder, USER_SEGMENT } from "../lib/train/train_layout.ts";
+import { Rng } from "../lib/util/_random.ts";
 import { generateMovieLens, type GeneratorInfo } from "../lib/data/generate.ts";
 import { ModelFileError, readCheckpoint } from "../lib/train/checkpoint.ts";
 import { TrainingDivergedError } from "../lib/train/train.ts";
@@ -202,4 +204,18 @@ Deno.test("trainFromFile() into a model path that is a folder says so, and leave
   );
   const left = [...Deno.readDirSync(dir.path)].map((e) => e.name).sort();
   assert.deepEqual(left, ["model.bin"]);
+});
+
+Deno.test("segmentOrder() visits every user once, in runs of 64 adjacent users, in a seeded order", () => {
+  for (const n of [0, 1, 63, 64, 65, 1000]) {
+    const order = segmentOrder(n, new Rng(7, 999));
+    assert.deepEqual([...order].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i), `n=${n}`);
+    for (let i = 0; i < n; i++) {
+      const start = order[i] % USER_SEGMENT === 0 || i === 0;
+      if (!start) assert.equal(order[i], order[i - 1] + 1, `n=${n}: a run continues with the next user`);
+    }
+  }
+  const a = segmentOrder(1000, new Rng(7, 999)), b = segmentOrder(1000, new Rng(8, 999));
+  assert.deepEqual(a, segmentOrder(1000, new Rng(7, 999)));
+  assert.notDeepEqual(a, b);
 });
