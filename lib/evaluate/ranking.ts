@@ -20,6 +20,7 @@
 import { SPLIT } from "../ingest/splits.ts";
 import type { Ratings } from "../ingest/ratings.ts";
 import { Rng } from "../util/_random.ts";
+import { indexOfSorted } from "../util/_io.ts";
 
 /** The cut-offs every report has. */
 export const RANKING_KS = [10, 20] as const;
@@ -166,9 +167,14 @@ export function scoreSystem(
   return { name, at };
 }
 
-/** True when `movie` is a candidate for user `u`: in the catalogue and not rated on the known sides. */
-export function isCandidate(task: RankingTask, u: number, movie: number): boolean {
-  return task.popularity[movie] > 0 && !hasSorted(task.known[u], movie);
+/** The catalogue's movies (at least one TRAIN rating), in index order. */
+function catalogueMovies(task: RankingTask): number[] {
+  return Array.from({ length: task.nMovies }, (_, m) => m).filter((m) => task.popularity[m] > 0);
+}
+
+/** True when user `u` rated `movie` on a known side. */
+function knows(task: RankingTask, u: number, movie: number): boolean {
+  return indexOfSorted(task.known[u], movie) >= 0;
 }
 
 /**
@@ -176,14 +182,12 @@ export function isCandidate(task: RankingTask, u: number, movie: number): boolea
  * better; ties to the lower index): each user's top candidates in that order.
  */
 export function globalLists(task: RankingTask, scores: ArrayLike<number>): (u: number) => number[] {
-  const order = Array.from({ length: task.nMovies }, (_, m) => m)
-    .filter((m) => task.popularity[m] > 0)
-    .sort((a, b) => scores[b] - scores[a] || a - b);
+  const order = catalogueMovies(task).sort((a, b) => scores[b] - scores[a] || a - b);
   const want = Math.max(...RANKING_KS);
   return (u) => {
     const out: number[] = [];
     for (let i = 0; i < order.length && out.length < want; i++) {
-      if (!hasSorted(task.known[u], order[i])) out.push(order[i]);
+      if (!knows(task, u, order[i])) out.push(order[i]);
     }
     return out;
   };
@@ -210,14 +214,14 @@ export function baselineReports(task: RankingTask, movieBias: ArrayLike<number>,
     (_, m) => (task.ratingSum[m] + SHRINK_RATINGS * mu) / (task.popularity[m] + SHRINK_RATINGS),
   );
   const want = Math.max(...RANKING_KS);
-  const candidates = Array.from({ length: task.nMovies }, (_, m) => m).filter((m) => task.popularity[m] > 0);
+  const candidates = catalogueMovies(task);
   const random = (u: number) => {
     const rng = new Rng(seed, 0x7a11 + u);
     const out: number[] = [], taken = new Set<number>();
     const room = candidates.length - task.known[u].length;
     for (let tries = 0; out.length < Math.min(want, room) && tries < 100 * want; tries++) {
       const m = candidates[rng.int(candidates.length)];
-      if (taken.has(m) || hasSorted(task.known[u], m)) continue;
+      if (taken.has(m) || knows(task, u, m)) continue;
       taken.add(m);
       out.push(m);
     }
@@ -229,14 +233,4 @@ export function baselineReports(task: RankingTask, movieBias: ArrayLike<number>,
     scoreSystem(task, "biases only", globalLists(task, movieBias)),
     scoreSystem(task, "random", random),
   ];
-}
-
-function hasSorted(sorted: Uint32Array, x: number): boolean {
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo] === x;
 }

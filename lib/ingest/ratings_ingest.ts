@@ -370,12 +370,12 @@ class ChunkReader {
     });
     const results = await settleAll(tasks);
     for (let w = 0; w < results.length; w++) {
-      const r = results[w], at = this.#rows;
-      this.#count(r);
+      const r = results[w], needed = this.#rows + r.rows;
       if (r.rows > 0) {
-        if (!this.#cols || this.#cols.users.length < this.#rows) this.#grow(cuts[w] + r.bytes, this.#rows);
-        copyRows(this.#core, this.#pieces[w], this.#cols!, r.rows, at);
+        if (!this.#cols || this.#cols.users.length < needed) this.#grow(cuts[w] + r.bytes, needed);
+        copyRows(this.#core, this.#pieces[w], this.#cols!, r.rows, this.#rows);
       }
+      this.#count(r);
       if (r.code !== ParseCode.Ok) return cuts[w] + r.bytes;
     }
     // The warm-up's extra pieces are not needed again.
@@ -384,20 +384,18 @@ class ChunkReader {
   }
 
   /**
-   * Grows the columns to hold at least `needed` rows: to the whole-file estimate
-   * (from the bytes per row so far, `pos` being how far the staging buffer is
-   * parsed) the first time, then by a quarter. Keeps the first `#rows` rows,
-   * or fewer when a parallel piece counted more than the columns hold yet.
+   * Grows the columns to hold at least `needed` rows, the rows parsed up to `pos`
+   * in the staging buffer: to the whole-file estimate (from the bytes per row so
+   * far) the first time, then by a quarter. Keeps the first `#rows` rows.
    */
   #grow(pos: number, needed: number): void {
     const cols = this.#cols;
-    const kept = Math.min(this.#rows, cols?.users.length ?? 0);
-    const perRow = this.#rows > 0 ? (this.#base + pos) / this.#rows : 8;
+    const perRow = (this.#base + pos) / needed;
     const estimate = Math.ceil((this.#size / Math.max(perRow, 1)) * 1.02) + 1024;
     const capacity = Math.max(needed, estimate, Math.ceil((cols?.users.length ?? 0) * 1.25) + 1024);
     const bigger = allocColumns(this.#core, capacity, this.#hasTime);
     if (cols) {
-      copyRows(this.#core, cols, bigger, kept, 0);
+      copyRows(this.#core, cols, bigger, this.#rows, 0);
       freeColumns(cols);
     }
     this.#cols = bigger;
