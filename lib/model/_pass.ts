@@ -40,8 +40,9 @@ const OPTIMIZERS: Record<OptimizerName, Optimizer> = {
 /**
  * The optimiser's state, zeroed; one owner. Adam keeps moments of every
  * parameter (`mp`…`vq`) and per-row bias moments and step powers (`su`, `si`);
- * AdaGrad keeps only per-row sums of squared gradients (`su`, `si`; its moment
- * arrays are empty); SGD keeps none (see {@link OptimizerState.create}).
+ * AdaGrad keeps only per-row sums of squared gradients and each row's squared
+ * length (`su`, `si`; its moment arrays are empty); SGD keeps none (see
+ * {@link OptimizerState.create}).
  */
 export class OptimizerState implements Disposable {
   /** Adam: first moment of P. */
