@@ -10,11 +10,13 @@ import { SPLIT, splitRatings } from "../lib/ingest/splits.ts";
 import { gatherSide } from "../lib/ingest/rating_set.ts";
 import { fitBiases } from "../lib/evaluate/evaluate.ts";
 import { baselineReports, type RankingReport, rankingTask, scoreSystem } from "../lib/evaluate/ranking.ts";
-import { modelLists } from "../lib/serve/ranking_lists.ts";
+import { implicitLists, modelLists } from "../lib/serve/ranking_lists.ts";
+import { defaultImplicitConfig, ratedRows, trainImplicit } from "../lib/train/implicit.ts";
 import { resolveTrainConfig } from "../lib/train/config.ts";
 import { trainOnSplit } from "../lib/train/train_split.ts";
 import { openFeatures } from "../lib/train/train_pipeline.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
+import { WorkerPool } from "../lib/core/pool.ts";
 import { fmtInt, numberFlag, parseFlags, runCli, UsageError } from "./_cli.ts";
 import { table } from "./_table.ts";
 import { DATA_DEFAULT_HELP, defaultDataDir } from "./_data.ts";
@@ -29,10 +31,13 @@ import {
 
 const HELP = `Usage: deno task evaluate [options]
 
-Ranking quality: trains the model on the older ratings of each user, then
-compares each user's top 10 and top 20 with the movies they went on to rate
-4 or more, for the model and for baselines (most popular, highest shrunk mean,
-biases only, random). Candidates are the movies with training ratings that
+Ranking quality: trains on the older ratings of each user, then compares
+each user's top 10 and top 20 with the movies they went on to rate 4 or
+more, for the ranking model (implicit-feedback ALS: which movies a user
+rates, each rating weighted by how much it was liked; its λ chosen on a
+held-out share of the training ratings), the rating model (PMF, ranked by
+predicted rating) and baselines (most popular, highest shrunk mean, biases
+only, random). Candidates are the movies with training ratings that
 the user has not rated. Reports precision, recall, NDCG and MAP at 10 and 20,
 catalogue coverage and the mean popularity of what is recommended.
 
@@ -80,6 +85,7 @@ export async function main(argv: string[]): Promise<void> {
   const { settings, threads } = modelSettings(v);
   const meta = metaSettings(v);
   const config = resolveTrainConfig({ ...settings, ...meta.settings });
+  const implicitConfig = { ...defaultImplicitConfig(), seed: config.seed };
   const path = v.ratings ?? `${v.data ?? (await defaultDataDir("ratings.csv", v.json)).dir}/ratings.csv`;
   const core = await WasmCore.create();
   const { ratings } = await loadRatings(core, path, { threads });
@@ -107,8 +113,28 @@ export async function main(argv: string[]): Promise<void> {
   using model = run.model;
   using train = gatherSide(core, ratings, split, SPLIT.TRAIN);
   const biases = fitBiases(train, ratings.nUsers, ratings.nMovies);
+  await using pool = await WorkerPool.create(core, { threads });
+  const progress = (note: string) => !v.json && console.error(`ranking model: ${note}`);
+  const ranking = await trainImplicit(
+    core,
+    pool,
+    ratedRows(ratings, (i) => split[i] !== SPLIT.TEST),
+    ratings.nMovies,
+    implicitConfig,
+    progress,
+  );
+  using implicit = ranking.factors;
   const reports: RankingReport[] = [
-    scoreSystem(task, `PMF (k=${config.k}, epoch ${run.bestEpoch})`, modelLists(core, model, features, task)),
+    scoreSystem(
+      task,
+      `ranking model (iALS, k=${implicitConfig.k}, λ=${ranking.reg})`,
+      implicitLists(core, implicit, task),
+    ),
+    scoreSystem(
+      task,
+      `rating model (PMF, k=${config.k}, epoch ${run.bestEpoch})`,
+      modelLists(core, model, features, task),
+    ),
     ...baselineReports(task, biases.bi, config.seed),
   ];
   if (v.json) {
@@ -117,6 +143,7 @@ export async function main(argv: string[]): Promise<void> {
       protocol: { split: v.split, test, relevant: threshold, users: task.users, catalogue: task.catalogue },
       config,
       testRmse: run.test.model.rmse,
+      rankingModel: { config: implicitConfig, reg: ranking.reg, selection: ranking.selection },
       systems: reports,
     }));
     return;

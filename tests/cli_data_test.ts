@@ -352,7 +352,7 @@ Deno.test("a ratings file without movies.csv trains with a note, and predict the
   assert.equal(JSON.parse(p.stdout).title, `Movie ${movieId}`);
 });
 
-Deno.test("evaluate --json ranks for the model and four baselines on one protocol, random below most popular", async () => {
+Deno.test("evaluate --json ranks for both models and four baselines on one protocol: the ranking model above most popular, random below", async () => {
   await using dir = await tempDir();
   await generateSmallSet(dir.path);
   const run = await runCommand("evaluate.ts", ["--data", dir.path, "--k", "16", "--json"]);
@@ -361,8 +361,11 @@ Deno.test("evaluate --json ranks for the model and four baselines on one protoco
   assert.equal(out.protocol.split, "time");
   assert.ok(out.protocol.users > 100, JSON.stringify(out.protocol));
   const names = out.systems.map((s: { name: string }) => s.name);
-  assert.ok(/^PMF \(k=16, epoch \d+\)$/.test(names[0]), names[0]);
-  assert.deepEqual(names.slice(1), ["most popular", "highest mean (shrunk by 10)", "biases only", "random"]);
+  assert.ok(/^ranking model \(iALS, k=128, λ=[\d.]+\)$/.test(names[0]), names[0]);
+  assert.ok(/^rating model \(PMF, k=16, epoch \d+\)$/.test(names[1]), names[1]);
+  assert.deepEqual(names.slice(2), ["most popular", "highest mean (shrunk by 10)", "biases only", "random"]);
+  assert.equal(out.rankingModel.selection.length, 3);
+  assert.ok(out.rankingModel.config.reg.includes(out.rankingModel.reg));
   for (const s of out.systems) {
     for (const k of [10, 20]) {
       const a = s.at[k];
@@ -370,7 +373,8 @@ Deno.test("evaluate --json ranks for the model and four baselines on one protoco
     }
   }
   const ndcg = (i: number) => out.systems[i].at[10].ndcg;
-  assert.ok(ndcg(4) < ndcg(1), "random is below most popular");
+  assert.ok(ndcg(0) > ndcg(2), `the ranking model (${ndcg(0)}) is above most popular (${ndcg(2)})`);
+  assert.ok(ndcg(5) < ndcg(2), "random is below most popular");
   const usage = await runCommand("evaluate.ts", ["--split", "sideways"]);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /Invalid --split "sideways": expected time or random/);

@@ -37,6 +37,18 @@ export function metaReduceHidden(indptr: number, indices: number, values: number
  */
 export function foldIn(vectors: number, bias: number, ratings: number, n: number, stride: number, k: number, mu: number, reg: number, reg_bias: number, iterations: number, out_p: number): number;
 /**
+ * Adds `Σ x xᵀ` over rows `first..last` of `rows` (`stride` floats each) to
+ * `out` (`stride × stride`).
+ */
+export function implicitGram(rows: number, first: number, last: number, stride: number, out: number): void;
+/**
+ * Solves rows `first..last` of one side (`x`, `n_rows × stride`) against the
+ * other side (`other`, `n_other × stride`) and its Gram matrix; the rows'
+ * observed items are a CSR (`indptr`, `n_rows + 1` entries; `indices`;
+ * `weights`, or 0 for all ones). Returns the summed squared residual (see `implicit::solve_rows`).
+ */
+export function implicitSolve(x: number, n_rows: number, first: number, last: number, indptr: number, indices: number, weights: number, other: number, n_other: number, gram: number, stride: number, alpha0: number, reg: number, nu: number, steps: number): number;
+/**
  * Trains on ratings `start..end` of the pass at `pass` (see
  * [`TrainPass::address`]); returns the sum of squared errors measured
  * before each update. `scalar` picks the scalar twin (same bits).
@@ -473,6 +485,8 @@ export interface InitOutput {
   readonly idsList: (a: number, b: number, c: number, d: number, e: number) => void;
   readonly idsMark: (a: number, b: number, c: number, d: number, e: number) => void;
   readonly idsRemap: (a: number, b: number, c: number, d: number, e: number) => void;
+  readonly implicitGram: (a: number, b: number, c: number, d: number, e: number, f: number) => void;
+  readonly implicitSolve: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number) => void;
   readonly isSorted: (a: number, b: number, c: number, d: number) => void;
   readonly metaAdam: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
   readonly metaProject: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;

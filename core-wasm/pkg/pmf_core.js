@@ -263,6 +263,67 @@ export function foldIn(vectors, bias, ratings, n, stride, k, mu, reg, reg_bias, 
 }
 
 /**
+ * Adds `Σ x xᵀ` over rows `first..last` of `rows` (`stride` floats each) to
+ * `out` (`stride × stride`).
+ * @param {number} rows
+ * @param {number} first
+ * @param {number} last
+ * @param {number} stride
+ * @param {number} out
+ */
+export function implicitGram(rows, first, last, stride, out) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.implicitGram(retptr, rows, first, last, stride, out);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * Solves rows `first..last` of one side (`x`, `n_rows × stride`) against the
+ * other side (`other`, `n_other × stride`) and its Gram matrix; the rows'
+ * observed items are a CSR (`indptr`, `n_rows + 1` entries; `indices`;
+ * `weights`, or 0 for all ones). Returns the summed squared residual (see `implicit::solve_rows`).
+ * @param {number} x
+ * @param {number} n_rows
+ * @param {number} first
+ * @param {number} last
+ * @param {number} indptr
+ * @param {number} indices
+ * @param {number} weights
+ * @param {number} other
+ * @param {number} n_other
+ * @param {number} gram
+ * @param {number} stride
+ * @param {number} alpha0
+ * @param {number} reg
+ * @param {number} nu
+ * @param {number} steps
+ * @returns {number}
+ */
+export function implicitSolve(x, n_rows, first, last, indptr, indices, weights, other, n_other, gram, stride, alpha0, reg, nu, steps) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.implicitSolve(retptr, x, n_rows, first, last, indptr, indices, weights, other, n_other, gram, stride, alpha0, reg, nu, steps);
+        var r0 = getDataViewMemory0().getFloat64(retptr + 8 * 0, true);
+        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+        var r3 = getDataViewMemory0().getInt32(retptr + 4 * 3, true);
+        if (r3) {
+            throw takeObject(r2);
+        }
+        return r0;
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * Trains on ratings `start..end` of the pass at `pass` (see
  * [`TrainPass::address`]); returns the sum of squared errors measured
  * before each update. `scalar` picks the scalar twin (same bits).

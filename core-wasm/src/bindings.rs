@@ -899,6 +899,79 @@ pub fn fold_in(
     })
 }
 
+// --- implicit feedback (see `implicit`) ------------------------------------------
+
+/// Adds `Σ x xᵀ` over rows `first..last` of `rows` (`stride` floats each) to
+/// `out` (`stride × stride`).
+#[wasm_bindgen(js_name = implicitGram)]
+pub fn implicit_gram(rows: usize, first: usize, last: usize, stride: usize, out: usize) -> Result<(), JsError> {
+    run("implicitGram", || {
+        check_stride(stride)?;
+        if first > last {
+            return Err(format!("rows {first}..{last} are reversed"));
+        }
+        let x = view::<f32>("rows", element(rows, product(first, stride)?)?, product(last - first, stride)?)?;
+        crate::implicit::gram_add(x, stride, view_mut("out", out, product(stride, stride)?)?);
+        Ok(())
+    })
+}
+
+/// Solves rows `first..last` of one side (`x`, `n_rows × stride`) against the
+/// other side (`other`, `n_other × stride`) and its Gram matrix; the rows'
+/// observed items are a CSR (`indptr`, `n_rows + 1` entries; `indices`;
+/// `weights`, or 0 for all ones). Returns the summed squared residual (see `implicit::solve_rows`).
+#[wasm_bindgen(js_name = implicitSolve)]
+#[allow(clippy::too_many_arguments)]
+pub fn implicit_solve(
+    x: usize,
+    n_rows: usize,
+    first: usize,
+    last: usize,
+    indptr: usize,
+    indices: usize,
+    weights: usize,
+    other: usize,
+    n_other: usize,
+    gram: usize,
+    stride: usize,
+    alpha0: f32,
+    reg: f32,
+    nu: f32,
+    steps: usize,
+) -> Result<f64, JsError> {
+    run("implicitSolve", || {
+        check_stride(stride)?;
+        let range = row_range(first, last, n_rows)?;
+        if !(alpha0 >= 0.0 && reg > 0.0 && nu.is_finite() && steps <= 64) {
+            return Err(format!("alpha0 {alpha0}, reg {reg}, nu {nu} or steps {steps} is out of range"));
+        }
+        let indptr = view::<u32>("indptr", indptr, n_rows.checked_add(1).ok_or("rows overflow")?)?;
+        let nnz = indptr[n_rows] as usize;
+        let indices = view::<u32>("indices", indices, nnz)?;
+        let weights = if weights == 0 { None } else { Some(view::<f32>("weights", weights, nnz)?) };
+        for r in range.clone() {
+            let (a, b) = (indptr[r] as usize, indptr[r + 1] as usize);
+            if a > b || b > nnz || indices[a..b].iter().any(|&j| j as usize >= n_other) {
+                return Err(format!("row {r}'s observed items are not valid indices below {n_other}"));
+            }
+            if weights.is_some_and(|w| w[a..b].iter().any(|x| !(x.is_finite() && *x >= 0.0))) {
+                return Err(format!("row {r} has a weight that is negative or not finite"));
+            }
+        }
+        let rows = view_mut::<f32>("x", element(x, product(first, stride)?)?, product(range.len(), stride)?)?;
+        let fit = crate::implicit::Fit { alpha0, reg, nu, steps, n_other };
+        Ok(crate::implicit::solve_rows(
+            rows,
+            first,
+            crate::implicit::Observed { indptr, indices, weights },
+            view("other", other, product(n_other, stride)?)?,
+            view("gram", gram, product(stride, stride)?)?,
+            stride,
+            &fit,
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

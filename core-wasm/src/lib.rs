@@ -10,6 +10,7 @@
 pub mod checksum;
 pub mod fold_in;
 pub mod ids;
+pub mod implicit;
 pub mod memory;
 pub mod meta;
 pub mod order;

@@ -104,6 +104,8 @@ const POOL_KERNELS = {
   metaReduce: glue.metaReduce,
   idsMark: glue.idsMark,
   idsRemap: glue.idsRemap,
+  implicitGram: glue.implicitGram,
+  implicitSolve: glue.implicitSolve,
 };
 type PoolKernels = typeof POOL_KERNELS;
 

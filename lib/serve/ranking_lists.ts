@@ -12,6 +12,7 @@ import type { PmfModel } from "../model/model.ts";
 import type { MovieFeatures } from "../features/movie_features.ts";
 import type { WasmCore } from "../core/wasm.ts";
 import { MovieVectors, topMovies } from "./recommend.ts";
+import type { ImplicitFactors } from "../train/implicit.ts";
 
 /**
  * Computes every evaluated user's list up front (the caller owns nothing
@@ -33,6 +34,43 @@ export function modelLists(
     const exclude = new Set<number>(outside);
     for (const m of task.known[u]) exclude.add(m);
     lists.set(u, topMovies(core, model, vectors, u, want, exclude).map((s) => s.movie));
+  }
+  return (u) => lists.get(u) ?? [];
+}
+
+/** Each evaluated user's best candidates by the implicit model's score `p_u·q_i`. */
+export function implicitLists(
+  core: WasmCore,
+  factors: ImplicitFactors,
+  task: RankingTask,
+): (user: number) => number[] {
+  const outside: number[] = [];
+  for (let m = 0; m < task.nMovies; m++) if (task.popularity[m] === 0) outside.push(m);
+  const want = Math.max(...RANKING_KS);
+  const lists = new Map<number, number[]>();
+  using ids = core.allocArray(Uint32Array, want);
+  using scores = core.allocArray(Float32Array, want);
+  for (let u = 0; u < task.nUsers; u++) {
+    if (!task.relevant[u]) continue;
+    const exclude = Uint32Array.from(new Set([...outside, ...task.known[u]])).sort();
+    using skip = core.allocArray(Uint32Array, Math.max(1, exclude.length));
+    skip.view.set(exclude);
+    const found = core.kernels.topMovies(
+      factors.users.ptr + u * factors.stride * 4,
+      0,
+      0,
+      factors.movies.ptr,
+      factors.stride,
+      factors.k,
+      0,
+      factors.nMovies,
+      skip.ptr,
+      exclude.length,
+      want,
+      ids.ptr,
+      scores.ptr,
+    );
+    lists.set(u, Array.from(ids.view.subarray(0, found)));
   }
   return (u) => lists.get(u) ?? [];
 }
