@@ -14,9 +14,10 @@ import { benchCore } from "./core_bench.ts";
 import { benchIngest } from "./_ingest_section.ts";
 import { benchTrain } from "./_train_section.ts";
 import { benchPredict } from "./_predict_section.ts";
+import { benchRanking } from "./_ranking_section.ts";
 import { peakRssMiB, round } from "./_report.ts";
 
-const HELP = `Usage: deno task bench [--threads N] [--out FILE] [--only core|ingest|train|predict]
+const HELP = `Usage: deno task bench [--threads N] [--out FILE] [--only core|ingest|train|predict|ranking]
        deno task bench --peers [--runs N] [--epochs N] [--optimizer NAME] [--csv FILE]
 
 Runs the benchmarks and writes bench/results/latest.json (or FILE). The first
@@ -60,6 +61,10 @@ if (!values.only || values.only === "ingest") {
 if (!values.only || values.only === "train") {
   sections.train = await benchTrain(threads);
   console.log("train:", sections.train);
+}
+if (!values.only || values.only === "ranking") {
+  sections.ranking = await benchRanking(threads);
+  console.log("ranking:", sections.ranking);
 }
 if (!values.only || values.only === "predict") {
   sections.predict = await benchPredict();

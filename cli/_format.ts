@@ -56,16 +56,28 @@ export function describePrediction(p: Prediction): string {
   ].join("\n");
 }
 
-/** Recommended movies (with their predicted rating) or similar movies (with their similarity) as a table. */
+/**
+ * Recommended movies (rank, predicted rating, and the score they are ordered
+ * by) or similar movies (with their similarity) as a table.
+ */
 export function movieTable(rows: readonly (RecommendedMovie | SimilarMovie)[]): string {
-  const similar = rows.length > 0 && "similarity" in rows[0];
+  if (rows.length > 0 && "similarity" in rows[0]) {
+    return table(
+      ["movie", "genres", "similarity"],
+      (rows as SimilarMovie[]).map((m) => [titleOf(m), m.genres.join(", "), m.similarity.toFixed(3)]),
+      [2],
+    );
+  }
   return table(
-    ["movie", "genres", similar ? "similarity" : "rating"],
-    rows.map((m) => [
+    ["#", "movie", "genres", "predicted", "score", "ratings"],
+    (rows as RecommendedMovie[]).map((m) => [
+      String(m.rank),
       titleOf(m),
       m.genres.join(", "),
-      "similarity" in m ? m.similarity.toFixed(3) : m.rating.toFixed(2),
+      m.rating.toFixed(2),
+      m.score.toFixed(3),
+      String(m.ratings),
     ]),
-    [2],
+    [0, 3, 4, 5],
   );
 }

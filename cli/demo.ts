@@ -10,11 +10,8 @@
  */
 
 import { generateMovieLens } from "../lib/data/generate.ts";
-import { loadMovieFeatures } from "../lib/features/movie_features.ts";
-import { loadMovieCatalogue } from "../lib/ingest/movies.ts";
 import { preprocess } from "../lib/features/preprocess.ts";
-import { loadRatings } from "../lib/ingest/ratings_load.ts";
-import { MovieVectors, topMovies } from "../lib/serve/recommend.ts";
+import { loadRecommender } from "../lib/serve/load.ts";
 import { DEFAULT_MODEL_PATH } from "../lib/train/checkpoint.ts";
 import { trainFromFile } from "../lib/train/train_pipeline.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
@@ -22,6 +19,7 @@ import { fmtInt, fmtMs, parseFlags, runCli } from "./_cli.ts";
 import { exists } from "./_fs.ts";
 import { startProgress } from "./_progress.ts";
 import { table } from "./_table.ts";
+import { movieTable } from "./_format.ts";
 
 const DEFAULT_DIR = "data/default";
 
@@ -107,34 +105,20 @@ export async function main(argv: string[]): Promise<void> {
     }, kept epoch ${result.bestEpoch}; saved ${result.modelPath}.`,
   );
 
-  const { ratings } = await loadRatings(core, `${dir}/ratings.csv`);
-  using _ratings = ratings;
-  const userIndex = values.user === undefined ? 0 : ratings.userIndex(Number(values.user));
-  if (userIndex < 0) {
-    throw new RangeError(
-      `Unknown user "${values.user}": user ids run from ${ratings.userIds[0]} to ${
-        ratings.userIds[ratings.nUsers - 1]
-      }`,
-    );
-  }
-  const off = ratings.userOffsets.view, rm = ratings.columns.movies.view;
-  const rated = new Set<number>();
-  for (let i = off[userIndex]; i < off[userIndex + 1]; i++) rated.add(rm[i]);
-  using features = result.metadata ? await loadMovieFeatures(core, dir, ratings.movieIds) : null;
-  using vectors = new MovieVectors(core, model, features);
-  const catalogue = await loadMovieCatalogue(`${dir}/movies.csv`);
-  const top = topMovies(core, model, vectors, userIndex, 5, rated).map((s) => {
-    const movie = catalogue.byId(ratings.movieIds[s.movie]);
-    return {
-      movieId: ratings.movieIds[s.movie],
-      title: movie
-        ? (movie.year ? `${movie.title} (${movie.year})` : movie.title)
-        : `movie ${ratings.movieIds[s.movie]}`,
-      genres: movie?.genres.join(", ") ?? "",
-      predicted: Number(s.rating.toFixed(2)),
-    };
-  });
-  const userId = ratings.userIds[userIndex];
+  using rec = await time(
+    "load",
+    () => loadRecommender({ modelPath: result.modelPath ?? DEFAULT_MODEL_PATH }),
+  );
+  const userId = values.user === undefined ? rec.userIds[0] : Number(values.user);
+  const recommended = rec.recommend(userId, 5);
+  const top = recommended.map((m) => ({
+    movieId: m.movieId,
+    title: m.year ? `${m.title} (${m.year})` : m.title,
+    genres: m.genres.join(", "),
+    predicted: Number(m.rating.toFixed(2)),
+    score: Number(m.score.toFixed(3)),
+  }));
+  const rated = rec.userRatingCount(userId) ?? 0;
 
   if (values.json) {
     console.log(JSON.stringify({
@@ -162,11 +146,11 @@ export async function main(argv: string[]): Promise<void> {
     [label, t.model.rmse.toFixed(4), t.model.mae.toFixed(4)],
   ], [1, 2]));
   say(
-    `\nTop 5 for user ${userId} (who rated ${fmtInt(rated.size)} movies), among movies they have not rated:`,
+    `\nTop 5 for user ${userId} (who rated ${fmtInt(rated)} movies), among movies they have not rated${
+      rec.hasRanking ? ", ordered by the ranking model" : ""
+    }:`,
   );
-  say(
-    table(["movie", "genres", "predicted"], top.map((m) => [m.title, m.genres, m.predicted.toFixed(2)]), [2]),
-  );
+  say(movieTable(recommended));
   const modelFlag = result.modelPath && result.modelPath !== DEFAULT_MODEL_PATH
     ? ` --model ${result.modelPath}`
     : "";

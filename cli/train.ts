@@ -27,8 +27,10 @@ import {
 const HELP = `Usage: deno task train [options]
 
 Trains the rating model (PMF: μ + b_u + b_i + p_u·q_i, clamped to 0.5–5) on a
-MovieLens ratings file, checkpointing after every epoch, and reports test RMSE
-and MAE beside the global-mean and biases-only baselines.
+MovieLens ratings file, checkpointing as it goes, and reports test RMSE and MAE
+beside the global-mean and biases-only baselines. Then fits the ranking model
+(implicit-feedback ALS: which movies a user rates and likes; it orders
+recommendations) and stores both in the model file.
 
 Data:
   --data DIR          folder with ratings.csv (${DATA_DEFAULT_HELP})
@@ -47,6 +49,9 @@ Metadata (TMDB features from 'deno task preprocess'):
 ${META_FLAGS_HELP}
   --cold-start-eval   hold out 10% of the movies entirely and report RMSE on them
                       for biases only, PMF, and PMF with metadata (saves no model)
+
+Ranking model:
+  --no-ranking        skip it (recommendations are then ordered by predicted rating)
 
 Output:
   --model FILE        model file (default: ${DEFAULT_MODEL_PATH}); the training curve is
@@ -72,6 +77,7 @@ export async function main(argv: string[]): Promise<void> {
     ...MODEL_FLAGS,
     ...META_FLAGS,
     "cold-start-eval": { type: "boolean", default: false },
+    "no-ranking": { type: "boolean", default: false },
     model: { type: "string", default: DEFAULT_MODEL_PATH },
     resume: { type: "boolean", default: false },
     overwrite: { type: "boolean", default: false },
@@ -151,6 +157,8 @@ export async function main(argv: string[]): Promise<void> {
     onNote: (note) => {
       if (!v.json) console.error(`note: ${note}`);
     },
+    ranking: !v["no-ranking"],
+    onRanking: (note) => say(`Ranking model: ${note}`),
     onProgress: (done, total) => {
       trainN = total;
       if (!epochBar) {
@@ -208,6 +216,7 @@ export async function main(argv: string[]): Promise<void> {
       history: result.history.map((h, i) => ({ ...h, seconds: result.epochSeconds[i] ?? null })),
       test: result.test,
       metadata: result.metadata,
+      ranking: result.ranking,
     }));
     result.model.free();
     return;
@@ -223,6 +232,17 @@ export async function main(argv: string[]): Promise<void> {
     console.log(
       `Validation RMSE was still improving at the --epochs cap (${last.epoch}): more epochs may help, for example: deno task train ${
         [...argv.filter((a) => a !== "--resume"), "--resume", "--epochs", String(last.epoch * 2)].join(" ")
+      }`,
+    );
+  }
+  if (result.ranking) {
+    console.log(
+      `Ranking model: k=${result.ranking.k}, λ=${result.ranking.reg}${
+        result.ranking.selection.length
+          ? ` (NDCG@10 on a held-out 10% of each user's ratings: ${
+            result.ranking.selection.map((s) => `${s.reg} → ${s.ndcg.toFixed(3)}`).join(", ")
+          })`
+          : ""
       }`,
     );
   }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { defaultImplicitConfig, type ImplicitConfig } from "./train/implicit.ts";
+import { Ranker } from "./serve/ranker.ts";
 import {
   preprocess as runPreprocess,
   type PreprocessOptions,
@@ -128,6 +130,8 @@ export interface FitOptions extends Partial<TrainConfig> {
   threads?: number;
   /** Titles and genres of the movies, for search and display. Default: "Movie <id>" for each. */
   movies?: readonly { movieId: number; title: string; genres?: string[] }[];
+  /** Fit the ranking model that orders recommendations (see {@link ImplicitConfig}). Default: true. */
+  ranking?: boolean | Partial<ImplicitConfig>;
 }
 
 /**
@@ -161,12 +165,19 @@ export interface FitOptions extends Partial<TrainConfig> {
  * ```
  */
 export async function fit(ratings: readonly RatingInput[], options: FitOptions = {}): Promise<Recommender> {
-  const { validation = 0.05, splitSeed = 42, threads = defaultThreads(), movies, ...settings } = options;
+  const { validation = 0.05, splitSeed = 42, threads = defaultThreads(), movies, ranking, ...settings } =
+    options;
   const config = resolveTrainConfig(settings);
   const core = await WasmCore.create();
   using data = await ratingsFromArray(core, ratings);
   const split = splitRatings(data, { kind: "random", seed: splitSeed, validation, test: 0 });
-  const run = await trainOnSplit(core, data, split, { config, threads });
+  const rankingConfig = ranking === false
+    ? null
+    : { ...defaultImplicitConfig(), seed: config.seed, ...(ranking === true ? {} : ranking) };
+  const run = await trainOnSplit(core, data, split, { config, threads, ranking: rankingConfig });
+  const ranker = run.ranking
+    ? new Ranker(core, run.ranking.factors, run.ranking.config, run.ranking.reg)
+    : null;
   try {
     const history = mapHistory(
       { userIds: data.userIds, movieIds: data.movieIds, offsets: data.userOffsets.view.slice() },
@@ -174,8 +185,17 @@ export async function fit(ratings: readonly RatingInput[], options: FitOptions =
       data.columns.ratings.view.slice(0, data.nRatings),
       run.model,
     );
-    return new RecommenderClass(core, run.model, catalogueFor(data.movieIds, movies), null, history);
+    return new RecommenderClass(
+      core,
+      run.model,
+      catalogueFor(data.movieIds, movies),
+      null,
+      history,
+      null,
+      ranker,
+    );
   } catch (error) {
+    ranker?.free();
     run.model.free();
     throw error;
   }

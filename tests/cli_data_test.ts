@@ -14,9 +14,10 @@ Deno.test("demo with no data generates the default set, extracts metadata, train
   assert.ok(a.test.model.rmse < a.test.biasOnly.rmse && a.test.biasOnly.rmse < a.test.globalMean.rmse);
   assert.equal(a.top.length, 5);
   assert.ok(
-    a.top.every((m: { predicted: number }, i: number, all: { predicted: number }[]) =>
-      m.predicted >= 0.5 && m.predicted <= 5 && (i === 0 || all[i - 1].predicted >= m.predicted)
+    a.top.every((m: { predicted: number; score: number }, i: number, all: { score: number }[]) =>
+      m.predicted >= 0.5 && m.predicted <= 5 && (i === 0 || all[i - 1].score >= m.score)
     ),
+    "ordered by the ranking model's score, each with its predicted rating",
   );
   assert.ok((await Deno.stat(`${dir.path}/data/model/pmf_model.bin`)).size > 0);
   const second = JSON.parse((await runCommand("demo.ts", ["--json"], dir.path)).stdout);
@@ -24,14 +25,14 @@ Deno.test("demo with no data generates the default set, extracts metadata, train
   assert.deepEqual(second.test, a.test, "the same data and seed give the same model");
   const text = await runCommand("demo.ts", ["--user", "2"], dir.path);
   assert.match(text.stdout, /PMF \+ metadata \(k=64\)\s+│ 0\.\d{4}/);
-  assert.match(text.stdout, /Top 5 for user 2 \(who rated \d+ movies\)/);
+  assert.match(text.stdout, /Top 5 for user 2 \(who rated \d+ movies\).*ordered by the ranking model/);
   assert.match(
     text.stdout,
     /Next:\n {2}deno task predict\s+ask the model in an interactive prompt\n {2}deno task predict --user 2 --recommend 10\s/,
   );
   const unknown = await runCommand("demo.ts", ["--user", "99999"], dir.path);
   assert.equal(unknown.code, 1);
-  assert.match(unknown.stderr, /Unknown user "99999": user ids run from 1 to 700/);
+  assert.match(unknown.stderr, /Unknown user "99999": the model knows 700 users with ids from 1 to 700/);
 });
 
 Deno.test("gen-data writes the requested shape and reports it", async () => {

@@ -49,15 +49,31 @@ Deno.test("loadModel() predicts by id and by partial title, with context, and ex
   });
 });
 
-Deno.test("recommend() skips rated movies and ranks by prediction; similarMovies() ranks by cosine", async () => {
+Deno.test('recommend() ranks by the ranking model, skips rated movies, honours minRatings and by: "rating"; similarMovies() ranks by cosine', async () => {
   const dir = await trained();
   using rec = await loadModel(`${dir}/model.bin`);
+  assert.ok(rec.hasRanking, "a trained model file carries its ranking model");
   const top = rec.recommend(5, 10);
   assert.equal(top.length, 10);
-  for (let i = 1; i < top.length; i++) assert.ok(top[i - 1].rating >= top[i].rating);
+  assert.deepEqual(top.map((m) => m.rank), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  for (let i = 1; i < top.length; i++) assert.ok(top[i - 1].score >= top[i].score);
+  assert.ok(top.every((m) => m.rating >= 0.5 && m.rating <= 5 && m.ratings > 0));
+  assert.equal(new Set(top.map((m) => m.score)).size, 10, "ten distinct scores");
   const lines = (await Deno.readTextFile(`${dir}/ratings.csv`)).split("\n").filter((l) => l.startsWith("5,"));
   const rated = new Set(lines.map((l) => Number(l.split(",")[1])));
   assert.ok(top.every((m) => !rated.has(m.movieId)));
+  const counts = new Map<number, number>();
+  for (const l of (await Deno.readTextFile(`${dir}/ratings.csv`)).split("\n").slice(1)) {
+    const id = Number(l.split(",")[1]);
+    if (l) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  const floor = [...counts.values()].sort((a, b) => a - b)[Math.floor(counts.size / 2)];
+  const popular = rec.recommend(5, 10, { minRatings: floor });
+  assert.ok(popular.every((m) => (counts.get(m.movieId) ?? 0) >= floor), `all with ≥ ${floor} ratings`);
+  assert.ok(rec.recommend(5, 30, { filterRated: false }).some((m) => rated.has(m.movieId)));
+  const byRating = rec.recommend(5, 10, { by: "rating" });
+  for (let i = 1; i < byRating.length; i++) assert.ok(byRating[i - 1].score >= byRating[i].score);
+  for (let i = 1; i < byRating.length; i++) assert.ok(byRating[i - 1].rating >= byRating[i].rating);
   const similar = rec.similarMovies(rec.movieIds[0], 5);
   assert.equal(similar.length, 5);
   assert.ok(similar.every((m) => m.movieId !== rec.movieIds[0] && m.similarity <= 1.0001));
@@ -96,8 +112,13 @@ Deno.test("predict --json answers scripts; without a terminal and without a ques
     (await runCommand("predict.ts", ["--model", model, "--user", "3", "--recommend", "4", "--json"])).stdout,
   );
   assert.equal(top.length, 4);
-  // One name for a predicted rating: "rating", as in a single prediction; similar movies have "similarity".
-  assert.ok(top.every((m: Record<string, unknown>) => typeof m.rating === "number" && !("score" in m)));
+  // One name for a predicted rating: "rating", as in a single prediction; the list's order is "score";
+  // similar movies have "similarity".
+  assert.ok(
+    top.every((m: Record<string, unknown>, i: number) =>
+      typeof m.rating === "number" && typeof m.score === "number" && m.rank === i + 1
+    ),
+  );
   const similar = JSON.parse(
     (await runCommand("predict.ts", ["--model", model, "--similar", String(p.movieId), "--n", "3", "--json"]))
       .stdout,
@@ -185,7 +206,7 @@ Deno.test({
       [new RegExp("❯ " + escape(title) + "[^\\n]*\\(\\d{4}\\)"), "\r"],
       [/Predicted rating for user 7: \d\.\d\d/, ""],
       [/what next\?/, "\x1b[B\r"],
-      [/│ movie\s+│ genres\s+│ rating │/, ""],
+      [/│\s+# │ movie\s+│ genres\s+│ predicted │ score │ ratings │/, ""],
       [/what next\?/, "\x04"],
     ]);
     assert.ok(ok, `Ctrl-D ends the prompt; screen:\n${screen.slice(-1500)}`);

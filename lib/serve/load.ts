@@ -11,6 +11,7 @@ import { loadMovieFeatures, type MovieFeatures } from "../features/movie_feature
 import { loadMovieCatalogue } from "../ingest/movies.ts";
 import { loadHistory } from "./_history.ts";
 import { Recommender } from "./recommender.ts";
+import { Ranker } from "./ranker.ts";
 import { WasmCore } from "../core/wasm.ts";
 
 /** Where to find what a model needs; each defaults to what the model file records. */
@@ -36,7 +37,10 @@ export interface LoadModelOptions {
 export async function loadRecommender(options: LoadModelOptions = {}): Promise<Recommender> {
   const core = await WasmCore.create();
   const modelPath = options.modelPath ?? DEFAULT_MODEL_PATH;
-  const { header, model, stats } = await readCheckpoint(core, modelPath);
+  const { header, model, stats, ranking } = await readCheckpoint(core, modelPath);
+  const ranker = ranking && header.ranking
+    ? new Ranker(core, ranking, header.ranking.config, header.ranking.reg)
+    : null;
   try {
     const recorded = (p: string | null | undefined) => p ? recordedPath(header, modelPath, p) : p;
     const ratingsPath = options.ratingsPath ?? recorded(header.data.ratingsPath);
@@ -56,8 +60,9 @@ export async function loadRecommender(options: LoadModelOptions = {}): Promise<R
       }
     }
     const history = ratingsPath ? await loadHistory(core, ratingsPath, model) : null;
-    return new Recommender(core, model, catalogue, features, history, stats ?? null);
+    return new Recommender(core, model, catalogue, features, history, stats ?? null, ranker);
   } catch (error) {
+    ranker?.free();
     model.free();
     throw error;
   }

@@ -72,6 +72,8 @@ export interface Scored {
   movie: number;
   /** Predicted rating, clamped to 0.5–5. */
   rating: number;
+  /** The unclamped score it was ranked by. */
+  score: number;
 }
 
 /** Scores movies `first..first + count` into `out` with the core's formula (see `predict::raw_score`). */
@@ -145,6 +147,10 @@ export function topMovies(
     ids.ptr,
     ratings.ptr,
   );
-  const m = ids.view, r = ratings.view;
-  return Array.from({ length: found }, (_, i) => ({ movie: m[i], rating: r[i] }));
+  const m = ids.view.slice(0, found), r = ratings.view.slice(0, found);
+  using raw = core.allocArray(Float32Array, 1);
+  return Array.from(m, (movie, i) => {
+    score(core, model, movies, who, { first: movie, count: 1, out: raw.ptr }, false);
+    return { movie, rating: r[i], score: raw.view[0] };
+  });
 }

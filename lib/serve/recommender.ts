@@ -16,6 +16,7 @@ import type { Movie, MovieCatalogue } from "../ingest/movies.ts";
 import { type History, historyRatings } from "./_history.ts";
 import { modelUser, MovieVectors, predictMovie, type ScoredUser, topMovies } from "./recommend.ts";
 import { MovieSearch } from "./search.ts";
+import type { Ranker } from "./ranker.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
 
 /** A movie, the way results show it. */
@@ -62,8 +63,30 @@ export interface TitleMatch {
 
 /** A recommended movie with the user's predicted rating of it (the same key as in a {@link Prediction}). */
 export interface RecommendedMovie extends MovieInfo {
-  /** Predicted rating, 0.5–5. */
+  /** Place in the list, from 1. */
+  rank: number;
+  /** Predicted rating, 0.5–5 (the rating model's). */
   rating: number;
+  /**
+   * What the list is ordered by: the ranking model's score (about 1 for the
+   * kind of movie the user rates and likes) when the model has one, else the
+   * rating model's unclamped score.
+   */
+  score: number;
+  /** Ratings of the movie in the training data. */
+  ratings: number;
+}
+
+/** Options of {@link Recommender.recommend}. */
+export interface RecommendOptions {
+  /** Leave out the movies the user rated. Default: true. */
+  filterRated?: boolean;
+  /** Leave out movies with fewer ratings than this. Default: 0. */
+  minRatings?: number;
+  /** Use TMDB metadata for the predicted ratings when the model has it. Default: true. */
+  useMetadata?: boolean;
+  /** "ranking" (the ranking model; the default when the model has one) or "rating" (by predicted rating). */
+  by?: "ranking" | "rating";
 }
 
 /** A movie like another, with the cosine similarity of their learned vectors. */
@@ -97,6 +120,8 @@ export interface FoldedUser {
   rated: Set<number>;
   /** The user's ratings by model index. */
   ratings: Map<number, number>;
+  /** The user's row of the ranking model, when the model has one. */
+  ranking: Float32Array | null;
 }
 
 /** Options of {@link Recommender.predictFor}: a movie, and whether to use metadata. */
@@ -141,6 +166,7 @@ export class Recommender implements Disposable {
   #history: History | null;
   #movieStats: { sum: Float64Array; count: Uint32Array } | null;
   #stats: RatingStats | null;
+  #ranker: Ranker | null;
 
   /** Use {@link loadRecommender}. */
   constructor(
@@ -150,7 +176,9 @@ export class Recommender implements Disposable {
     features: MovieFeatures | null,
     history: History | null,
     stats: RatingStats | null = null,
+    ranker: Ranker | null = null,
   ) {
+    this.#ranker = ranker;
     this.#core = core;
     this.#model = model;
     this.#catalogue = catalogue;
@@ -186,6 +214,22 @@ export class Recommender implements Disposable {
   /** MovieLens ids of the model's movies, increasing. */
   get movieIds(): Uint32Array {
     return this.#model.movieIds;
+  }
+
+  /**
+   * How many movies a user rated in the loaded ratings, or null when the
+   * ratings are not available.
+   *
+   * @throws {UnknownUserError} The user is not in the model.
+   */
+  userRatingCount(userId: number): number | null {
+    const u = this.#userIndex(userId), h = this.#history;
+    return h ? h.offsets[u + 1] - h.offsets[u] : null;
+  }
+
+  /** True when the model has a ranking model (recommendations are ordered by it). */
+  get hasRanking(): boolean {
+    return this.#ranker !== null;
   }
 
   /** Number of latent factors (k). */
@@ -355,24 +399,77 @@ export class Recommender implements Disposable {
   }
 
   /**
-   * The movies with the highest predicted rating for a user, skipping the
-   * movies the user rated, ranked by the unclamped score.
+   * The best movies for a user, each with its predicted rating. With a
+   * ranking model (the default model file has one) they are the movies the
+   * user is most likely to rate and like, in that model's order; without
+   * one, or with `by: "rating"`, the ones with the highest predicted rating
+   * (by the unclamped score, so there are no ties).
    *
    * @param userId The user's MovieLens id.
    * @param n How many. Default: 10.
-   * @param options `useMetadata: false` leaves the TMDB features out. Default: used when loaded.
-   * @returns The movies with their predicted `rating`, best first.
+   * @param options Leave out rated movies (default) or movies with few ratings; metadata; the order.
+   * @returns The movies with their `rank`, predicted `rating`, the `score` they are ordered by, best first.
    * @throws {UnknownUserError} The user is not in the model.
    */
-  recommend(userId: number, n = 10, options: { useMetadata?: boolean } = {}): RecommendedMovie[] {
+  recommend(userId: number, n = 10, options: RecommendOptions = {}): RecommendedMovie[] {
     const u = this.#userIndex(userId);
     const rated = new Set<number>();
     const h = this.#history;
-    if (h) { for (let i = h.offsets[u]; i < h.offsets[u + 1]; i++) rated.add(h.movies[i]); }
-    const vectors = (options.useMetadata ?? true) || !this.#withoutMeta ? this.#withMeta : this.#withoutMeta;
-    return topMovies(this.#core, this.#model, vectors, u, n, rated).map((s) => ({
+    if (h && (options.filterRated ?? true)) {
+      for (let i = h.offsets[u]; i < h.offsets[u + 1]; i++) rated.add(h.movies[i]);
+    }
+    const vectors = this.#vectors(options.useMetadata);
+    if (this.#ranker && options.by !== "rating") {
+      return this.#ranked(this.#ranker.userRow(u), modelUser(this.#model, u), n, rated, options, vectors);
+    }
+    return this.#byRating(modelUser(this.#model, u), n, rated, options, vectors);
+  }
+
+  #vectors(useMetadata: boolean | undefined): MovieVectors {
+    return (useMetadata ?? true) || !this.#withoutMeta ? this.#withMeta : this.#withoutMeta;
+  }
+
+  /** Movies left out: `rated`, and those with fewer than `minRatings` ratings. */
+  #excluded(rated: ReadonlySet<number>, minRatings = 0): Set<number> {
+    const out = new Set(rated);
+    if (minRatings > 0) {
+      for (let m = 0; m < this.#model.nMovies; m++) if (this.#ratingCount(m) < minRatings) out.add(m);
+    }
+    return out;
+  }
+
+  #ranked(
+    row: number,
+    who: ScoredUser,
+    n: number,
+    rated: ReadonlySet<number>,
+    options: RecommendOptions,
+    vectors: MovieVectors,
+  ): RecommendedMovie[] {
+    const exclude = Uint32Array.from(this.#excluded(rated, options.minRatings)).sort();
+    return this.#ranker!.top(row, n, exclude).map((r, i) => ({
+      ...this.#info(r.movie),
+      rank: i + 1,
+      rating: predictMovie(this.#core, this.#model, vectors, who, r.movie, this.#scratch),
+      score: r.score,
+      ratings: this.#ratingCount(r.movie),
+    }));
+  }
+
+  #byRating(
+    who: ScoredUser,
+    n: number,
+    rated: ReadonlySet<number>,
+    options: RecommendOptions,
+    vectors: MovieVectors,
+  ): RecommendedMovie[] {
+    const exclude = this.#excluded(rated, options.minRatings);
+    return topMovies(this.#core, this.#model, vectors, who, n, exclude).map((s, i) => ({
       ...this.#info(s.movie),
+      rank: i + 1,
       rating: s.rating,
+      score: s.score,
+      ratings: this.#ratingCount(s.movie),
     }));
   }
 
@@ -387,6 +484,9 @@ export class Recommender implements Disposable {
    */
   similarMovies(movie: MovieRef, n = 10): SimilarMovie[] {
     const m = this.#resolveMovie(movie);
+    if (this.#ranker) {
+      return this.#ranker.similar(m, n).map((x) => ({ ...this.#info(x.movie), similarity: x.similarity }));
+    }
     const v = this.#withMeta.vectors.view, s = this.#model.stride, k = this.#model.k;
     const norm = (i: number) => Math.sqrt(v.subarray(i * s, i * s + k).reduce((a, x) => a + x * x, 0)) || 1;
     const nm = norm(m);
@@ -445,27 +545,41 @@ export class Recommender implements Disposable {
         out.ptr,
       );
       const given = new Map(ratings.map((r, i) => [this.#resolveMovie(r.movie), values.view[i]]));
-      return { factors: out.view.slice(0, k), bias: userBias, rated, ratings: given };
+      let ranking: Float32Array | null = null;
+      if (this.#ranker) {
+        using row = this.#ranker.foldIn([...given.keys()], [...given.values()]);
+        ranking = row.view.slice();
+      }
+      return { factors: out.view.slice(0, k), bias: userBias, rated, ratings: given, ranking };
     } finally {
       for (const a of [vectors, bias, values, out]) a.free();
     }
   }
 
   /**
-   * Recommendations for a folded-in user, skipping the movies they rated.
+   * Recommendations for a folded-in user, skipping the movies they rated,
+   * ordered as in {@link Recommender.recommend}.
    *
    * @param user A user from {@link Recommender.foldInUser}.
    * @param n How many. Default: 10.
-   * @returns The movies with their predicted `rating`, best first.
+   * @param options Leave out movies with few ratings; metadata; the order.
+   * @returns The movies with their `rank`, predicted `rating` and `score`, best first.
    */
-  recommendFor(user: FoldedUser, n = 10): RecommendedMovie[] {
+  recommendFor(
+    user: FoldedUser,
+    n = 10,
+    options: Omit<RecommendOptions, "filterRated"> = {},
+  ): RecommendedMovie[] {
     using factors = this.#core.allocArray(Float32Array, this.#model.k);
     factors.view.set(user.factors);
     const who = { factors: factors.ptr, bias: user.bias };
-    return topMovies(this.#core, this.#model, this.#withMeta, who, n, user.rated).map((s) => ({
-      ...this.#info(s.movie),
-      rating: s.rating,
-    }));
+    const vectors = this.#vectors(options.useMetadata);
+    if (this.#ranker && user.ranking && options.by !== "rating") {
+      using row = this.#core.allocArray(Float32Array, user.ranking.length, 64);
+      row.view.set(user.ranking);
+      return this.#ranked(row.ptr, who, n, user.rated, options, vectors);
+    }
+    return this.#byRating(who, n, user.rated, options, vectors);
   }
 
   /** Releases the shared memory. */
@@ -474,6 +588,7 @@ export class Recommender implements Disposable {
     this.#withoutMeta?.free();
     this.#scratch.free();
     this.#features?.free();
+    this.#ranker?.free();
     this.#model.free();
   }
 

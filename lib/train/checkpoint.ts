@@ -6,7 +6,7 @@
  * a 32-byte prefix with the header's checksum, a JSON header, then arrays,
  * each with its own 64-bit checksum. Arrays: `p`, `q`, `bu`, `bi` (best model, f32),
  * `userIds`, `movieIds` (u32), with metadata also `w` (features × stride) and
- * `wb`; then for resuming `cur_*` copies of those, Adam's moments for Adam,
+ * `wb`, with a ranking model `rank_users` and `rank_movies`; then for resuming `cur_*` copies of those, Adam's moments for Adam,
  * and W's Adam moments (`meta_moment0..3`) with metadata. Written to a temporary file, synced
  * and renamed into place, so a crash at any moment leaves the previous file
  * whole. Nothing time-dependent is stored: the same run writes the same bytes.
@@ -20,6 +20,7 @@ import { checksum, coreChecksum } from "../ingest/_ingest_kernels.ts";
 import { OptimizerState } from "../model/_pass.ts";
 import { MetaTrainer } from "../model/meta_params.ts";
 import { PmfModel, strideFor } from "../model/model.ts";
+import { type ImplicitConfig, ImplicitFactors } from "./implicit.ts";
 import type { MovieFeatures } from "../features/movie_features.ts";
 import { type Movie, MovieCatalogue } from "../ingest/movies.ts";
 import { titleKey } from "../ingest/titles.ts";
@@ -137,12 +138,36 @@ export interface ModelHeader {
   catalogue?: [number, string, number | null, string, string, string][];
   /** The metadata projection: feature count, feature schema, Adam steps of W; null without metadata. */
   meta: { nFeatures: number; schema: string; steps: number; hidden: number } | null;
+  /** The ranking model (arrays `rank_users`, `rank_movies`): its settings and the λ chosen; absent without one. */
+  ranking?: StoredRanking;
   /** Arrays in the file. */
   arrays: { name: string; offset: number; length: number; dtype: "f32" | "u32"; checksum: string }[];
 }
 
+/** What a model file records about its ranking model. */
+export interface StoredRanking {
+  /** Factors per row and floats per row. */
+  k: number;
+  stride: number;
+  /** The settings it was trained with. */
+  config: ImplicitConfig;
+  /** The λ used, and each candidate's NDCG@10 on the held-out share when λ was chosen. */
+  reg: number;
+  selection: { reg: number; ndcg: number }[];
+}
+
+/** A ranking model to store with the rating model. */
+export interface RankingToStore {
+  factors: ImplicitFactors;
+  config: ImplicitConfig;
+  reg: number;
+  selection: { reg: number; ndcg: number }[];
+}
+
 /** What goes into a model file besides the training state. */
 export interface CheckpointMeta {
+  /** The ranking model, once fitted (the end of training). */
+  ranking?: RankingToStore;
   /** How the ratings were split. */
   split: Required<SplitOptions>;
   /** The ratings the model was trained on (and where they and the features were). */
@@ -193,6 +218,10 @@ export async function writeCheckpoint(
     plain("stat_movie_mean", meta.stats.movieMean, "f32");
     plain("stat_movie_count", meta.stats.movieCount, "u32");
   }
+  if (meta.ranking) {
+    addCore("rank_users", meta.ranking.factors.users);
+    addCore("rank_movies", meta.ranking.factors.movies);
+  }
   for (const { name, array } of state.model.arrays) addCore(`cur_${name}`, array);
   for (const { name, array } of state.optimizerState?.arrays ?? []) addCore(name, array);
   state.metaTrainer?.moments.forEach((array, i) => addCore(`meta_moment${i}`, array));
@@ -233,6 +262,17 @@ export async function writeCheckpoint(
         hidden: m.meta.hidden,
       }
       : null,
+    ...(meta.ranking
+      ? {
+        ranking: {
+          k: meta.ranking.factors.k,
+          stride: meta.ranking.factors.stride,
+          config: meta.ranking.config,
+          reg: meta.ranking.reg,
+          selection: meta.ranking.selection,
+        },
+      }
+      : {}),
   };
   await writeContainer(path, MODEL_FORMAT, { ...header }, sources, { createDir: true });
 }
@@ -247,6 +287,8 @@ export interface LoadedCheckpoint {
   state?: TrainState;
   /** Rating statistics, when the file has them. */
   stats?: RatingStats;
+  /** The ranking model, when the file has one; the caller owns it. */
+  ranking?: ImplicitFactors;
 }
 
 /**
@@ -343,7 +385,16 @@ export async function readCheckpoint(
         movieCount: load("stat_movie_count")!,
       }
       : undefined;
-    if (!options.training) return { header, model, stats };
+    let ranking: ImplicitFactors | undefined;
+    if (header.ranking) {
+      const r = header.ranking;
+      if (r.stride !== strideFor(r.k)) throw fail(`its ranking model's shape is inconsistent (corrupt)`);
+      ranking = new ImplicitFactors(core, nUsers, nMovies, r.k);
+      owned.push(ranking);
+      load("rank_users", ranking.users);
+      load("rank_movies", ranking.movies);
+    }
+    if (!options.training) return { header, model, stats, ranking };
 
     const current = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds, metaShape);
     owned.push(current);
@@ -374,6 +425,7 @@ export async function readCheckpoint(
       history: header.history,
       finished: header.finished,
     };
+    ranking?.free();
     return { header, model, state, stats };
   } catch (error) {
     for (const o of owned) o.free();

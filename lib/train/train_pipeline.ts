@@ -33,6 +33,7 @@ import { type EpochReport, freeState, type TrainState } from "./train.ts";
 import { resolveTrainConfig, type TrainConfig } from "./config.ts";
 import { lockModelPath } from "./model_lock.ts";
 import { trainOnSplit } from "./train_split.ts";
+import { defaultImplicitConfig, type ImplicitConfig } from "./implicit.ts";
 import type { WasmCore } from "../core/wasm.ts";
 
 /** Options of {@link trainFromFile}; training fields default as in `defaultTrainConfig`. */
@@ -70,6 +71,13 @@ export interface TrainOptions extends Partial<TrainConfig> {
   metadata?: boolean;
   /** Folder with tmdb_features.csr and tmdb_index_map.json. Default: the ratings folder if it has them, else data/tmdb. */
   featuresDir?: string;
+  /**
+   * Fit the ranking model at the end (lib/train/implicit.ts) and store it in
+   * the model file: true (default), false, or settings overriding its defaults.
+   */
+  ranking?: boolean | Partial<ImplicitConfig>;
+  /** Called with notes on the ranking model's fit. */
+  onRanking?: (note: string) => void;
 }
 
 /** What {@link trainFromFile} produced. */
@@ -100,6 +108,8 @@ export interface TrainSummary {
   modelPath: string | null;
   /** The metadata used: feature count and movies covered; null without metadata. */
   metadata: { features: number; moviesCovered: number } | null;
+  /** The ranking model: its factors, λ and how λ was chosen; null without one. */
+  ranking: { k: number; reg: number; selection: { reg: number; ndcg: number }[] } | null;
 }
 
 /** Trains on a ratings file; see the module doc. */
@@ -177,9 +187,19 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
       onEpoch: options.onEpoch,
       onSaved: options.onSaved,
       onProgress: options.onProgress,
+      ranking: options.ranking === false ? null : {
+        ...defaultImplicitConfig(),
+        seed: config.seed,
+        ...(options.ranking === true ? {} : options.ranking),
+      },
+      onRanking: options.onRanking,
     });
+    run.ranking?.factors.free();
     return {
       ...run,
+      ranking: run.ranking
+        ? { k: run.ranking.factors.k, reg: run.ranking.reg, selection: run.ranking.selection }
+        : null,
       threads,
       data: {
         nRatings: ratings.nRatings,

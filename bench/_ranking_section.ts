@@ -1,0 +1,89 @@
+/**
+ * The ranking section of `deno task bench`: the ranking model (implicit ALS)
+ * on the ML-20M-shaped set — seconds per sweep, the whole default fit (λ
+ * chosen among the defaults, then the final fit), and one user's top 10 over
+ * every movie.
+ */
+
+import { loadRatings } from "../lib/ingest/ratings_load.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
+import { WorkerPool } from "../lib/core/pool.ts";
+import {
+  defaultImplicitConfig,
+  fitImplicit,
+  ratedRows,
+  trainImplicit,
+  weighted,
+} from "../lib/train/implicit.ts";
+import { ml20mShape } from "./_ingest_section.ts";
+import { median, round } from "./_report.ts";
+
+/** Runs the section on `threads` Workers. */
+export async function benchRanking(threads: number): Promise<Record<string, unknown>> {
+  const core = await WasmCore.create();
+  const { ratings } = await loadRatings(core, await ml20mShape(), { threads });
+  using _r = ratings;
+  await using pool = await WorkerPool.create(core, { threads });
+  const config = defaultImplicitConfig();
+  const rows = ratedRows(ratings, () => true);
+  const sweeps: number[] = [];
+  let last = performance.now();
+  {
+    using _f = await fitImplicit(
+      core,
+      pool,
+      weighted(rows, config),
+      ratings.nUsers,
+      ratings.nMovies,
+      config,
+      {
+        reg: config.reg[0],
+        iterations: 3,
+      },
+      () => {
+        const now = performance.now();
+        sweeps.push((now - last) / 1000);
+        last = now;
+      },
+    );
+  }
+  const t = performance.now();
+  const fit = await trainImplicit(core, pool, rows, ratings.nMovies, config);
+  const fitSeconds = (performance.now() - t) / 1000;
+  using factors = fit.factors;
+  const { stride, k, nMovies } = factors;
+  using ids = core.allocArray(Uint32Array, 10);
+  using scores = core.allocArray(Float32Array, 10);
+  const top10: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const u = (i * 7919) % ratings.nUsers;
+    const start = performance.now();
+    core.kernels.topMovies(
+      factors.users.ptr + u * stride * 4,
+      0,
+      0,
+      factors.movies.ptr,
+      stride,
+      k,
+      0,
+      nMovies,
+      0,
+      0,
+      10,
+      ids.ptr,
+      scores.ptr,
+    );
+    if (i >= 10) top10.push(performance.now() - start);
+  }
+  return {
+    threads,
+    k,
+    ratings: ratings.nRatings,
+    sweep_seconds: sweeps.map((s) => round(s, 2)),
+    sweep_seconds_median: round(median(sweeps), 2),
+    default_fit_seconds: round(fitSeconds, 1),
+    chosen_reg: fit.reg,
+    selection: fit.selection,
+    top10_one_user_ms: round(median(top10), 3),
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Serving the ranking model (lib/train/implicit.ts): each user's best movies
+ * by `p_u·q_i`, a new user's row folded in from a few ratings (one row of the
+ * same least-squares solve, in the core), and movies like a movie by the
+ * cosine of their rows. The rating model then says how much the user would
+ * like each one.
+ *
+ * @module
+ */
+
+import type { ImplicitConfig, ImplicitFactors } from "../train/implicit.ts";
+import type { CoreArray, WasmCore } from "../core/wasm.ts";
+
+/** A movie and its ranking score. */
+export interface Ranked {
+  /** Dense movie index. */
+  movie: number;
+  /** `p_u·q_i`: about 1 for the kind of movie the user rates (and likes), about 0 for the rest. */
+  score: number;
+}
+
+/** Conjugate-gradient steps of a fold-in, started from zero (exact within k steps). */
+const FOLD_IN_STEPS = 64;
+
+/** The ranking model ready to serve; owns its factors (free with `using`). */
+export class Ranker implements Disposable {
+  readonly factors: ImplicitFactors;
+  readonly config: ImplicitConfig;
+  /** The λ the model was fitted with. */
+  readonly reg: number;
+  #core: WasmCore;
+  /** Gram matrix of the movie rows, for fold-ins (computed on first use). */
+  #gram: CoreArray<Float32Array> | null = null;
+
+  /** Takes ownership of `factors`. */
+  constructor(core: WasmCore, factors: ImplicitFactors, config: ImplicitConfig, reg: number) {
+    this.#core = core;
+    this.factors = factors;
+    this.config = config;
+    this.reg = reg;
+  }
+
+  /** Byte offset of user `u`'s row. */
+  userRow(u: number): number {
+    return this.factors.users.ptr + u * this.factors.stride * 4;
+  }
+
+  /**
+   * The `n` best movies for a user row (a byte offset of `stride` floats),
+   * skipping `exclude` (sorted, distinct), best first, ties to the lower index.
+   */
+  top(row: number, n: number, exclude: Uint32Array): Ranked[] {
+    const f = this.factors, core = this.#core;
+    const want = Math.max(0, Math.min(n, f.nMovies));
+    using skip = core.allocArray(Uint32Array, Math.max(1, exclude.length));
+    skip.view.set(exclude);
+    using ids = core.allocArray(Uint32Array, Math.max(1, want));
+    using clamped = core.allocArray(Float32Array, Math.max(1, want));
+    const found = core.kernels.topMovies(
+      row,
+      0,
+      0,
+      f.movies.ptr,
+      f.stride,
+      f.k,
+      0,
+      f.nMovies,
+      skip.ptr,
+      exclude.length,
+      want,
+      ids.ptr,
+      clamped.ptr,
+    );
+    const user = core.view(Float32Array, row, f.k), movies = f.movies.view;
+    return Array.from(ids.view.subarray(0, found), (movie) => {
+      let score = 0;
+      for (let j = 0; j < f.k; j++) score += user[j] * movies[movie * f.stride + j];
+      return { movie, score };
+    });
+  }
+
+  /**
+   * A new user's row from their ratings (movie indices and ratings), weighted
+   * as in training; returned in core memory (the caller frees it).
+   */
+  foldIn(movies: readonly number[], ratings: readonly number[]): CoreArray<Float32Array> {
+    const f = this.factors, core = this.#core, c = this.config;
+    if (!this.#gram) {
+      this.#gram = core.allocArray(Float32Array, f.stride * f.stride, 64);
+      core.kernels.implicitGram(f.movies.ptr, 0, f.nMovies, f.stride, this.#gram.ptr);
+    }
+    const row = core.allocArray(Float32Array, f.stride, 64);
+    const n = movies.length;
+    using indptr = core.allocArray(Uint32Array, 2);
+    using indices = core.allocArray(Uint32Array, Math.max(1, n));
+    using weights = core.allocArray(Float32Array, Math.max(1, n));
+    indptr.view.set([0, n]);
+    indices.view.set(movies);
+    weights.view.set(ratings.map((r) => Math.max(c.minWeight, r - c.weightOffset)));
+    try {
+      core.kernels.implicitSolve(
+        row.ptr,
+        1,
+        0,
+        1,
+        indptr.ptr,
+        indices.ptr,
+        weights.ptr,
+        f.movies.ptr,
+        f.nMovies,
+        this.#gram.ptr,
+        f.stride,
+        c.alpha0,
+        this.reg,
+        c.nu,
+        FOLD_IN_STEPS,
+      );
+    } catch (error) {
+      row.free();
+      throw error;
+    }
+    return row;
+  }
+
+  /** Movies by the cosine of their rows with movie `m`'s (m itself and `exclude` left out), best first. */
+  similar(
+    m: number,
+    n: number,
+    exclude: ReadonlySet<number> = new Set(),
+  ): { movie: number; similarity: number }[] {
+    const f = this.factors, v = f.movies.view;
+    const norm = (i: number) => {
+      let s = 0;
+      for (let j = 0; j < f.k; j++) s += v[i * f.stride + j] ** 2;
+      return Math.sqrt(s) || 1;
+    };
+    const nm = norm(m), out: { movie: number; similarity: number }[] = [];
+    for (let i = 0; i < f.nMovies; i++) {
+      if (i === m || exclude.has(i)) continue;
+      let dot = 0;
+      for (let j = 0; j < f.k; j++) dot += v[m * f.stride + j] * v[i * f.stride + j];
+      out.push({ movie: i, similarity: dot / (nm * norm(i)) });
+    }
+    out.sort((a, b) => b.similarity - a.similarity || a.movie - b.movie);
+    return out.slice(0, n);
+  }
+
+  /** Releases the factors and scratch. */
+  free(): void {
+    this.factors.free();
+    this.#gram?.free();
+  }
+
+  /** Same as {@link free}, for `using`. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}
