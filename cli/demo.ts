@@ -96,7 +96,7 @@ export async function main(argv: string[]): Promise<void> {
       },
       onEpoch: () => epochs++,
     }).finally(() => bar.stop()));
-  using model = result.model;
+  using _model = result.model;
   const t = result.test;
   const label = `PMF${result.metadata ? " + metadata" : ""} (k=${result.config.k})`;
   say(
