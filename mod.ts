@@ -53,7 +53,11 @@ export type { PreprocessOptions, PreprocessReport } from "./lib/features/preproc
 export type { FeatureOptions, VocabGroup } from "./lib/features/tmdb_features.ts";
 export { type EpochReport, TrainingDivergedError } from "./lib/train/train.ts";
 export { defaultTrainConfig, type TrainConfig } from "./lib/train/config.ts";
-export { defaultImplicitConfig, type ImplicitConfig } from "./lib/train/implicit.ts";
+export {
+  defaultImplicitConfig,
+  type ImplicitConfig,
+  type TrainImplicitProgress,
+} from "./lib/train/implicit.ts";
 export { DataSyntaxError } from "./lib/util/errors.ts";
 export { ModelFileError } from "./lib/train/checkpoint.ts";
 export type { Movie } from "./lib/ingest/movies.ts";

@@ -8,15 +8,10 @@
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { WorkerPool } from "../lib/core/pool.ts";
-import {
-  defaultImplicitConfig,
-  fitImplicit,
-  ratedRows,
-  trainImplicit,
-  weighted,
-} from "../lib/train/implicit.ts";
+import { defaultImplicitConfig, fitImplicit, trainImplicit } from "../lib/train/implicit.ts";
+import { Observations, ratedRows } from "../lib/train/implicit_data.ts";
 import { ml20mShape } from "./_ingest_section.ts";
-import { median, round } from "./_report.ts";
+import { median, peakRssMiB, round } from "./_report.ts";
 
 /** Runs the section on `threads` Workers. */
 export async function benchRanking(threads: number): Promise<Record<string, unknown>> {
@@ -25,16 +20,15 @@ export async function benchRanking(threads: number): Promise<Record<string, unkn
   using _r = ratings;
   await using pool = await WorkerPool.create(core, { threads });
   const config = defaultImplicitConfig();
-  const rows = ratedRows(ratings, () => true);
+  const rows = ratedRows(core, ratings, () => true);
   const sweeps: number[] = [];
   let last = performance.now();
   {
+    using observed = new Observations(core, rows.rows, ratings.nMovies, config);
     using _f = await fitImplicit(
       core,
       pool,
-      weighted(rows, config),
-      ratings.nUsers,
-      ratings.nMovies,
+      observed,
       config,
       {
         reg: config.reg[0],
@@ -85,5 +79,6 @@ export async function benchRanking(threads: number): Promise<Record<string, unkn
     chosen_reg: fit.reg,
     selection: fit.selection,
     top10_one_user_ms: round(median(top10), 3),
+    peak_rss_mib: round(peakRssMiB() ?? NaN, 1),
   };
 }

@@ -68,15 +68,18 @@ export function movieTable(rows: readonly (RecommendedMovie | SimilarMovie)[]): 
       [2],
     );
   }
+  const recs = rows as RecommendedMovie[];
+  const why = recs.some((m) => m.because);
   return table(
-    ["#", "movie", "genres", "predicted", "score", "ratings"],
-    (rows as RecommendedMovie[]).map((m) => [
+    ["#", "movie", "genres", "predicted", "score", "ratings", ...(why ? ["because you rated"] : [])],
+    recs.map((m) => [
       String(m.rank),
       titleOf(m),
       m.genres.join(", "),
       m.rating.toFixed(2),
       m.score.toFixed(3),
       String(m.ratings),
+      ...(why ? [m.because ? `${titleOf(m.because)} ${m.because.rating.toFixed(1)}` : ""] : []),
     ]),
     [0, 3, 4, 5],
   );

@@ -11,7 +11,8 @@ import { gatherSide } from "../lib/ingest/rating_set.ts";
 import { fitBiases } from "../lib/evaluate/evaluate.ts";
 import { baselineReports, type RankingReport, rankingTask, scoreSystem } from "../lib/evaluate/ranking.ts";
 import { implicitLists, modelLists } from "../lib/serve/ranking_lists.ts";
-import { defaultImplicitConfig, ratedRows, trainImplicit } from "../lib/train/implicit.ts";
+import { defaultImplicitConfig, trainImplicit } from "../lib/train/implicit.ts";
+import { ratedRows } from "../lib/train/implicit_data.ts";
 import { resolveTrainConfig } from "../lib/train/config.ts";
 import { trainOnSplit } from "../lib/train/train_split.ts";
 import { openFeatures } from "../lib/train/train_pipeline.ts";
@@ -114,11 +115,12 @@ export async function main(argv: string[]): Promise<void> {
   using train = gatherSide(core, ratings, split, SPLIT.TRAIN);
   const biases = fitBiases(train, ratings.nUsers, ratings.nMovies);
   await using pool = await WorkerPool.create(core, { threads });
-  const progress = (note: string) => !v.json && console.error(`ranking model: ${note}`);
+  const progress = (stage: string, done: number) =>
+    !v.json && !done && console.error(`ranking model: ${stage}`);
   const ranking = await trainImplicit(
     core,
     pool,
-    ratedRows(ratings, (i) => split[i] !== SPLIT.TEST),
+    ratedRows(core, ratings, (i) => split[i] !== SPLIT.TEST),
     ratings.nMovies,
     implicitConfig,
     progress,

@@ -124,6 +124,7 @@ export async function main(argv: string[]): Promise<void> {
   let bar = startProgress("Loading ratings", 100, "%", !quiet);
   let epochBar: ReturnType<typeof startProgress> | null = null;
   const say = quiet ? () => {} : (line: string) => console.log(line);
+  let rankBar: ReturnType<typeof startProgress> | null = null;
   let header = false;
   let trainN = 0;
   // Ctrl-C: end the bar's line, say what the model file keeps and how to continue.
@@ -158,7 +159,15 @@ export async function main(argv: string[]): Promise<void> {
       if (!v.json) console.error(`note: ${note}`);
     },
     ranking: !v["no-ranking"],
-    onRanking: (note) => say(`Ranking model: ${note}`),
+    onRanking: (stage, done, total) => {
+      if (done === 0) {
+        rankBar?.stop();
+        say(`Ranking model: ${stage}`);
+        rankBar = startProgress("Ranking model", total, "sweeps", !quiet);
+      }
+      rankBar?.update(done);
+      if (done === total) rankBar?.stop();
+    },
     onProgress: (done, total) => {
       trainN = total;
       if (!epochBar) {

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { defaultImplicitConfig, type ImplicitConfig } from "./train/implicit.ts";
+import { defaultImplicitConfig, type ImplicitConfig, trainImplicit } from "./train/implicit.ts";
+import { ratedRows } from "./train/implicit_data.ts";
 import { Ranker } from "./serve/ranker.ts";
 import {
   preprocess as runPreprocess,
@@ -25,7 +26,7 @@ import type { TrainingDivergedError } from "./train/train.ts";
 
 export type { TrainSummary };
 import { WasmCore } from "./core/wasm.ts";
-import { defaultThreads } from "./core/pool.ts";
+import { defaultThreads, WorkerPool } from "./core/pool.ts";
 import { MovieCatalogue, plainMovie } from "./ingest/movies.ts";
 import { type RatingInput, ratingsFromArray } from "./ingest/ratings_memory.ts";
 import { splitRatings } from "./ingest/splits.ts";
@@ -174,11 +175,20 @@ export async function fit(ratings: readonly RatingInput[], options: FitOptions =
   const rankingConfig = ranking === false
     ? null
     : { ...defaultImplicitConfig(), seed: config.seed, ...(ranking === true ? {} : ranking) };
-  const run = await trainOnSplit(core, data, split, { config, threads, ranking: rankingConfig });
-  const ranker = run.ranking
-    ? new Ranker(core, run.ranking.factors, run.ranking.config, run.ranking.reg)
-    : null;
+  const run = await trainOnSplit(core, data, split, { config, threads });
+  let ranker: Ranker | null = null;
   try {
+    if (rankingConfig) {
+      await using pool = await WorkerPool.create(core, { threads });
+      const fitted = await trainImplicit(
+        core,
+        pool,
+        ratedRows(core, data, () => true),
+        data.nMovies,
+        rankingConfig,
+      );
+      ranker = new Ranker(core, fitted.factors, rankingConfig, fitted.reg);
+    }
     const history = mapHistory(
       { userIds: data.userIds, movieIds: data.movieIds, offsets: data.userOffsets.view.slice() },
       data.columns.movies.view.slice(0, data.nRatings),

@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
 import { checksum } from "../lib/ingest/_ingest_kernels.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
-import { checksumWords, ContainerError, ContainerFile, writeContainer } from "../lib/util/container.ts";
+import {
+  checksumPieces,
+  checksumWords,
+  ContainerError,
+  ContainerFile,
+  writeContainer,
+} from "../lib/util/container.ts";
 import { train } from "../mod.ts";
-import { seededFloats, tempDir } from "./_helpers.ts";
+import { existsSync, seededFloats, tempDir } from "./_helpers.ts";
 
 const FORMAT = { magic: "PMFTESTS", version: 3, what: "test container" };
 
@@ -17,6 +23,56 @@ Deno.test("checksumWords() equals the core's SIMD and scalar checksums for every
     assert.equal(ts, checksum(core, arr.ptr, n), `n=${n}`);
     assert.equal(ts, checksum(core, arr.ptr, n, true), `n=${n} scalar`);
   }
+});
+
+Deno.test("checksumPieces() over pieces of whole groups of 4 words equals checksumWords, and refuses a ragged middle piece", () => {
+  const words = new Uint32Array(seededFloats(1003, 5).buffer);
+  for (const cut of [0, 4, 16, 400, 1000]) {
+    const sum = checksumPieces();
+    sum.addWords(words.subarray(0, cut));
+    sum.add(new Uint8Array(words.buffer, cut * 4));
+    assert.equal(sum.digest(), checksumWords(words), `cut at ${cut}`);
+  }
+  const ragged = checksumPieces();
+  ragged.addWords(words.subarray(0, 5));
+  assert.throws(() => ragged.addWords(words.subarray(5, 9)), /partial group/);
+});
+
+Deno.test("ContainerFile.pieces() copies an array piece by piece into a new container, and a damaged array fails it", async () => {
+  await using dir = await tempDir();
+  const a = new Uint32Array(seededFloats(100_001, 9).buffer), b = Uint32Array.of(7, 8, 9);
+  await writeContainer(`${dir.path}/x.bin`, FORMAT, { note: "x" }, [
+    { name: "a", dtype: "u32", bytes: new Uint8Array(a.buffer) },
+    { name: "b", dtype: "u32", bytes: new Uint8Array(b.buffer) },
+  ]);
+  const copy = async (from: string, to: string) => {
+    using src = await ContainerFile.open(from, FORMAT);
+    await writeContainer(
+      to,
+      FORMAT,
+      { note: "copy" },
+      src.header.arrays.map((e) => ({
+        name: e.name,
+        dtype: e.dtype,
+        byteLength: e.length * 4,
+        checksum: e.checksum,
+        pieces: (write: (piece: Uint8Array) => Promise<void>) => src.pieces(e.name, write, 4096),
+      })),
+    );
+  };
+  await copy(`${dir.path}/x.bin`, `${dir.path}/y.bin`);
+  using y = await ContainerFile.open(`${dir.path}/y.bin`, FORMAT);
+  assert.deepEqual(new Uint32Array((await y.read("a")).buffer), a);
+  assert.deepEqual(new Uint32Array((await y.read("b")).buffer), b);
+  // Flip one byte inside "a": the copy fails and leaves no file behind.
+  const bytes = await Deno.readFile(`${dir.path}/x.bin`);
+  {
+    using x = await ContainerFile.open(`${dir.path}/x.bin`, FORMAT);
+    bytes[x.entry("a")!.offset + 50_000] ^= 1;
+  }
+  await Deno.writeFile(`${dir.path}/x.bin`, bytes);
+  await assert.rejects(copy(`${dir.path}/x.bin`, `${dir.path}/z.bin`), /array "a" fails its checksum/);
+  assert.ok(!existsSync(`${dir.path}/z.bin`));
 });
 
 Deno.test("the core's checksumMany equals checksumWords for arrays of equal and unequal lengths", async () => {

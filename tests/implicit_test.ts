@@ -3,27 +3,69 @@ import {
   defaultImplicitConfig,
   fitImplicit,
   type ImplicitConfig,
-  type RatedRows,
   trainImplicit,
-  transpose,
-  weighted,
 } from "../lib/train/implicit.ts";
+import { CoreRows, holdOut, Observations, type RatedRows } from "../lib/train/implicit_data.ts";
 import { globalLists, type RankingTask, scoreSystem } from "../lib/evaluate/ranking.ts";
 import { implicitLists } from "../lib/serve/ranking_lists.ts";
 import { WorkerPool } from "../lib/core/pool.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { Rng } from "../lib/util/_random.ts";
 
-Deno.test("transpose() turns user rows into movie rows and carries each weight along", () => {
-  // User 0 rated movies 2 and 0; user 1 rated movie 2; user 2 nothing.
-  const t = transpose({
+Deno.test("Observations hold each user's movies and their transpose in the core, with rating weights", async () => {
+  const core = await WasmCore.create();
+  // User 0 rated movies 0 (5 stars) and 2 (3 stars); user 1 rated movie 2 (1 star); user 2 nothing.
+  const rows: RatedRows = {
     indptr: Uint32Array.of(0, 2, 3, 3),
-    indices: Uint32Array.of(2, 0, 2),
-    weights: Float32Array.of(1, 2, 3),
-  }, 3);
-  assert.deepEqual([...t.indptr], [0, 1, 1, 3]);
-  assert.deepEqual([...t.indices], [0, 0, 1]);
-  assert.deepEqual([...t.weights!], [2, 1, 3]);
+    movies: Uint32Array.of(0, 2, 2),
+    ratings: Float32Array.of(5, 3, 1),
+  };
+  using obs = new Observations(core, rows, 4, defaultImplicitConfig());
+  assert.deepEqual([...obs.byUser.indptr.view], [0, 2, 3, 3]);
+  assert.deepEqual([...obs.byUser.indices.view], [0, 2, 2]);
+  assert.deepEqual([...obs.byUser.weights.view], [2.5, 0.5, Math.fround(0.1)], "rating − 2.5, at least 0.1");
+  assert.deepEqual([...obs.byMovie.indptr.view], [0, 1, 1, 3, 3]);
+  assert.deepEqual([...obs.byMovie.indices.view], [0, 0, 1]);
+  assert.deepEqual([...obs.byMovie.weights.view], [2.5, 0.5, Math.fround(0.1)]);
+});
+
+Deno.test("holdOut() keeps users with fewer than 5 ratings whole and makes the protocol's view of the rest", async () => {
+  const core = await WasmCore.create();
+  const movies: number[] = [], ratings: number[] = [], indptr = [0];
+  for (let u = 0; u < 40; u++) {
+    const n = u === 0 ? 4 : 30;
+    for (let m = 0; m < n; m++) {
+      movies.push(m);
+      ratings.push(m % 2 ? 5 : 2);
+    }
+    indptr.push(movies.length);
+  }
+  const rows: RatedRows = {
+    indptr: Uint32Array.from(indptr),
+    movies: Uint32Array.from(movies),
+    ratings: Float32Array.from(ratings),
+  };
+  using split = holdOut(core, rows, 30, { share: 0.2, seed: 3, relevant: 4 }).train;
+  const { task } = holdOut(core, rows, 30, { share: 0.2, seed: 3, relevant: 4 });
+  const train = split.rows;
+  assert.equal(train.indptr[1], 4, "user 0 keeps all 4");
+  assert.equal(task.relevant[0], null);
+  const held = rows.movies.length - train.movies.length;
+  assert.ok(held > 0.1 * rows.movies.length && held < 0.3 * rows.movies.length, `${held} held out`);
+  for (let u = 0; u < 40; u++) {
+    const known = new Set(task.known[u]);
+    for (const m of task.relevant[u] ?? []) assert.ok(!known.has(m) && m % 2 === 1, "hits are held-out 5s");
+  }
+  assert.equal(task.users, task.relevant.filter(Boolean).length);
+  const sampled = holdOut(core, rows, 30, { share: 0.2, seed: 3, relevant: 4, maxUsers: 7 });
+  using _sampled = sampled.train;
+  assert.equal(sampled.task.users, 7);
+  assert.equal(sampled.task.relevant.filter(Boolean).length, 7);
+  assert.deepEqual(
+    sampled.train.rows,
+    train,
+    "seeded; sampling the scored users keeps the same training rows",
+  );
 });
 
 /**
@@ -70,7 +112,9 @@ Deno.test("the ranking model finds planted tastes that popularity cannot, and re
   const core = await WasmCore.create();
   const { rows, task } = planted(7);
   const stages: string[] = [];
-  const fit = await trainImplicit(core, null, rows, task.nMovies, SMALL, (s) => stages.push(s));
+  const fit = await trainImplicit(core, null, CoreRows.copyOf(core, rows), task.nMovies, SMALL, (s, done) => {
+    if (!done) stages.push(s);
+  });
   using _f = fit.factors;
   const ours = scoreSystem(task, "ours", implicitLists(core, fit.factors, task)).at[10].ndcg;
   const popular = scoreSystem(task, "popular", globalLists(task, task.popularity)).at[10].ndcg;
@@ -84,11 +128,11 @@ Deno.test("the ranking model finds planted tastes that popularity cannot, and re
 Deno.test("fitImplicit() gives the same bits on this thread and on 1 or 3 Workers, and another seed differs", async () => {
   const core = await WasmCore.create();
   const { rows, task } = planted(11);
-  const observed = weighted(rows, SMALL);
+  using observed = new Observations(core, rows, task.nMovies, SMALL);
   const fit = { reg: 0.01, iterations: 3 };
   const run = async (threads: number, seed = SMALL.seed) => {
     await using pool = threads ? await WorkerPool.create(core, { threads }) : null;
-    using f = await fitImplicit(core, pool, observed, task.nUsers, task.nMovies, { ...SMALL, seed }, fit);
+    using f = await fitImplicit(core, pool, observed, { ...SMALL, seed }, fit);
     return [f.users.view.slice(), f.movies.view.slice()];
   };
   const [here, one, three] = [await run(0), await run(1), await run(3)];
@@ -96,16 +140,7 @@ Deno.test("fitImplicit() gives the same bits on this thread and on 1 or 3 Worker
   assert.deepEqual(three, here);
   assert.notDeepEqual(await run(0, 99), here);
   // Padding lanes (k = 8 is its own stride; k = 6 pads to 8) stay zero.
-  using padded = await fitImplicit(core, null, observed, task.nUsers, task.nMovies, { ...SMALL, k: 6 }, fit);
+  using padded = await fitImplicit(core, null, observed, { ...SMALL, k: 6 }, fit);
   const v = padded.movies.view;
   for (let r = 0; r < task.nMovies; r++) assert.deepEqual([v[r * 8 + 6], v[r * 8 + 7]], [0, 0]);
-});
-
-Deno.test("weighted() turns ratings into observation weights: rating − 2.5, at least 0.1", () => {
-  const rows: RatedRows = {
-    indptr: Uint32Array.of(0, 3),
-    movies: Uint32Array.of(0, 1, 2),
-    ratings: Float32Array.of(5, 3, 1),
-  };
-  assert.deepEqual([...weighted(rows, defaultImplicitConfig()).weights!], [2.5, 0.5, Math.fround(0.1)]);
 });

@@ -149,3 +149,24 @@ Deno.test("isSorted() and indexIds() in slices: an order break at a slice edge i
     freeColumns(cols);
   }
 });
+
+Deno.test("takeUserRows() compacts the kept rows in place per user and consumes the ratings", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/ratings.csv`;
+  // User 1: movies 10, 20, 30; user 2: movie 20; user 3: movies 10, 30.
+  await Deno.writeTextFile(
+    path,
+    "userId,movieId,rating,timestamp\n1,10,4,1\n1,20,3.5,2\n1,30,5,3\n2,20,1,4\n3,10,2,5\n3,30,4.5,6\n",
+  );
+  const core = await WasmCore.create();
+  const ratings = await ingestRatingsCsv(core, path);
+  const taken = ratings.takeUserRows((i) => i !== 1 && i !== 3); // drop (1, 20) and (2, 20)
+  assert.equal(taken.n, 4);
+  assert.deepEqual([...taken.offsets.view], [0, 2, 2, 4]);
+  assert.deepEqual([...taken.movies.view.subarray(0, 4)].map((m) => ratings.movieIds[m]), [10, 30, 10, 30]);
+  assert.deepEqual([...taken.ratings.view.subarray(0, 4)], [4, 5, 2, 4.5]);
+  ratings.free(); // does nothing: the arrays were handed over
+  assert.deepEqual([...taken.offsets.view], [0, 2, 2, 4]);
+  assert.throws(() => ratings.takeUserRows(() => true), /freed ratings/);
+  for (const a of [taken.offsets, taken.movies, taken.ratings]) a.free();
+});

@@ -122,9 +122,14 @@ Deno.test("readCheckpoint() refuses truncated, corrupt, foreign and other-versio
   const inModel = good.slice();
   inModel[q.offset + 8] ^= 1;
   await refuse(inModel, /its array "q" fails its checksum \(corrupt\)/);
+  const at = (name: string) => layout.arrays.find((a: { name: string }) => a.name === name).offset + 8;
   const flipped = good.slice();
-  flipped[flipped.length - 200] ^= 1;
-  await refuse(flipped, /its array "cur_\w+" fails its checksum \(corrupt\)/, true);
+  flipped[at("cur_q")] ^= 1;
+  await refuse(flipped, /its array "cur_q" fails its checksum \(corrupt\)/, true);
+  // The ranking model's arrays are read for predictions (not when resuming).
+  const ranking = good.slice();
+  ranking[at("rank_movies")] ^= 1;
+  await refuse(ranking, /its array "rank_movies" fails its checksum \(corrupt\)/);
   const header = good.slice();
   header[40] ^= 1;
   await refuse(header, /its header fails its checksum \(corrupt\)/);

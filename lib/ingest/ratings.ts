@@ -116,6 +116,39 @@ export class Ratings implements Disposable {
     return this.nRatings ? sum / this.nRatings : NaN;
   }
 
+  /**
+   * Hands over the rows that pass `keep` as each user's (movie, rating)
+   * rows: compacted in place in this object's movie and rating columns, with
+   * `userOffsets` rewritten as the rows' offsets; the user and time columns
+   * are freed. Nothing is copied, so a large set costs no new memory. The
+   * ratings are consumed: afterwards only `free()` may be called, and it
+   * does nothing (the caller owns the arrays handed over).
+   */
+  takeUserRows(keep: (row: number) => boolean): {
+    offsets: CoreArray<Uint32Array>;
+    movies: CoreArray<Uint32Array>;
+    ratings: CoreArray<Float32Array>;
+    n: number;
+  } {
+    if (this.#freed) throw new TypeError("Cannot take rows from freed ratings");
+    this.#freed = true;
+    const off = this.userOffsets.view, m = this.columns.movies.view, r = this.columns.ratings.view;
+    let n = 0;
+    for (let u = 0; u < this.nUsers; u++) {
+      const [a, b] = [off[u], off[u + 1]];
+      off[u] = n;
+      for (let i = a; i < b; i++) {
+        if (!keep(i)) continue;
+        m[n] = m[i];
+        r[n++] = r[i];
+      }
+    }
+    off[this.nUsers] = n;
+    this.columns.users.free();
+    this.columns.times?.free();
+    return { offsets: this.userOffsets, movies: this.columns.movies, ratings: this.columns.ratings, n };
+  }
+
   /** Releases the shared memory; idempotent. */
   free(): void {
     if (this.#freed) return;

@@ -9,6 +9,7 @@
  */
 
 import type { ImplicitConfig, ImplicitFactors } from "../train/implicit.ts";
+import { observationWeight } from "../train/implicit_data.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
 
 /** A movie and its ranking score. */
@@ -96,7 +97,7 @@ export class Ranker implements Disposable {
     using weights = core.allocArray(Float32Array, Math.max(1, n));
     indptr.view.set([0, n]);
     indices.view.set(movies);
-    weights.view.set(ratings.map((r) => Math.max(c.minWeight, r - c.weightOffset)));
+    weights.view.set(ratings.map((r) => observationWeight(r, c)));
     try {
       core.kernels.implicitSolve(
         row.ptr,
@@ -122,27 +123,47 @@ export class Ranker implements Disposable {
     return row;
   }
 
-  /** Movies by the cosine of their rows with movie `m`'s (m itself and `exclude` left out), best first. */
-  similar(
-    m: number,
-    n: number,
-    exclude: ReadonlySet<number> = new Set(),
-  ): { movie: number; similarity: number }[] {
+  /** The cosine of movie rows `a` and `b` (0 when either is zero). */
+  cosine(a: number, b: number): number {
     const f = this.factors, v = f.movies.view;
-    const norm = (i: number) => {
-      let s = 0;
-      for (let j = 0; j < f.k; j++) s += v[i * f.stride + j] ** 2;
-      return Math.sqrt(s) || 1;
-    };
-    const nm = norm(m), out: { movie: number; similarity: number }[] = [];
-    for (let i = 0; i < f.nMovies; i++) {
-      if (i === m || exclude.has(i)) continue;
-      let dot = 0;
-      for (let j = 0; j < f.k; j++) dot += v[m * f.stride + j] * v[i * f.stride + j];
-      out.push({ movie: i, similarity: dot / (nm * norm(i)) });
+    let dot = 0, na = 0, nb = 0;
+    for (let j = 0; j < f.k; j++) {
+      const x = v[a * f.stride + j], y = v[b * f.stride + j];
+      dot += x * y;
+      na += x * x;
+      nb += y * y;
+    }
+    return na && nb ? dot / Math.sqrt(na * nb) : 0;
+  }
+
+  /** Movies by the cosine of their rows with movie `m`'s (m itself left out), best first. */
+  similar(m: number, n: number): { movie: number; similarity: number }[] {
+    const out: { movie: number; similarity: number }[] = [];
+    for (let i = 0; i < this.factors.nMovies; i++) {
+      if (i !== m) out.push({ movie: i, similarity: this.cosine(m, i) });
     }
     out.sort((a, b) => b.similarity - a.similarity || a.movie - b.movie);
     return out.slice(0, n);
+  }
+
+  /**
+   * Why `movie` suits a user: of the movies they rated (`rated`, with
+   * ratings), the liked one (rated at least `liked`, else their best rated)
+   * whose row is closest to it by cosine; null when they rated nothing.
+   */
+  because(
+    movie: number,
+    rated: ReadonlyMap<number, number>,
+    liked = 4,
+  ): { movie: number; rating: number } | null {
+    let best: { movie: number; rating: number } | null = null, bestCos = -Infinity;
+    const floor = Math.min(liked, Math.max(...rated.values()));
+    for (const [m, r] of rated) {
+      if (r < floor) continue;
+      const c = this.cosine(movie, m);
+      if (c > bestCos) [best, bestCos] = [{ movie: m, rating: r }, c];
+    }
+    return best;
   }
 
   /** Releases the factors and scratch. */

@@ -75,6 +75,12 @@ export interface RecommendedMovie extends MovieInfo {
   score: number;
   /** Ratings of the movie in the training data. */
   ratings: number;
+  /**
+   * Why, with a ranking model: the movie the user liked (rated 4 or more, else
+   * their best rated) that is most like this one, and their rating of it; null
+   * when their ratings are not loaded or there is no ranking model.
+   */
+  because: (MovieInfo & { rating: number }) | null;
 }
 
 /** Options of {@link Recommender.recommend}. */
@@ -420,7 +426,8 @@ export class Recommender implements Disposable {
     }
     const vectors = this.#vectors(options.useMetadata);
     if (this.#ranker && options.by !== "rating") {
-      return this.#ranked(this.#ranker.userRow(u), modelUser(this.#model, u), n, rated, options, vectors);
+      const row = this.#ranker.userRow(u);
+      return this.#ranked(row, modelUser(this.#model, u), n, rated, options, vectors, this.#ratingsOf(u));
     }
     return this.#byRating(modelUser(this.#model, u), n, rated, options, vectors);
   }
@@ -438,6 +445,15 @@ export class Recommender implements Disposable {
     return out;
   }
 
+  /** User u's ratings by movie index, or null when the ratings are not loaded. */
+  #ratingsOf(u: number): Map<number, number> | null {
+    const h = this.#history, values = h ? historyRatings(h) : null;
+    if (!h || !values) return null;
+    const out = new Map<number, number>();
+    for (let i = h.offsets[u]; i < h.offsets[u + 1]; i++) out.set(h.movies[i], values[i]);
+    return out;
+  }
+
   #ranked(
     row: number,
     who: ScoredUser,
@@ -445,15 +461,21 @@ export class Recommender implements Disposable {
     rated: ReadonlySet<number>,
     options: RecommendOptions,
     vectors: MovieVectors,
+    ratings: ReadonlyMap<number, number> | null,
   ): RecommendedMovie[] {
+    const ranker = this.#ranker!;
     const exclude = Uint32Array.from(this.#excluded(rated, options.minRatings)).sort();
-    return this.#ranker!.top(row, n, exclude).map((r, i) => ({
-      ...this.#info(r.movie),
-      rank: i + 1,
-      rating: predictMovie(this.#core, this.#model, vectors, who, r.movie, this.#scratch),
-      score: r.score,
-      ratings: this.#ratingCount(r.movie),
-    }));
+    return ranker.top(row, n, exclude).map((r, i) => {
+      const why = ratings?.size ? ranker.because(r.movie, ratings) : null;
+      return {
+        ...this.#info(r.movie),
+        rank: i + 1,
+        rating: predictMovie(this.#core, this.#model, vectors, who, r.movie, this.#scratch),
+        score: r.score,
+        ratings: this.#ratingCount(r.movie),
+        because: why ? { ...this.#info(why.movie), rating: why.rating } : null,
+      };
+    });
   }
 
   #byRating(
@@ -470,6 +492,7 @@ export class Recommender implements Disposable {
       rating: s.rating,
       score: s.score,
       ratings: this.#ratingCount(s.movie),
+      because: null,
     }));
   }
 
@@ -577,7 +600,7 @@ export class Recommender implements Disposable {
     if (this.#ranker && user.ranking && options.by !== "rating") {
       using row = this.#core.allocArray(Float32Array, user.ranking.length, 64);
       row.view.set(user.ranking);
-      return this.#ranked(row.ptr, who, n, user.rated, options, vectors);
+      return this.#ranked(row.ptr, who, n, user.rated, options, vectors, user.ratings);
     }
     return this.#byRating(who, n, user.rated, options, vectors);
   }

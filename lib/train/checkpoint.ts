@@ -16,7 +16,7 @@
 
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { type ArrayToWrite, ContainerError, ContainerFile, writeContainer } from "../util/container.ts";
-import { checksum, coreChecksum } from "../ingest/_ingest_kernels.ts";
+import { checksum, coreChecksum, coreChecksums } from "../ingest/_ingest_kernels.ts";
 import { OptimizerState } from "../model/_pass.ts";
 import { MetaTrainer } from "../model/meta_params.ts";
 import { PmfModel, strideFor } from "../model/model.ts";
@@ -35,6 +35,9 @@ export const DEFAULT_MODEL_PATH = "data/model/pmf_model.bin";
 
 /** Current model file format; other versions are refused with a message. */
 export const MODEL_FORMAT_VERSION = 1;
+
+/** Names of a model's parameter arrays (see `PmfModel.arrays`). */
+const MODEL_ARRAYS = new Set(["p", "q", "bu", "bi", "w", "wb", "w_hidden"]);
 
 /** The model file's container (lib/util/container.ts). */
 const MODEL_FORMAT = { magic: "PMFMODEL", version: MODEL_FORMAT_VERSION, what: "movie-recommender model" };
@@ -166,8 +169,6 @@ export interface RankingToStore {
 
 /** What goes into a model file besides the training state. */
 export interface CheckpointMeta {
-  /** The ranking model, once fitted (the end of training). */
-  ranking?: RankingToStore;
   /** How the ratings were split. */
   split: Required<SplitOptions>;
   /** The ratings the model was trained on (and where they and the features were). */
@@ -218,10 +219,6 @@ export async function writeCheckpoint(
     plain("stat_movie_mean", meta.stats.movieMean, "f32");
     plain("stat_movie_count", meta.stats.movieCount, "u32");
   }
-  if (meta.ranking) {
-    addCore("rank_users", meta.ranking.factors.users);
-    addCore("rank_movies", meta.ranking.factors.movies);
-  }
   for (const { name, array } of state.model.arrays) addCore(`cur_${name}`, array);
   for (const { name, array } of state.optimizerState?.arrays ?? []) addCore(name, array);
   state.metaTrainer?.moments.forEach((array, i) => addCore(`meta_moment${i}`, array));
@@ -262,19 +259,43 @@ export async function writeCheckpoint(
         hidden: m.meta.hidden,
       }
       : null,
-    ...(meta.ranking
-      ? {
-        ranking: {
-          k: meta.ranking.factors.k,
-          stride: meta.ranking.factors.stride,
-          config: meta.ranking.config,
-          reg: meta.ranking.reg,
-          selection: meta.ranking.selection,
-        },
-      }
-      : {}),
   };
   await writeContainer(path, MODEL_FORMAT, { ...header }, sources, { createDir: true });
+}
+
+/**
+ * Adds a ranking model to the model file at `path` (replacing one it may
+ * have): its arrays are read and verified, then written again with the
+ * ranking model's, atomically like every write.
+ */
+export async function addRanking(core: WasmCore, path: string, ranking: RankingToStore): Promise<void> {
+  // The arrays already there are copied piece by piece (and verified on the way), never held whole.
+  using file = await ContainerFile.open(path, MODEL_FORMAT);
+  const header = file.header as unknown as ModelHeader;
+  const kept: ArrayToWrite[] = header.arrays.filter((e) => !e.name.startsWith("rank_")).map((e) => ({
+    name: e.name,
+    dtype: e.dtype,
+    byteLength: e.length * 4,
+    checksum: e.checksum,
+    pieces: (write) => file.pieces(e.name, write),
+  }));
+  const addCore = (name: string, a: CoreArray<Float32Array>): ArrayToWrite => ({
+    name,
+    dtype: "f32",
+    bytes: core.view(Uint8Array, a.ptr, a.length * 4),
+    checksum: checksum(core, a.ptr, a.length),
+  });
+  const { arrays: _old, ...rest } = header;
+  await writeContainer(path, MODEL_FORMAT, {
+    ...rest,
+    ranking: {
+      k: ranking.factors.k,
+      stride: ranking.factors.stride,
+      config: ranking.config,
+      reg: ranking.reg,
+      selection: ranking.selection,
+    },
+  }, [...kept, addCore("rank_users", ranking.factors.users), addCore("rank_movies", ranking.factors.movies)]);
 }
 
 /** A loaded model file. */
@@ -341,7 +362,9 @@ export async function readCheckpoint(
   // Read and verify the arrays this load uses (the training state only when training).
   const training = (name: string) =>
     name.startsWith("cur_") || name.startsWith("adam_") || name.startsWith("meta_moment");
-  const wanted = header.arrays.filter((e) => options.training || !training(e.name));
+  // The model's own arrays and the ranking model's (the large ones) are read straight into the core below.
+  const direct = (name: string) => name.startsWith("rank_") || MODEL_ARRAYS.has(name);
+  const wanted = header.arrays.filter((e) => !direct(e.name) && (options.training || !training(e.name)));
   const arrays = new Map<string, Uint8Array>();
   const verify = coreChecksum(core);
   for (const e of wanted) {
@@ -353,6 +376,27 @@ export async function readCheckpoint(
     }
   }
   const owned: { free(): void }[] = [];
+  /** Reads arrays straight into core arrays of their length and verifies them there. */
+  const readInto = async (targets: { name: string; array: CoreArray<Float32Array> }[]) => {
+    for (const { name, array } of targets) {
+      if (!file.entry(name)) throw fail(`it lacks the array "${name}" (corrupt)`);
+      if (file.entry(name)!.length !== array.length) {
+        throw fail(`its array "${name}" has the wrong length (corrupt)`);
+      }
+    }
+    try {
+      await file.readAll(
+        targets.map(({ name, array }) => ({
+          name,
+          into: core.view(Uint8Array, array.ptr, array.length * 4),
+        })),
+        coreChecksums(core),
+      );
+    } catch (error) {
+      if (error instanceof ContainerError) throw fail(error.message);
+      throw error;
+    }
+  };
   try {
     const load = (name: string, into?: CoreArray<Float32Array>): Uint32Array | null => {
       const e = header.arrays.find((a) => a.name === name);
@@ -376,7 +420,7 @@ export async function readCheckpoint(
     const model = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds, metaShape);
     owned.push(model);
     model.mu = header.mu;
-    for (const { name, array } of model.arrays) load(name, array);
+    await readInto(model.arrays);
     const has = (name: string) => header.arrays.some((a) => a.name === name);
     const stats = has("stat_user_mean")
       ? {
@@ -386,13 +430,15 @@ export async function readCheckpoint(
       }
       : undefined;
     let ranking: ImplicitFactors | undefined;
-    if (header.ranking) {
+    if (header.ranking && !options.training) {
       const r = header.ranking;
       if (r.stride !== strideFor(r.k)) throw fail(`its ranking model's shape is inconsistent (corrupt)`);
       ranking = new ImplicitFactors(core, nUsers, nMovies, r.k);
       owned.push(ranking);
-      load("rank_users", ranking.users);
-      load("rank_movies", ranking.movies);
+      await readInto([{ name: "rank_users", array: ranking.users }, {
+        name: "rank_movies",
+        array: ranking.movies,
+      }]);
     }
     if (!options.training) return { header, model, stats, ranking };
 
@@ -425,7 +471,6 @@ export async function readCheckpoint(
       history: header.history,
       finished: header.finished,
     };
-    ranking?.free();
     return { header, model, state, stats };
   } catch (error) {
     for (const o of owned) o.free();

@@ -13,9 +13,9 @@
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
 import type { PoolTask, WorkerPool } from "../core/pool.ts";
 import { strideFor } from "../model/model.ts";
-import { mix32, Rng } from "../util/_random.ts";
-import type { Ratings } from "../ingest/ratings.ts";
-import { type RankingTask, scoreSystem } from "../evaluate/ranking.ts";
+import { Rng } from "../util/_random.ts";
+import { scoreSystem } from "../evaluate/ranking.ts";
+import { type CoreRows, holdOut, Observations } from "./implicit_data.ts";
 import { implicitLists } from "../serve/ranking_lists.ts";
 
 /** Settings of {@link trainImplicit}. */
@@ -72,60 +72,6 @@ export function defaultImplicitConfig(): ImplicitConfig {
     holdout: 0.1,
     relevant: 4,
   };
-}
-
-/** Each user's rated movies and ratings as a CSR (rows = users). */
-export interface RatedRows {
-  indptr: Uint32Array;
-  movies: Uint32Array;
-  ratings: Float32Array;
-}
-
-/** The rows of `ratings` (sorted by user) whose index passes `keep`, as {@link RatedRows}. */
-export function ratedRows(ratings: Ratings, keep: (row: number) => boolean): RatedRows {
-  const off = ratings.userOffsets.view, m = ratings.columns.movies.view, r = ratings.columns.ratings.view;
-  const indptr = new Uint32Array(ratings.nUsers + 1);
-  let n = 0;
-  for (let i = 0; i < ratings.nRatings; i++) if (keep(i)) n++;
-  const movies = new Uint32Array(n), values = new Float32Array(n);
-  n = 0;
-  for (let u = 0; u < ratings.nUsers; u++) {
-    for (let i = off[u]; i < off[u + 1]; i++) {
-      if (!keep(i)) continue;
-      movies[n] = m[i];
-      values[n++] = r[i];
-    }
-    indptr[u + 1] = n;
-  }
-  return { indptr, movies, ratings: values };
-}
-
-/**
- * Observed pairs as a CSR: row r's items are `indices[indptr[r]..indptr[r+1]]`,
- * each with a weight (`weights`, or 1 when absent).
- */
-export interface Observed {
-  indptr: Uint32Array;
-  indices: Uint32Array;
-  weights?: Float32Array;
-}
-
-/** The transpose of `observed` (`nCols` rows), each row's items in increasing order. */
-export function transpose(observed: Observed, nCols: number): Observed {
-  const { indptr, indices } = observed;
-  const counts = new Uint32Array(nCols + 1);
-  for (let i = 0; i < indices.length; i++) counts[indices[i] + 1]++;
-  for (let c = 0; c < nCols; c++) counts[c + 1] += counts[c];
-  const out = new Uint32Array(indices.length), fill = counts.slice(0, nCols);
-  const w = observed.weights, outW = w ? new Float32Array(indices.length) : undefined;
-  for (let r = 0; r + 1 < indptr.length; r++) {
-    for (let i = indptr[r]; i < indptr[r + 1]; i++) {
-      const at = fill[indices[i]]++;
-      out[at] = r;
-      if (outW) outW[at] = w![i];
-    }
-  }
-  return { indptr: counts, indices: out, weights: outW };
 }
 
 /** The two sides' factors in shared memory (`rows × stride` each, padding lanes zero). */
@@ -187,21 +133,18 @@ function solveRanges(indptr: Uint32Array, parts: number): [number, number][] {
 export type ImplicitProgress = (iteration: number, residual: number) => void;
 
 /**
- * Fits the implicit model with one λ for `iterations` sweeps on the observed
- * pairs `byUser` (users × movies); runs on the pool's Workers, or on this
- * thread without a pool.
+ * Fits the implicit model with one λ for `iterations` sweeps on the
+ * observations; runs on the pool's Workers, or on this thread without a pool.
  */
 export async function fitImplicit(
   core: WasmCore,
   pool: WorkerPool | null,
-  byUser: Observed,
-  nUsers: number,
-  nMovies: number,
+  observations: Observations,
   config: ImplicitConfig,
   fit: { reg: number; iterations: number },
   onProgress?: ImplicitProgress,
 ): Promise<ImplicitFactors> {
-  const byMovie = transpose(byUser, nMovies);
+  const nUsers = observations.byUser.rows, nMovies = observations.byMovie.rows;
   const factors = new ImplicitFactors(core, nUsers, nMovies, config.k);
   const { stride, k } = factors;
   const rng = new Rng(config.seed, 0x1a15);
@@ -212,14 +155,7 @@ export async function fitImplicit(
       for (let j = 0; j < k; j++) v[r * stride + j] = Math.fround(rng.normal() * scale);
     }
   }
-  const csr = [byUser, byMovie].map((o) => {
-    const [indptr, indices] = core.allocArrays(Uint32Array, [o.indptr.length, Math.max(1, o.indices.length)]);
-    indptr.view.set(o.indptr);
-    indices.view.set(o.indices);
-    const weights = o.weights ? core.allocArray(Float32Array, Math.max(1, o.weights.length)) : null;
-    weights?.view.set(o.weights!);
-    return { indptr, indices, weights, host: o };
-  });
+  const csr = [observations.byUser, observations.byMovie];
   const partials = core.allocArrays(Float32Array, Array(GRAM_RANGES).fill(stride * stride), 64);
   const gram = core.allocArray(Float32Array, stride * stride, 64);
   const run = async <K extends "implicitGram" | "implicitSolve">(tasks: PoolTask<K>[]) => {
@@ -252,7 +188,7 @@ export async function fitImplicit(
         }
         const side = csr[solveUsers ? 0 : 1];
         const sums = await run(
-          solveRanges(side.host.indptr, Math.max(1, (pool?.size ?? 1) * 4)).map((
+          solveRanges(side.indptr.view, Math.max(1, (pool?.size ?? 1) * 4)).map((
             [first, last],
           ): PoolTask<"implicitSolve"> => ({
             kernel: "implicitSolve",
@@ -263,7 +199,7 @@ export async function fitImplicit(
               last,
               side.indptr.ptr,
               side.indices.ptr,
-              side.weights?.ptr ?? 0,
+              side.weights.ptr,
               other.ptr,
               nOther,
               gram.ptr,
@@ -283,25 +219,14 @@ export async function fitImplicit(
     factors.free();
     throw error;
   } finally {
-    for (const c of csr) {
-      c.indptr.free();
-      c.indices.free();
-      c.weights?.free();
-    }
     for (const p of partials) p.free();
     gram.free();
   }
   return factors;
 }
 
-/** Observations with their weights from the ratings (see {@link ImplicitConfig.weightOffset}). */
-export function weighted(rows: RatedRows, config: ImplicitConfig): Observed {
-  const weights = new Float32Array(rows.ratings.length);
-  for (let i = 0; i < weights.length; i++) {
-    weights[i] = Math.max(config.minWeight, rows.ratings[i] - config.weightOffset);
-  }
-  return { indptr: rows.indptr, indices: rows.movies, weights };
-}
+/** Users whose held-out lists are scored while choosing λ (a seeded sample when there are more). */
+export const SELECTION_USERS = 5000;
 
 /** The outcome of {@link trainImplicit}. */
 export interface ImplicitFit {
@@ -313,83 +238,63 @@ export interface ImplicitFit {
   selection: { reg: number; ndcg: number }[];
 }
 
-/** A held-out share of each user's ratings: a seeded hash of (user, movie) picks them. */
-function holdOut(
-  rows: RatedRows,
-  config: ImplicitConfig,
-  nMovies: number,
-): { train: RatedRows; task: RankingTask } {
-  const nUsers = rows.indptr.length - 1;
-  const cut = Math.floor(config.holdout * 2 ** 32);
-  const out = (u: number, i: number) =>
-    rows.indptr[u + 1] - rows.indptr[u] >= 5 && mix32(config.seed ^ mix32(u ^ mix32(rows.movies[i]))) < cut;
-  const indptr = new Uint32Array(nUsers + 1);
-  const movies: number[] = [], ratings: number[] = [];
-  const known: Uint32Array[] = [], relevant: (Set<number> | null)[] = [];
-  const popularity = new Uint32Array(nMovies), ratingSum = new Float64Array(nMovies);
-  let users = 0;
-  for (let u = 0; u < nUsers; u++) {
-    const mine: number[] = [];
-    let rel: Set<number> | null = null;
-    for (let i = rows.indptr[u]; i < rows.indptr[u + 1]; i++) {
-      const m = rows.movies[i];
-      if (out(u, i)) {
-        if (rows.ratings[i] >= config.relevant) (rel ??= new Set()).add(m);
-        continue;
-      }
-      movies.push(m);
-      ratings.push(rows.ratings[i]);
-      mine.push(m);
-      popularity[m]++;
-      ratingSum[m] += rows.ratings[i];
-    }
-    indptr[u + 1] = movies.length;
-    known.push(Uint32Array.from(mine).sort());
-    relevant.push(rel);
-    if (rel) users++;
-  }
-  let catalogue = 0;
-  for (let m = 0; m < nMovies; m++) if (popularity[m] > 0) catalogue++;
-  return {
-    train: { indptr, movies: Uint32Array.from(movies), ratings: Float32Array.from(ratings) },
-    task: { nUsers, nMovies, known, relevant, popularity, ratingSum, catalogue, users },
-  };
-}
+/** Progress of {@link trainImplicit}: the stage, and sweeps done of the stage's total. */
+export type TrainImplicitProgress = (stage: string, done: number, total: number) => void;
 
 /**
  * Trains the ranking model on users' ratings: chooses λ among
  * `config.reg` on a held-out share when there are several (see
- * {@link ImplicitConfig.reg}), then fits on all of `rows`.
+ * {@link ImplicitConfig.reg}), then fits on all of `rows`. Takes ownership
+ * of `rows` and frees them as soon as the observations are built from them,
+ * so the model's arrays can reuse their memory.
  */
 export async function trainImplicit(
   core: WasmCore,
   pool: WorkerPool | null,
-  rows: RatedRows,
+  rows: CoreRows,
   nMovies: number,
   config: ImplicitConfig,
-  onProgress?: (stage: string) => void,
+  onProgress?: TrainImplicitProgress,
 ): Promise<ImplicitFit> {
-  const nUsers = rows.indptr.length - 1;
   const selection: { reg: number; ndcg: number }[] = [];
   let reg = config.reg[0], best = -Infinity;
-  if (config.reg.length > 1) {
-    const { train, task } = holdOut(rows, config, nMovies);
-    const observed = weighted(train, config);
-    for (const candidate of config.reg) {
-      onProgress?.(`choosing λ: trying ${candidate}`);
-      using factors = await fitImplicit(core, pool, observed, nUsers, nMovies, config, {
-        reg: candidate,
-        iterations: config.selectIterations,
+  try {
+    if (config.reg.length > 1) {
+      const { train, task } = holdOut(core, rows.rows, nMovies, {
+        share: config.holdout,
+        seed: config.seed,
+        relevant: config.relevant,
+        maxUsers: SELECTION_USERS,
       });
-      const ndcg = scoreSystem(task, "", implicitLists(core, factors, task)).at[10].ndcg;
-      selection.push({ reg: candidate, ndcg });
-      if (ndcg > best) [best, reg] = [ndcg, candidate];
+      let observed: Observations;
+      try {
+        observed = new Observations(core, train.rows, nMovies, config);
+      } finally {
+        train.free();
+      }
+      using _observed = observed;
+      for (const candidate of config.reg) {
+        const stage = `choosing λ: trying ${candidate}`;
+        onProgress?.(stage, 0, config.selectIterations);
+        using factors = await fitImplicit(core, pool, observed, config, {
+          reg: candidate,
+          iterations: config.selectIterations,
+        }, (i) => onProgress?.(stage, i, config.selectIterations));
+        const ndcg = scoreSystem(task, "", implicitLists(core, factors, task)).at[10].ndcg;
+        selection.push({ reg: candidate, ndcg });
+        if (ndcg > best) [best, reg] = [ndcg, candidate];
+      }
     }
+    const stage = `fitting with λ = ${reg}`;
+    onProgress?.(stage, 0, config.iterations);
+    using observed = new Observations(core, rows.rows, nMovies, config);
+    rows.free();
+    const factors = await fitImplicit(core, pool, observed, config, {
+      reg,
+      iterations: config.iterations,
+    }, (i) => onProgress?.(stage, i, config.iterations));
+    return { factors, reg, selection };
+  } finally {
+    rows.free();
   }
-  onProgress?.(`fitting with λ = ${reg}`);
-  const factors = await fitImplicit(core, pool, weighted(rows, config), nUsers, nMovies, config, {
-    reg,
-    iterations: config.iterations,
-  });
-  return { factors, reg, selection };
 }

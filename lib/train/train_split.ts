@@ -8,13 +8,7 @@
  * @module
  */
 
-import {
-  type CheckpointMeta,
-  type RankingToStore,
-  type StoredMetrics,
-  writeCheckpoint,
-} from "./checkpoint.ts";
-import { type ImplicitConfig, ratedRows, trainImplicit } from "./implicit.ts";
+import { type CheckpointMeta, type StoredMetrics, writeCheckpoint } from "./checkpoint.ts";
 import {
   biasMetrics,
   constantMetrics,
@@ -58,14 +52,6 @@ export interface SplitTrainOptions {
   onProgress?: (done: number, total: number) => void;
   /** Called after the model file was written, with the state it holds. */
   onSaved?: (saved: { epoch: number; bestEpoch: number; bestValidationRmse: number }) => void;
-  /**
-   * Fit the ranking model with these settings once training ends, on the
-   * TRAIN and VALIDATION sides, and store it in the model file; null or
-   * absent: no ranking model.
-   */
-  ranking?: ImplicitConfig | null;
-  /** Called with notes on the ranking model's fit. */
-  onRanking?: (note: string) => void;
 }
 
 /** Training time between two model-file writes, as a multiple of the last write's time. */
@@ -85,8 +71,6 @@ export interface SplitTrainResult {
   epochSeconds: number[];
   /** Test metrics of the model and the baselines. */
   test: { model: Metrics; globalMean: Metrics; biasOnly: Metrics };
-  /** The ranking model, when asked for; the caller owns its factors. */
-  ranking: RankingToStore | null;
 }
 
 /**
@@ -148,38 +132,16 @@ export async function trainOnSplit(
       globalMean: constantMetrics(test, meanOf(layout.set)),
       biasOnly: biasMetrics(bias, test),
     };
-    let ranking: RankingToStore | null = null;
-    if (options.ranking) {
-      const fit = await trainImplicit(
-        core,
-        pool,
-        ratedRows(ratings, (i) => split[i] !== SPLIT.TEST),
-        ratings.nMovies,
-        options.ranking,
-        options.onRanking,
-      );
-      ranking = { ...fit, config: options.ranking };
-    }
-    if (modelPath && meta && (test.n || ranking)) {
-      const metrics: StoredMetrics | null = test.n
-        ? {
-          nTest: test.n,
-          test: Object.fromEntries(
-            Object.entries(results).map(([k, v]) => [k, { rmse: v.rmse, mae: v.mae }]),
-          ),
-        }
-        : null;
-      try {
-        await writeCheckpoint(core, modelPath, state, { ...meta, metrics, ranking: ranking ?? undefined });
-      } catch (error) {
-        ranking?.factors.free();
-        throw error;
-      }
+    if (modelPath && meta && test.n) {
+      const metrics: StoredMetrics = {
+        nTest: test.n,
+        test: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { rmse: v.rmse, mae: v.mae }])),
+      };
+      await writeCheckpoint(core, modelPath, state, { ...meta, metrics });
     }
     state.model.free();
     state.optimizerState?.free();
     return {
-      ranking,
       model: state.best,
       config: state.config,
       history: state.history,

@@ -35,42 +35,73 @@ const PRIME = 0x9e3779b1;
  * core's SIMD and scalar checksums (a test checks it).
  */
 export function checksumWords(words: Uint32Array): string {
-  let h0 = 0x2545f491, h1 = 0x6a09e667, h2 = 0xbb67ae85, h3 = 0x3c6ef372;
-  const n = words.length, blocks = n >>> 2;
-  let x: number;
-  for (let i = 0; i < blocks * 4; i += 4) {
-    x = h0 ^ words[i];
-    h0 = Math.imul((x << 13) | (x >>> 19), PRIME);
-    x = h1 ^ words[i + 1];
-    h1 = Math.imul((x << 13) | (x >>> 19), PRIME);
-    x = h2 ^ words[i + 2];
-    h2 = Math.imul((x << 13) | (x >>> 19), PRIME);
-    x = h3 ^ words[i + 3];
-    h3 = Math.imul((x << 13) | (x >>> 19), PRIME);
-  }
-  const lanes = [h0, h1, h2, h3];
-  for (let j = 0; blocks * 4 + j < n; j++) {
-    x = lanes[j] ^ words[blocks * 4 + j];
-    lanes[j] = Math.imul((x << 13) | (x >>> 19), PRIME);
-  }
-  let m = BigInt(n) ^ 0x9e3779b97f4a7c15n;
-  for (const v of lanes) {
-    m ^= BigInt(v >>> 0);
-    m = (m * 0xbf58476d1ce4e5b9n) & MASK64;
-    m ^= m >> 31n;
-  }
-  m ^= m >> 29n;
-  m = (m * 0x94d049bb133111ebn) & MASK64;
-  m ^= m >> 32n;
-  return m.toString(16).padStart(16, "0");
+  const sum = checksumPieces();
+  sum.addWords(words);
+  return sum.digest();
+}
+
+/**
+ * {@link checksumWords} over words given in pieces, in order: every piece but
+ * the last must hold a multiple of 4 words (16 bytes).
+ */
+export function checksumPieces(): {
+  add(bytes: Uint8Array): void;
+  addWords(words: Uint32Array): void;
+  digest(): string;
+} {
+  const h = [0x2545f491, 0x6a09e667, 0xbb67ae85, 0x3c6ef372];
+  let n = 0, ended = false;
+  const addWords = (words: Uint32Array) => {
+    if (ended) throw new TypeError("checksumPieces: only the last piece may hold a partial group of 4 words");
+    let [h0, h1, h2, h3] = h;
+    const blocks = words.length >>> 2;
+    let x: number;
+    for (let i = 0; i < blocks * 4; i += 4) {
+      x = h0 ^ words[i];
+      h0 = Math.imul((x << 13) | (x >>> 19), PRIME);
+      x = h1 ^ words[i + 1];
+      h1 = Math.imul((x << 13) | (x >>> 19), PRIME);
+      x = h2 ^ words[i + 2];
+      h2 = Math.imul((x << 13) | (x >>> 19), PRIME);
+      x = h3 ^ words[i + 3];
+      h3 = Math.imul((x << 13) | (x >>> 19), PRIME);
+    }
+    [h[0], h[1], h[2], h[3]] = [h0, h1, h2, h3];
+    for (let j = 0; blocks * 4 + j < words.length; j++) {
+      x = h[j] ^ words[blocks * 4 + j];
+      h[j] = Math.imul((x << 13) | (x >>> 19), PRIME);
+      ended = true;
+    }
+    n += words.length;
+  };
+  return {
+    addWords,
+    add: (bytes) =>
+      addWords(
+        bytes.byteOffset % 4 === 0
+          ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2)
+          : new Uint32Array(bytes.slice().buffer, 0, bytes.length >>> 2),
+      ),
+    digest: () => {
+      let m = BigInt(n) ^ 0x9e3779b97f4a7c15n;
+      for (const v of h) {
+        m ^= BigInt(v >>> 0);
+        m = (m * 0xbf58476d1ce4e5b9n) & MASK64;
+        m ^= m >> 31n;
+      }
+      m ^= m >> 29n;
+      m = (m * 0x94d049bb133111ebn) & MASK64;
+      m ^= m >> 32n;
+      return m.toString(16).padStart(16, "0");
+    },
+  };
 }
 
 /** The checksum of bytes whose length is a multiple of 4 (an array's contents). */
 export function checksumBytes(bytes: Uint8Array): string {
-  if (bytes.byteOffset % 4 === 0) {
-    return checksumWords(new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2));
-  }
-  return checksumWords(new Uint32Array(bytes.slice().buffer, 0, bytes.length >>> 2));
+  const sum = checksumPieces();
+  sum.add(bytes);
+  return sum.digest();
 }
 
 /** The header's checksum: its bytes zero-padded to whole words, plus one zero word. */
@@ -104,16 +135,35 @@ export interface ArrayEntry {
   checksum: string;
 }
 
-/** An array to write: its bytes and, when the caller computed it already (in the core), its checksum. */
-export interface ArrayToWrite {
-  /** Its name. */
-  name: string;
-  /** Element type. */
-  dtype: "f32" | "u32";
-  /** Its contents (a multiple of 4 bytes); read only while writing. */
-  bytes: Uint8Array;
-  /** Its checksum; computed with {@link checksumWords} when absent. */
-  checksum?: string;
+/**
+ * An array to write: its bytes and, when the caller computed it already (in
+ * the core), its checksum; or, to copy a large array without holding it,
+ * its length, its checksum and a function that hands its bytes over in pieces.
+ */
+export type ArrayToWrite =
+  & {
+    /** Its name. */
+    name: string;
+    /** Element type. */
+    dtype: "f32" | "u32";
+  }
+  & ({
+    /** Its contents (a multiple of 4 bytes); read only while writing. */
+    bytes: Uint8Array;
+    /** Its checksum; computed with {@link checksumWords} when absent. */
+    checksum?: string;
+  } | {
+    /** Its length in bytes (a multiple of 4). */
+    byteLength: number;
+    /** Its checksum. */
+    checksum: string;
+    /** Calls `write` with its bytes in order, in pieces. */
+    pieces(write: (piece: Uint8Array) => Promise<void>): Promise<void>;
+  });
+
+/** Bytes of an array to write. */
+function byteLength(a: ArrayToWrite): number {
+  return "bytes" in a ? a.bytes.length : a.byteLength;
 }
 
 /**
@@ -131,9 +181,9 @@ export async function writeContainer(
   const entries: ArrayEntry[] = arrays.map((a) => ({
     name: a.name,
     offset: 0,
-    length: a.bytes.length / 4,
+    length: byteLength(a) / 4,
     dtype: a.dtype,
-    checksum: a.checksum ?? checksumBytes(a.bytes),
+    checksum: "bytes" in a ? a.checksum ?? checksumBytes(a.bytes) : a.checksum,
   }));
   const full = { ...header, arrays: entries };
   // Offsets depend on the header's length, which depends on the offsets' digits:
@@ -167,8 +217,10 @@ export async function writeContainer(
     let at = headerEnd;
     for (let i = 0; i < arrays.length; i++) {
       if (entries[i].offset > at) await writeAll(file, new Uint8Array(entries[i].offset - at));
-      await writeAll(file, arrays[i].bytes);
-      at = entries[i].offset + arrays[i].bytes.length;
+      const a = arrays[i];
+      if ("bytes" in a) await writeAll(file, a.bytes);
+      else await a.pieces((piece) => writeAll(file, piece));
+      at = entries[i].offset + byteLength(a);
     }
     await file.sync();
   } catch (error) {
@@ -302,6 +354,38 @@ export class ContainerFile implements Disposable {
       throw new ContainerError("corrupt", `its array "${name}" fails its checksum (corrupt)`);
     }
     return bytes;
+  }
+
+  /**
+   * Hands array `name`'s bytes to `write` in pieces of at most `pieceBytes`,
+   * in order, verifying its checksum on the way (`verify` computes a checksum
+   * from a running state: see {@link checksumPieces}); throws
+   * {@link ContainerError} when it is missing, truncated or corrupt — after
+   * the pieces were handed over, so a caller writing them elsewhere must
+   * discard that on failure.
+   */
+  async pieces(
+    name: string,
+    write: (piece: Uint8Array) => Promise<void>,
+    pieceBytes = 1 << 22,
+  ): Promise<void> {
+    const e = this.entry(name);
+    if (!e) throw new ContainerError("corrupt", `it lacks the array "${name}" (corrupt)`);
+    const buf = new Uint8Array(Math.min(pieceBytes, Math.max(4, e.length * 4)));
+    const sum = checksumPieces();
+    await this.#file.seek(e.offset, Deno.SeekMode.Start);
+    for (let done = 0; done < e.length * 4;) {
+      const piece = buf.subarray(0, Math.min(buf.length, e.length * 4 - done));
+      if (await readFull(this.#file, piece) < piece.length) {
+        throw truncated(this.size, e.offset + e.length * 4);
+      }
+      sum.add(piece);
+      await write(piece);
+      done += piece.length;
+    }
+    if (sum.digest() !== e.checksum) {
+      throw new ContainerError("corrupt", `its array "${name}" fails its checksum (corrupt)`);
+    }
   }
 
   /**
