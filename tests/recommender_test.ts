@@ -80,6 +80,25 @@ Deno.test('recommend() ranks by the ranking model, skips rated movies, honours m
   for (let i = 1; i < similar.length; i++) assert.ok(similar[i - 1].similarity >= similar[i].similarity);
 });
 
+Deno.test("recommendAll() gives every user the list recommend() gives, on Workers", async () => {
+  const dir = await trained();
+  using rec = await loadModel(`${dir}/model.bin`);
+  const all = await rec.recommendAll(7, { threads: 2 });
+  assert.equal(all.userIds.length, 300);
+  assert.equal(all.movieIds.length, 300 * 7);
+  for (const i of [0, 4, 150, 299]) {
+    const one = rec.recommend(all.userIds[i], 7);
+    assert.deepEqual(
+      [...all.movieIds.subarray(i * 7, i * 7 + 7)],
+      one.map((m) => m.movieId),
+      `user ${all.userIds[i]}`,
+    );
+    assert.deepEqual([...all.scores.subarray(i * 7, i * 7 + 7)], one.map((m) => Math.fround(m.score)));
+  }
+  const unfiltered = await rec.recommendAll(7, { filterRated: false, threads: 1 });
+  assert.notDeepEqual(unfiltered.movieIds, all.movieIds, "rated movies come back when not filtered");
+});
+
 Deno.test("foldInUser() gives a new user recommendations that follow their ratings", async () => {
   const dir = await trained();
   using rec = await loadModel(`${dir}/model.bin`);

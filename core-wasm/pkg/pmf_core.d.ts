@@ -6,6 +6,13 @@
  */
 export function alloc(bytes: number, align: number): number;
 /**
+ * `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie wb[e]` for movies `first..last` of the
+ * `rows` movies whose features are the CSR (`indptr`, `indices`, `values`) over
+ * `cols` features; `m` and `mb` are the arrays of all rows (only the range is
+ * written, so Workers can project disjoint ranges at once).
+ */
+export function metaProject(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, w: number, wb: number, m: number, mb: number, first: number, last: number): void;
+/**
  * AdaGrad's row norms: `state[4r + 2] = |row r|²` for `n` rows of `stride` floats
  * (see `train::refresh_norms`).
  */
@@ -42,13 +49,6 @@ export function foldIn(vectors: number, bias: number, ratings: number, n: number
  */
 export function implicitGram(rows: number, first: number, last: number, stride: number, out: number): void;
 /**
- * Solves rows `first..last` of one side (`x`, `n_rows × stride`) against the
- * other side (`other`, `n_other × stride`) and its Gram matrix; the rows'
- * observed items are a CSR (`indptr`, `n_rows + 1` entries; `indices`;
- * `weights`, or 0 for all ones). Returns the summed squared residual (see `implicit::solve_rows`).
- */
-export function implicitSolve(x: number, n_rows: number, first: number, last: number, indptr: number, indices: number, weights: number, other: number, n_other: number, gram: number, stride: number, alpha0: number, reg: number, nu: number, steps: number): number;
-/**
  * Trains on ratings `start..end` of the pass at `pass` (see
  * [`TrainPass::address`]); returns the sum of squared errors measured
  * before each update. `scalar` picks the scalar twin (same bits).
@@ -60,12 +60,12 @@ export function trainRange(pass: number, start: number, end: number, scalar: boo
  */
 export function errorsRange(pass: number, start: number, end: number): Float64Array;
 /**
- * `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie wb[e]` for movies `first..last` of the
- * `rows` movies whose features are the CSR (`indptr`, `indices`, `values`) over
- * `cols` features; `m` and `mb` are the arrays of all rows (only the range is
- * written, so Workers can project disjoint ranges at once).
+ * Solves rows `first..last` of one side (`x`, `n_rows × stride`) against the
+ * other side (`other`, `n_other × stride`) and its Gram matrix; the rows'
+ * observed items are a CSR (`indptr`, `n_rows + 1` entries; `indices`;
+ * `weights`, or 0 for all ones). Returns the summed squared residual (see `implicit::solve_rows`).
  */
-export function metaProject(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, w: number, wb: number, m: number, mb: number, first: number, last: number): void;
+export function implicitSolve(x: number, n_rows: number, first: number, last: number, indptr: number, indices: number, weights: number, other: number, n_other: number, gram: number, stride: number, alpha0: number, reg: number, nu: number, steps: number): number;
 /**
  * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
  */
@@ -78,6 +78,10 @@ export function bytesInUse(): number;
  * `dot(a[0..n], b[0..n])`; `scalar` picks the scalar twin (same bits).
  */
 export function dot(a: number, b: number, n: number, scalar: boolean): number;
+/**
+ * Replaces `n` raw ids in place by their dense indices.
+ */
+export function idsRemap(ids: number, n: number, table: number, table_len: number): void;
 /**
  * True when the `n` rows are in (user, movie) order.
  */
@@ -137,6 +141,14 @@ export function scoreMovies(user: number, user_bias: number, mu: number, factors
  */
 export function topMovies(user: number, user_bias: number, mu: number, factors: number, stride: number, k: number, bias: number, count: number, excluded: number, n_excluded: number, n: number, out_movies: number, out_ratings: number): number;
 /**
+ * Top-`n` lists by the dot product for users `first..last` of `n_users`
+ * (see `score::top_movies_batch`): each user's excluded movies are its row
+ * of the CSR `excluded_ptr` (`n_users + 1` offsets) / `excluded`, increasing.
+ * `out_movies` and `out_scores` hold `n` entries for each of the `n_users`
+ * users; rows `first..last` are written.
+ */
+export function topMoviesBatch(users: number, n_users: number, first: number, last: number, stride: number, k: number, movies: number, count: number, excluded_ptr: number, excluded: number, n: number, out_movies: number, out_scores: number): void;
+/**
  * Parses whole lines of a ratings CSV (no header) at `input` (`len` bytes)
  * into columns of `capacity` rows, writing from row `start`; see
  * `ratings_csv::parse`. `times` may be 0 when `has_time` is false.
@@ -155,10 +167,6 @@ export function idsAssign(table: number, table_len: number): number;
  * Writes the raw id of each of `n_out` dense indices to `out`.
  */
 export function idsList(table: number, table_len: number, out: number, n_out: number): void;
-/**
- * Replaces `n` raw ids in place by their dense indices.
- */
-export function idsRemap(ids: number, n: number, table: number, table_len: number): void;
 /**
  * The optimisers; the host names them through this generated enum.
  */
@@ -497,6 +505,7 @@ export interface InitOutput {
   readonly refreshNorms: (a: number, b: number, c: number, d: number, e: number) => void;
   readonly scoreMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly topMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number) => void;
+  readonly topMoviesBatch: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number) => void;
   readonly trainRange: (a: number, b: number, c: number, d: number, e: number) => void;
   readonly trainpass_address: (a: number) => number;
   readonly trainpass_new: () => number;

@@ -91,6 +91,38 @@ export function alloc(bytes, align) {
 }
 
 /**
+ * `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie wb[e]` for movies `first..last` of the
+ * `rows` movies whose features are the CSR (`indptr`, `indices`, `values`) over
+ * `cols` features; `m` and `mb` are the arrays of all rows (only the range is
+ * written, so Workers can project disjoint ranges at once).
+ * @param {number} indptr
+ * @param {number} indices
+ * @param {number} values
+ * @param {number} rows
+ * @param {number} cols
+ * @param {number} stride
+ * @param {number} w
+ * @param {number} wb
+ * @param {number} m
+ * @param {number} mb
+ * @param {number} first
+ * @param {number} last
+ */
+export function metaProject(indptr, indices, values, rows, cols, stride, w, wb, m, mb, first, last) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.metaProject(retptr, indptr, indices, values, rows, cols, stride, w, wb, m, mb, first, last);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * AdaGrad's row norms: `state[4r + 2] = |row r|²` for `n` rows of `stride` floats
  * (see `train::refresh_norms`).
  * @param {number} rows
@@ -286,44 +318,6 @@ export function implicitGram(rows, first, last, stride, out) {
 }
 
 /**
- * Solves rows `first..last` of one side (`x`, `n_rows × stride`) against the
- * other side (`other`, `n_other × stride`) and its Gram matrix; the rows'
- * observed items are a CSR (`indptr`, `n_rows + 1` entries; `indices`;
- * `weights`, or 0 for all ones). Returns the summed squared residual (see `implicit::solve_rows`).
- * @param {number} x
- * @param {number} n_rows
- * @param {number} first
- * @param {number} last
- * @param {number} indptr
- * @param {number} indices
- * @param {number} weights
- * @param {number} other
- * @param {number} n_other
- * @param {number} gram
- * @param {number} stride
- * @param {number} alpha0
- * @param {number} reg
- * @param {number} nu
- * @param {number} steps
- * @returns {number}
- */
-export function implicitSolve(x, n_rows, first, last, indptr, indices, weights, other, n_other, gram, stride, alpha0, reg, nu, steps) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.implicitSolve(retptr, x, n_rows, first, last, indptr, indices, weights, other, n_other, gram, stride, alpha0, reg, nu, steps);
-        var r0 = getDataViewMemory0().getFloat64(retptr + 8 * 0, true);
-        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
-        var r3 = getDataViewMemory0().getInt32(retptr + 4 * 3, true);
-        if (r3) {
-            throw takeObject(r2);
-        }
-        return r0;
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
  * Trains on ratings `start..end` of the pass at `pass` (see
  * [`TrainPass::address`]); returns the sum of squared errors measured
  * before each update. `scalar` picks the scalar twin (same bits).
@@ -390,32 +384,38 @@ export function errorsRange(pass, start, end) {
 }
 
 /**
- * `m_i = Σ f_ie W[e]`, `mb_i = Σ f_ie wb[e]` for movies `first..last` of the
- * `rows` movies whose features are the CSR (`indptr`, `indices`, `values`) over
- * `cols` features; `m` and `mb` are the arrays of all rows (only the range is
- * written, so Workers can project disjoint ranges at once).
- * @param {number} indptr
- * @param {number} indices
- * @param {number} values
- * @param {number} rows
- * @param {number} cols
- * @param {number} stride
- * @param {number} w
- * @param {number} wb
- * @param {number} m
- * @param {number} mb
+ * Solves rows `first..last` of one side (`x`, `n_rows × stride`) against the
+ * other side (`other`, `n_other × stride`) and its Gram matrix; the rows'
+ * observed items are a CSR (`indptr`, `n_rows + 1` entries; `indices`;
+ * `weights`, or 0 for all ones). Returns the summed squared residual (see `implicit::solve_rows`).
+ * @param {number} x
+ * @param {number} n_rows
  * @param {number} first
  * @param {number} last
+ * @param {number} indptr
+ * @param {number} indices
+ * @param {number} weights
+ * @param {number} other
+ * @param {number} n_other
+ * @param {number} gram
+ * @param {number} stride
+ * @param {number} alpha0
+ * @param {number} reg
+ * @param {number} nu
+ * @param {number} steps
+ * @returns {number}
  */
-export function metaProject(indptr, indices, values, rows, cols, stride, w, wb, m, mb, first, last) {
+export function implicitSolve(x, n_rows, first, last, indptr, indices, weights, other, n_other, gram, stride, alpha0, reg, nu, steps) {
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.metaProject(retptr, indptr, indices, values, rows, cols, stride, w, wb, m, mb, first, last);
-        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        if (r1) {
-            throw takeObject(r0);
+        wasm.implicitSolve(retptr, x, n_rows, first, last, indptr, indices, weights, other, n_other, gram, stride, alpha0, reg, nu, steps);
+        var r0 = getDataViewMemory0().getFloat64(retptr + 8 * 0, true);
+        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+        var r3 = getDataViewMemory0().getInt32(retptr + 4 * 3, true);
+        if (r3) {
+            throw takeObject(r2);
         }
+        return r0;
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
     }
@@ -469,6 +469,27 @@ export function dot(a, b, n, scalar) {
             throw takeObject(r1);
         }
         return r0;
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * Replaces `n` raw ids in place by their dense indices.
+ * @param {number} ids
+ * @param {number} n
+ * @param {number} table
+ * @param {number} table_len
+ */
+export function idsRemap(ids, n, table, table_len) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.idsRemap(retptr, ids, n, table, table_len);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
     }
@@ -772,6 +793,40 @@ export function topMovies(user, user_bias, mu, factors, stride, k, bias, count, 
 }
 
 /**
+ * Top-`n` lists by the dot product for users `first..last` of `n_users`
+ * (see `score::top_movies_batch`): each user's excluded movies are its row
+ * of the CSR `excluded_ptr` (`n_users + 1` offsets) / `excluded`, increasing.
+ * `out_movies` and `out_scores` hold `n` entries for each of the `n_users`
+ * users; rows `first..last` are written.
+ * @param {number} users
+ * @param {number} n_users
+ * @param {number} first
+ * @param {number} last
+ * @param {number} stride
+ * @param {number} k
+ * @param {number} movies
+ * @param {number} count
+ * @param {number} excluded_ptr
+ * @param {number} excluded
+ * @param {number} n
+ * @param {number} out_movies
+ * @param {number} out_scores
+ */
+export function topMoviesBatch(users, n_users, first, last, stride, k, movies, count, excluded_ptr, excluded, n, out_movies, out_scores) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.topMoviesBatch(retptr, users, n_users, first, last, stride, k, movies, count, excluded_ptr, excluded, n, out_movies, out_scores);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * Parses whole lines of a ratings CSV (no header) at `input` (`len` bytes)
  * into columns of `capacity` rows, writing from row `start`; see
  * `ratings_csv::parse`. `times` may be 0 when `has_time` is false.
@@ -859,27 +914,6 @@ export function idsList(table, table_len, out, n_out) {
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
         wasm.idsList(retptr, table, table_len, out, n_out);
-        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        if (r1) {
-            throw takeObject(r0);
-        }
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
- * Replaces `n` raw ids in place by their dense indices.
- * @param {number} ids
- * @param {number} n
- * @param {number} table
- * @param {number} table_len
- */
-export function idsRemap(ids, n, table, table_len) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.idsRemap(retptr, ids, n, table, table_len);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {

@@ -208,6 +208,64 @@ pub fn top_movies(
     })
 }
 
+/// Top-`n` lists by the dot product for users `first..last` of `n_users`
+/// (see `score::top_movies_batch`): each user's excluded movies are its row
+/// of the CSR `excluded_ptr` (`n_users + 1` offsets) / `excluded`, increasing.
+/// `out_movies` and `out_scores` hold `n` entries for each of the `n_users`
+/// users; rows `first..last` are written.
+#[wasm_bindgen(js_name = topMoviesBatch)]
+#[allow(clippy::too_many_arguments)]
+pub fn top_movies_batch(
+    users: usize,
+    n_users: usize,
+    first: usize,
+    last: usize,
+    stride: usize,
+    k: usize,
+    movies: usize,
+    count: usize,
+    excluded_ptr: usize,
+    excluded: usize,
+    n: usize,
+    out_movies: usize,
+    out_scores: usize,
+) -> Result<(), JsError> {
+    run("topMoviesBatch", || {
+        check_stride(stride)?;
+        if k == 0 || k > stride {
+            return Err(format!("k {k} must be positive and at most the stride {stride}"));
+        }
+        let range = row_range(first, last, n_users)?;
+        if n == 0 || range.is_empty() {
+            return Ok(());
+        }
+        let ptr = view::<u32>("excluded_ptr", excluded_ptr, n_users.checked_add(1).ok_or("users overflow")?)?;
+        let total = ptr[n_users] as usize;
+        let excl = if total == 0 { &[][..] } else { view::<u32>("excluded", excluded, total)? };
+        for u in range.clone() {
+            let (a, b) = (ptr[u] as usize, ptr[u + 1] as usize);
+            if a > b || b > total || excl[a..b].windows(2).any(|w| w[0] >= w[1]) {
+                return Err(format!("user {u}'s excluded movies are not an increasing row of the CSR"));
+            }
+        }
+        let cells = product(range.len(), n)?;
+        crate::score::top_movies_batch(
+            view("users", users, product(n_users, stride)?)?,
+            first,
+            k,
+            stride,
+            view("movies", movies, product(count, stride)?)?,
+            count,
+            ptr,
+            excl,
+            n,
+            view_mut("out_movies", element(out_movies, product(first, n)?)?, cells)?,
+            view_mut("out_scores", element(out_scores, product(first, n)?)?, cells)?,
+        );
+        Ok(())
+    })
+}
+
 // --- ratings ingestion -------------------------------------------------------------
 
 /// Parses whole lines of a ratings CSV (no header) at `input` (`len` bytes)

@@ -60,6 +60,21 @@ pub fn top_movies(
     n: usize,
     scalar: bool,
 ) -> Vec<(u32, f32)> {
+    top_raw(user, factors, stride, bias, count, excluded, n, scalar).into_iter().map(|(r, m)| (m, clamp(r))).collect()
+}
+
+/// [`top_movies`] with the raw scores, as (score, movie).
+#[allow(clippy::too_many_arguments)]
+fn top_raw(
+    user: User,
+    factors: &[f32],
+    stride: usize,
+    bias: Option<&[f32]>,
+    count: usize,
+    excluded: &[u32],
+    n: usize,
+    scalar: bool,
+) -> Vec<(f32, u32)> {
     // Best first: (raw score, movie); a new movie enters only when strictly better than the last.
     let mut best: Vec<(f32, u32)> = Vec::with_capacity(n + 1);
     let mut raw = [0.0f32; CHUNK];
@@ -85,7 +100,39 @@ pub fn top_movies(
         }
         first += len;
     }
-    best.into_iter().map(|(r, m)| (m, clamp(r))).collect()
+    best
+}
+
+/// Many users' lists by the dot product alone (no biases): for users
+/// `first..first + out_movies.len() / n` (rows of `users`, `stride` apart, `k`
+/// used), the `n` best of movies `0..count`, each user skipping its row of
+/// the CSR `excluded_ptr`/`excluded` (increasing indices, rows indexed by
+/// the absolute user number). Writes movie indices and raw scores, `n` per
+/// user, best first; a user with fewer candidates gets `u32::MAX` and NaN
+/// after its last.
+#[allow(clippy::too_many_arguments)]
+pub fn top_movies_batch(
+    users: &[f32],
+    first: usize,
+    k: usize,
+    stride: usize,
+    movies: &[f32],
+    count: usize,
+    excluded_ptr: &[u32],
+    excluded: &[u32],
+    n: usize,
+    out_movies: &mut [u32],
+    out_scores: &mut [f32],
+) {
+    for (j, (ids, scores)) in out_movies.chunks_exact_mut(n).zip(out_scores.chunks_exact_mut(n)).enumerate() {
+        let u = first + j;
+        let user = User { factors: &users[u * stride..u * stride + k], bias: 0.0, mu: 0.0 };
+        let skip = &excluded[excluded_ptr[u] as usize..excluded_ptr[u + 1] as usize];
+        let top = top_raw(user, movies, stride, None, count, skip, n, false);
+        for i in 0..n {
+            (ids[i], scores[i]) = top.get(i).map_or((u32::MAX, f32::NAN), |&(r, m)| (m, r));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -130,5 +177,36 @@ mod tests {
         let want: Vec<u32> = brute[..4].iter().map(|x| x.1).collect();
         assert_eq!(top.iter().map(|x| x.0).collect::<Vec<_>>(), want);
         assert!(top_movies(user, &factors, 4, None, count, &[], 0, true).is_empty());
+    }
+
+    #[test]
+    fn a_batch_gives_each_user_the_single_user_list_without_its_excluded_movies() {
+        // Three users (k = 2, stride 4) over 300 movies; user 1 excludes movies 0..250, user 2 all but 3.
+        let users = [1.0f32, 0.5, 0.0, 0.0, -1.0, 2.0, 0.0, 0.0, 0.3, 0.3, 0.0, 0.0];
+        let movies: Vec<f32> =
+            (0..300 * 4).map(|i| if i % 4 < 2 { ((i * 37 % 101) as f32) / 50.0 - 1.0 } else { 0.0 }).collect();
+        let user2: Vec<u32> = (0..300).filter(|m| ![7, 100, 299].contains(m)).collect();
+        let mut excluded: Vec<u32> = (0..250).collect();
+        excluded.extend(&user2);
+        let ptr = [0u32, 0, 250, 250 + user2.len() as u32];
+        let (mut ids, mut scores) = (vec![0u32; 3 * 5], vec![0.0f32; 3 * 5]);
+        top_movies_batch(&users, 0, 2, 4, &movies, 300, &ptr, &excluded, 5, &mut ids, &mut scores);
+        for u in 0..3 {
+            let user = User { factors: &users[u * 4..u * 4 + 2], bias: 0.0, mu: 0.0 };
+            let skip = &excluded[ptr[u] as usize..ptr[u + 1] as usize];
+            let want = top_raw(user, &movies, 4, None, 300, skip, 5, false);
+            for (i, &(r, m)) in want.iter().enumerate() {
+                assert_eq!((ids[u * 5 + i], scores[u * 5 + i]), (m, r), "user {u} place {i}");
+            }
+        }
+        let mut three = ids[10..13].to_vec();
+        three.sort_unstable();
+        assert_eq!(three, [7, 100, 299], "user 2 has three candidates");
+        assert_eq!(ids[13..15], [u32::MAX, u32::MAX]);
+        assert!(scores[13].is_nan() && scores[14].is_nan());
+        // Users 1..3 alone write the same as within the batch.
+        let (mut part, mut part_scores) = (vec![0u32; 2 * 5], vec![0.0f32; 2 * 5]);
+        top_movies_batch(&users, 1, 2, 4, &movies, 300, &ptr, &excluded, 5, &mut part, &mut part_scores);
+        assert_eq!(part, ids[5..]);
     }
 }

@@ -106,6 +106,7 @@ const POOL_KERNELS = {
   idsRemap: glue.idsRemap,
   implicitGram: glue.implicitGram,
   implicitSolve: glue.implicitSolve,
+  topMoviesBatch: glue.topMoviesBatch,
 };
 type PoolKernels = typeof POOL_KERNELS;
 

@@ -11,6 +11,7 @@
 import type { ImplicitConfig, ImplicitFactors } from "../train/implicit.ts";
 import { observationWeight } from "../train/implicit_data.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
+import type { PoolTask, WorkerPool } from "../core/pool.ts";
 
 /** A movie and its ranking score. */
 export interface Ranked {
@@ -72,12 +73,11 @@ export class Ranker implements Disposable {
       ids.ptr,
       clamped.ptr,
     );
-    const user = core.view(Float32Array, row, f.k), movies = f.movies.view;
-    return Array.from(ids.view.subarray(0, found), (movie) => {
-      let score = 0;
-      for (let j = 0; j < f.k; j++) score += user[j] * movies[movie * f.stride + j];
-      return { movie, score };
-    });
+    // The core's dot product, the one the ranking kernels use.
+    return Array.from(ids.view.subarray(0, found), (movie) => ({
+      movie,
+      score: core.kernels.dot(row, f.movies.ptr + movie * f.stride * 4, f.k, false),
+    }));
   }
 
   /**
@@ -164,6 +164,49 @@ export class Ranker implements Disposable {
       if (c > bestCos) [best, bestCos] = [{ movie: m, rating: r }, c];
     }
     return best;
+  }
+
+  /**
+   * Every user's `n` best movies at once, on the pool's Workers (or this
+   * thread): each user skips its row of the CSR `excluded` (offsets per
+   * user, increasing movie indices). Returns `n` movie indices and scores
+   * per user, best first; a user with fewer candidates gets
+   * 0xffffffff and NaN after its last.
+   */
+  async topAll(
+    pool: WorkerPool | null,
+    excluded: { offsets: Uint32Array; movies: Uint32Array },
+    n: number,
+  ): Promise<{ movies: Uint32Array; scores: Float32Array }> {
+    const f = this.factors, core = this.#core;
+    using ptr = core.allocArray(Uint32Array, f.nUsers + 1);
+    using movies = core.allocArray(Uint32Array, Math.max(1, excluded.movies.length));
+    using ids = core.allocArray(Uint32Array, Math.max(1, f.nUsers * n));
+    using scores = core.allocArray(Float32Array, Math.max(1, f.nUsers * n));
+    ptr.view.set(excluded.offsets);
+    movies.view.set(excluded.movies);
+    const parts = Math.max(1, (pool?.size ?? 1) * 8);
+    const tasks = Array.from({ length: parts }, (_, i): PoolTask<"topMoviesBatch"> => ({
+      kernel: "topMoviesBatch",
+      args: [
+        f.users.ptr,
+        f.nUsers,
+        Math.floor((f.nUsers * i) / parts),
+        Math.floor((f.nUsers * (i + 1)) / parts),
+        f.stride,
+        f.k,
+        f.movies.ptr,
+        f.nMovies,
+        ptr.ptr,
+        movies.ptr,
+        n,
+        ids.ptr,
+        scores.ptr,
+      ],
+    }));
+    if (pool) await pool.runAll(tasks);
+    else for (const t of tasks) core.call(t.kernel, t.args);
+    return { movies: ids.view.slice(0, f.nUsers * n), scores: scores.view.slice(0, f.nUsers * n) };
   }
 
   /** Releases the factors and scratch. */

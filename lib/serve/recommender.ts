@@ -17,6 +17,7 @@ import { type History, historyRatings } from "./_history.ts";
 import { modelUser, MovieVectors, predictMovie, type ScoredUser, topMovies } from "./recommend.ts";
 import { MovieSearch } from "./search.ts";
 import type { Ranker } from "./ranker.ts";
+import { WorkerPool } from "../core/pool.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
 
 /** A movie, the way results show it. */
@@ -494,6 +495,41 @@ export class Recommender implements Disposable {
       ratings: this.#ratingCount(s.movie),
       because: null,
     }));
+  }
+
+  /**
+   * Top-`n` lists for every user at once, ordered by the ranking model and
+   * computed on `threads` Workers: compact arrays rather than objects (at
+   * MovieLens 20M scale that is 1.4 million entries for n = 10).
+   *
+   * @param n Movies per user. Default: 10.
+   * @param options `filterRated` (default true) leaves out each user's rated movies; `threads` (default: the cores).
+   * @returns The users' ids, and for user i the MovieLens ids and scores at `i * n … i * n + n - 1`, best first
+   *   (0 and NaN past the end of a user's candidates).
+   * @throws {TypeError} The model has no ranking model.
+   */
+  async recommendAll(
+    n = 10,
+    options: { filterRated?: boolean; threads?: number } = {},
+  ): Promise<{ n: number; userIds: Uint32Array; movieIds: Uint32Array; scores: Float32Array }> {
+    if (!this.#ranker) {
+      throw new TypeError(
+        "Cannot recommend for every user: this model has no ranking model; train it again without --no-ranking",
+      );
+    }
+    const h = this.#history, filter = (options.filterRated ?? true) && h;
+    const excluded = filter
+      ? { offsets: h.offsets, movies: h.movies }
+      : { offsets: new Uint32Array(this.#model.nUsers + 1), movies: new Uint32Array(0) };
+    await using pool = await WorkerPool.create(this.#core, { threads: options.threads });
+    const top = await this.#ranker.topAll(pool, excluded, n);
+    const ids = this.#model.movieIds;
+    return {
+      n,
+      userIds: this.#model.userIds,
+      movieIds: top.movies.map((m) => (m === 0xffffffff ? 0 : ids[m])),
+      scores: top.scores,
+    };
   }
 
   /**
