@@ -50,8 +50,14 @@ export function describePrediction(p: Prediction): string {
       ratingBar(p.rating)
     }`,
     ...(actual ? [actual] : []),
-    `${p.usedMetadata ? "TMDB metadata used" : "no metadata"}${
-      p.coldStart ? " (cold start: no training ratings)" : ""
+    `${
+      p.coldStart
+        ? p.usedMetadata
+          ? "from metadata only: no ratings of this movie"
+          : "no ratings of this movie and no metadata"
+        : p.usedMetadata
+        ? "TMDB metadata used"
+        : "no metadata"
     }; ${ctx}`,
   ].join("\n");
 }

@@ -310,3 +310,55 @@ Deno.test("predictRating() shows the user's own rating of a movie they rated, an
   assert.equal(partial.match?.exact, false);
   assert.ok(partial.match!.alternatives.length > 0, "the next candidates are named");
 });
+
+Deno.test("a catalogue movie with TMDB features and no ratings is searchable, predicted from metadata alone, similar and recommendable", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pmf-cold-" });
+  try {
+    await generateMovieLens({ outDir: dir, ratings: 20_000, users: 200, movies: 300, seed: 5 });
+    await preprocess({ movielensDir: dir, tmdbDir: dir });
+    // Pick a movie that has features, then drop every rating of it.
+    const map = JSON.parse(await Deno.readTextFile(`${dir}/tmdb_index_map.json`)).movielens_to_row;
+    const lines = (await Deno.readTextFile(`${dir}/ratings.csv`)).trimEnd().split("\n");
+    const rated = new Set(lines.slice(1).map((l) => Number(l.split(",")[1])));
+    const cold = [...rated].find((id) => map[id] !== undefined)!;
+    await Deno.writeTextFile(
+      `${dir}/ratings.csv`,
+      lines.filter((l, i) => i === 0 || Number(l.split(",")[1]) !== cold).join("\n") + "\n",
+    );
+    await train({ ratingsPath: `${dir}/ratings.csv`, modelPath: `${dir}/model.bin`, epochs: 5 });
+    using rec = await loadModel(`${dir}/model.bin`);
+    assert.ok(!rec.movieIds.includes(cold), "the model has no row for it");
+    const movie = rec.movie(cold);
+    assert.equal(rec.search(`${movie.title} (${movie.year})`, 1)[0].movieId, cold);
+    const p = rec.predictRating({ userId: 1, movieId: cold });
+    assert.ok(p.metadataOnly && p.coldStart && p.usedMetadata, JSON.stringify(p));
+    assert.ok(p.rating >= 0.5 && p.rating <= 5);
+    const other = rec.predictRating({ userId: 2, movieId: cold, useMetadata: false });
+    assert.ok(other.metadataOnly, "metadata is the only thing known about it");
+    assert.ok(
+      Math.abs(p.rating - rec.predictRating({ userId: 2, movieId: cold }).rating) >= 0,
+      "predictable",
+    );
+    const similar = rec.similarMovies(cold, 5);
+    assert.equal(similar.length, 5);
+    assert.ok(similar.every((m) => m.movieId !== cold));
+    const everything = rec.recommend(1, 10_000, { by: "rating" });
+    assert.ok(everything.some((m) => m.movieId === cold), "recommendable by predicted rating");
+    assert.ok(
+      !rec.recommend(1, 10_000).some((m) => m.movieId === cold),
+      "the ranking model knows rated movies only",
+    );
+    const cli = await runCommand("predict.ts", [
+      "--model",
+      `${dir}/model.bin`,
+      "--user",
+      "1",
+      "--movie",
+      String(cold),
+    ]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /from metadata only: no ratings of this movie/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

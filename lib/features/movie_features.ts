@@ -66,6 +66,19 @@ export async function schemaOf(columns: readonly string[]): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The MovieLens ids that have features in `dir` (empty when its index map is missing). */
+export async function moviesWithFeatures(dir: string): Promise<Set<number>> {
+  try {
+    const map = JSON.parse(await Deno.readTextFile(featureFiles(dir).map)) as {
+      movielens_to_row: Record<string, number>;
+    };
+    return new Set(Object.keys(map.movielens_to_row).map(Number));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return new Set();
+    throw error;
+  }
+}
+
 /**
  * Loads the features in `dir` for the movies `movieIds` (MovieLens ids by
  * dense index). Throws with the command to run when the files are missing.

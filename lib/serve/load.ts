@@ -7,7 +7,8 @@
  */
 
 import { DEFAULT_MODEL_PATH, readCheckpoint, recordedPath, storedCatalogue } from "../train/checkpoint.ts";
-import { loadMovieFeatures, type MovieFeatures } from "../features/movie_features.ts";
+import { loadMovieFeatures, type MovieFeatures, moviesWithFeatures } from "../features/movie_features.ts";
+import { indexOfSorted } from "../util/_io.ts";
 import { loadMovieCatalogue } from "../ingest/movies.ts";
 import { loadHistory } from "./_history.ts";
 import { Recommender } from "./recommender.ts";
@@ -48,11 +49,24 @@ export async function loadRecommender(options: LoadModelOptions = {}): Promise<R
     const catalogue = (options.moviesPath ? null : storedCatalogue(header)) ??
       await loadMovieCatalogue(options.moviesPath ?? `${dir}movies.csv`);
     let features: MovieFeatures | null = null;
+    let coldIds = new Uint32Array(0);
     if (model.meta && options.metadata !== false) {
       const featuresDir = options.featuresDir ?? recorded(header.data.featuresDir) ??
         dir.replace(/[/\\]$/, "");
-      features = await loadMovieFeatures(core, featuresDir, model.movieIds);
-      if (features.schema !== model.meta.schema) {
+      // The catalogue's movies with features and no ratings (the model file lists them since training
+      // stores them) are predicted from their features alone.
+      const featured = await moviesWithFeatures(featuresDir);
+      coldIds = Uint32Array.from(
+        catalogue.movies.filter((m) =>
+          featured.has(m.movieId) && indexOfSorted(model.movieIds, m.movieId) < 0
+        ),
+        (m) => m.movieId,
+      );
+      const ids = new Uint32Array(model.movieIds.length + coldIds.length);
+      ids.set(model.movieIds);
+      ids.set(coldIds, model.movieIds.length);
+      features = await loadMovieFeatures(core, featuresDir, ids);
+      if (features.schema !== model.meta!.schema) {
         features.free();
         throw new Error(
           `Cannot use the features in "${featuresDir}" with model "${modelPath}": their columns differ from the ones it was trained with; run the same 'deno task preprocess' again or retrain`,
@@ -60,7 +74,7 @@ export async function loadRecommender(options: LoadModelOptions = {}): Promise<R
       }
     }
     const history = ratingsPath ? await loadHistory(core, ratingsPath, model) : null;
-    return new Recommender(core, model, catalogue, features, history, stats ?? null, ranker);
+    return new Recommender(core, model, catalogue, features, history, stats ?? null, ranker, coldIds);
   } catch (error) {
     ranker?.free();
     model.free();

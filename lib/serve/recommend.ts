@@ -14,21 +14,22 @@ import type { CoreArray, WasmCore } from "../core/wasm.ts";
 
 /** Effective movie vectors and biases of a model; free with `using`. */
 export class MovieVectors implements Disposable {
-  /** `q_i (+ W·f_i)`, `nMovies × stride`. */
+  /** Rows: the model's movies, then (with metadata) the movies that have features but no ratings. */
+  readonly rows: number;
+  /** `q_i (+ W·f_i)`, `rows × stride` (a movie without ratings: `W·f_i` alone). */
   readonly vectors: CoreArray<Float32Array>;
   /** `b_i (+ w_b·f_i)`. */
   readonly bias: CoreArray<Float32Array>;
 
   /**
-   * Computes them for `model` (a model with metadata needs its `features`);
+   * Computes them for `model` (a model with metadata needs its `features`,
+   * whose rows past the model's movies are movies without ratings);
    * `useMetadata: false` leaves the metadata terms out.
    */
   constructor(core: WasmCore, model: PmfModel, features: MovieFeatures | null, useMetadata = true) {
-    [this.vectors, this.bias] = core.allocArrays(
-      Float32Array,
-      [model.nMovies * model.stride, model.nMovies],
-      64,
-    );
+    const featureRows = model.meta && useMetadata && features ? features.indptr.length - 1 : 0;
+    this.rows = Math.max(model.nMovies, featureRows);
+    [this.vectors, this.bias] = core.allocArrays(Float32Array, [this.rows * model.stride, this.rows], 64);
     if (model.meta && useMetadata) {
       if (!features) {
         this.free();
@@ -37,8 +38,8 @@ export class MovieVectors implements Disposable {
       project(core, features, model.meta, this.vectors, this.bias);
     }
     // The effective vector and bias: q_i (+ W·f_i) and b_i (+ w_b·f_i).
-    core.axpy(1, model.q.ptr, this.vectors.ptr, this.vectors.length);
-    core.axpy(1, model.bi.ptr, this.bias.ptr, this.bias.length);
+    core.axpy(1, model.q.ptr, this.vectors.ptr, model.q.length);
+    core.axpy(1, model.bi.ptr, this.bias.ptr, model.bi.length);
   }
 
   /** Releases the arrays. */
@@ -127,7 +128,7 @@ export function topMovies(
   exclude: ReadonlySet<number> = new Set(),
 ): Scored[] {
   const who = typeof user === "number" ? modelUser(model, user) : user;
-  const want = Math.max(0, Math.min(n, model.nMovies));
+  const want = Math.max(0, Math.min(n, movies.rows));
   using skip = core.allocArray(Uint32Array, exclude.size);
   skip.view.set(Uint32Array.from(exclude).sort());
   using ids = core.allocArray(Uint32Array, want);
@@ -140,7 +141,7 @@ export function topMovies(
     model.stride,
     model.k,
     movies.bias.ptr,
-    model.nMovies,
+    movies.rows,
     skip.ptr,
     exclude.size,
     want,

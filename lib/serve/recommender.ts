@@ -42,6 +42,8 @@ export interface Prediction extends MovieInfo {
   usedMetadata: boolean;
   /** True when the movie had no training ratings (predicted from biases and metadata). */
   coldStart: boolean;
+  /** True when the movie has no ratings at all and the prediction comes from its TMDB metadata alone. */
+  metadataOnly: boolean;
   /** The user's mean rating, or null when the ratings file is not available. */
   userMean: number | null;
   /** The movie's mean rating, or null. */
@@ -174,6 +176,9 @@ export class Recommender implements Disposable {
   #movieStats: { sum: Float64Array; count: Uint32Array } | null;
   #stats: RatingStats | null;
   #ranker: Ranker | null;
+  /** Catalogue movies with features and no ratings (predicted from metadata alone): ids, and id → row. */
+  #coldIds: Uint32Array;
+  #coldIndex = new Map<number, number>();
 
   /** Use {@link loadRecommender}. */
   constructor(
@@ -184,8 +189,11 @@ export class Recommender implements Disposable {
     history: History | null,
     stats: RatingStats | null = null,
     ranker: Ranker | null = null,
+    coldIds: Uint32Array = new Uint32Array(0),
   ) {
     this.#ranker = ranker;
+    this.#coldIds = coldIds;
+    coldIds.forEach((id, j) => this.#coldIndex.set(id, model.nMovies + j));
     this.#core = core;
     this.#model = model;
     this.#catalogue = catalogue;
@@ -264,8 +272,10 @@ export class Recommender implements Disposable {
     return this.#movieStats?.count[m] ? this.#movieStats.sum[m] / this.#movieStats.count[m] : null;
   }
 
+  /** A movie's row: the model's movies, then the movies known from their metadata alone; -1 if neither. */
   #movieIndex(movieId: number): number {
-    return indexOfSorted(this.#model.movieIds, movieId);
+    const i = indexOfSorted(this.#model.movieIds, movieId);
+    return i >= 0 ? i : this.#coldIndex.get(movieId) ?? -1;
   }
 
   #userIndex(userId: number): number {
@@ -278,7 +288,8 @@ export class Recommender implements Disposable {
   }
 
   #info(index: number): MovieInfo {
-    const movieId = this.#model.movieIds[index];
+    const n = this.#model.nMovies;
+    const movieId = index < n ? this.#model.movieIds[index] : this.#coldIds[index - n];
     const m = this.#catalogue.byId(movieId);
     return { movieId, title: m?.title ?? `Movie ${movieId}`, year: m?.year ?? null, genres: m?.genres ?? [] };
   }
@@ -363,7 +374,9 @@ export class Recommender implements Disposable {
     const ref = options.movieId ?? options.movieTitle;
     if (ref === undefined) throw new TypeError("Cannot predict: give movieId or movieTitle");
     const { index: m, match } = this.#resolveWithMatch(ref);
-    const useMeta = (options.useMetadata ?? true) && this.hasMetadata;
+    // A movie without ratings has nothing but its metadata.
+    const cold = m >= this.#model.nMovies;
+    const useMeta = ((options.useMetadata ?? true) || cold) && this.hasMetadata;
     const vectors = useMeta || !this.#withoutMeta ? this.#withMeta : this.#withoutMeta;
     const rating = predictMovie(this.#core, this.#model, vectors, who, m, this.#scratch);
     const q = this.#model.q.view.subarray(m * this.#model.stride, (m + 1) * this.#model.stride);
@@ -373,6 +386,7 @@ export class Recommender implements Disposable {
       rating,
       usedMetadata: useMeta,
       coldStart: !q.some((x) => x !== 0),
+      metadataOnly: cold && useMeta,
       userMean: about.userMean,
       movieMean: this.#movieMean(m),
       actualRating: about.actualRating(m),
@@ -441,7 +455,7 @@ export class Recommender implements Disposable {
   #excluded(rated: ReadonlySet<number>, minRatings = 0): Set<number> {
     const out = new Set(rated);
     if (minRatings > 0) {
-      for (let m = 0; m < this.#model.nMovies; m++) if (this.#ratingCount(m) < minRatings) out.add(m);
+      for (let m = 0; m < this.#withMeta.rows; m++) if (this.#ratingCount(m) < minRatings) out.add(m);
     }
     return out;
   }
@@ -543,14 +557,16 @@ export class Recommender implements Disposable {
    */
   similarMovies(movie: MovieRef, n = 10): SimilarMovie[] {
     const m = this.#resolveMovie(movie);
-    if (this.#ranker) {
+    // The ranking model knows the rated movies; a movie known from its metadata alone is compared by its
+    // metadata vector with every movie's vector.
+    if (this.#ranker && m < this.#model.nMovies) {
       return this.#ranker.similar(m, n).map((x) => ({ ...this.#info(x.movie), similarity: x.similarity }));
     }
     const v = this.#withMeta.vectors.view, s = this.#model.stride, k = this.#model.k;
     const norm = (i: number) => Math.sqrt(v.subarray(i * s, i * s + k).reduce((a, x) => a + x * x, 0)) || 1;
     const nm = norm(m);
     const scored: { i: number; c: number }[] = [];
-    for (let i = 0; i < this.#model.nMovies; i++) {
+    for (let i = 0; i < this.#withMeta.rows; i++) {
       if (i === m) continue;
       let dot = 0;
       for (let j = 0; j < k; j++) dot += v[m * s + j] * v[i * s + j];
@@ -606,7 +622,9 @@ export class Recommender implements Disposable {
       const given = new Map(ratings.map((r, i) => [this.#resolveMovie(r.movie), values.view[i]]));
       let ranking: Float32Array | null = null;
       if (this.#ranker) {
-        using row = this.#ranker.foldIn([...given.keys()], [...given.values()]);
+        // The ranking model knows only rated movies.
+        const known = [...given].filter(([m]) => m < this.#model.nMovies);
+        using row = this.#ranker.foldIn(known.map(([m]) => m), known.map(([, r]) => r));
         ranking = row.view.slice();
       }
       return { factors: out.view.slice(0, k), bias: userBias, rated, ratings: given, ranking };

@@ -137,7 +137,7 @@ export interface ModelHeader {
   history: EpochReport[];
   /** Test metrics, once training finished. */
   metrics: StoredMetrics | null;
-  /** The model's movies as [movieId, title, year, "genre|genre", "alias|alias", "key|key"], or absent. */
+  /** The model's movies, then (with metadata) the movies.csv movies with features and no ratings, as [movieId, title, year, "genre|genre", "alias|alias", "key|key"], or absent. */
   catalogue?: [number, string, number | null, string, string, string][];
   /** The metadata projection: feature count, feature schema, Adam steps of W; null without metadata. */
   meta: { nFeatures: number; schema: string; steps: number; hidden: number } | null;

@@ -18,7 +18,13 @@ import {
 } from "./checkpoint.ts";
 import type { Metrics } from "../evaluate/evaluate.ts";
 import type { PmfModel } from "../model/model.ts";
-import { featureFiles, loadMovieFeatures, type MovieFeatures } from "../features/movie_features.ts";
+import {
+  featureFiles,
+  loadMovieFeatures,
+  type MovieFeatures,
+  moviesWithFeatures,
+} from "../features/movie_features.ts";
+import { indexOfSorted } from "../util/_io.ts";
 import { loadMovieCatalogue, type Movie, plainMovie } from "../ingest/movies.ts";
 import { defaultThreads, WorkerPool } from "../core/pool.ts";
 import type { Ratings, RatingsFingerprint } from "../ingest/ratings.ts";
@@ -166,12 +172,17 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
         ratingsPath: options.ratingsPath,
       },
       stats: ratingStats(ratings),
-      catalogue: await catalogueFor(options.ratingsPath, ratings.movieIds, note),
     };
 
     const featuresDir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
     using features = await openFeatures(core, { ...options, featuresDir }, ratings.movieIds, note);
     meta.data.featuresDir = features ? featuresDir : null;
+    meta.catalogue = await catalogueFor(
+      options.ratingsPath,
+      ratings.movieIds,
+      note,
+      features ? await moviesWithFeatures(featuresDir) : null,
+    );
     let resumed: TrainState | undefined;
     if (options.resume) {
       if (!modelPath) throw new TypeError("Cannot resume without a model file");
@@ -266,11 +277,17 @@ async function catalogueFor(
   ratingsPath: string,
   movieIds: Uint32Array,
   note: (text: string) => void,
+  featured: Set<number> | null,
 ): Promise<Movie[]> {
   const path = `${ratingsPath.replace(/[^/\\]*$/, "")}movies.csv`;
   try {
     const catalogue = await loadMovieCatalogue(path, { linksPath: null });
-    return Array.from(movieIds, (id) => catalogue.byId(id) ?? plainMovie(id));
+    const rated = Array.from(movieIds, (id) => catalogue.byId(id) ?? plainMovie(id));
+    // With metadata, the movies without ratings that have features too: they are predicted from metadata alone.
+    const unrated = featured
+      ? catalogue.movies.filter((m) => featured.has(m.movieId) && indexOfSorted(movieIds, m.movieId) < 0)
+      : [];
+    return [...rated, ...unrated];
   } catch (error) {
     if (!(error instanceof Error && /file not found/.test(error.message))) throw error;
     note(
