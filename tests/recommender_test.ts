@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   generateMovieLens,
   loadModel,
+  ModelFileError,
   preprocess,
   train,
   UnknownMovieError,
@@ -360,5 +361,32 @@ Deno.test("a catalogue movie with TMDB features and no ratings is searchable, pr
     assert.match(cli.stdout, /from metadata only: no ratings of this movie/);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the ranking model is read on the first recommendation; a file damaged after loading is reported then", async () => {
+  const dir = await trained();
+  const copy = await Deno.makeTempFile({ suffix: ".bin" });
+  try {
+    const bytes = await Deno.readFile(`${dir}/model.bin`);
+    await Deno.writeFile(copy, bytes);
+    using rec = await loadModel({ modelPath: copy, ratingsPath: `${dir}/ratings.csv`, featuresDir: dir });
+    assert.ok(rec.hasRanking);
+    // Damage the ranking model's movie rows after the load: the first recommendation notices.
+    const headerLen = new DataView(bytes.buffer).getUint32(12, true);
+    const layout = JSON.parse(new TextDecoder().decode(bytes.subarray(32, 32 + headerLen)));
+    bytes[layout.arrays.find((a: { name: string }) => a.name === "rank_movies").offset + 12] ^= 1;
+    await Deno.writeFile(copy, bytes);
+    assert.throws(() => rec.recommend(3, 5), (e: unknown) => {
+      assert.ok(e instanceof ModelFileError, String(e));
+      assert.match(
+        e.message,
+        /Cannot load the ranking model of .*: its array "rank_movies" fails its checksum/,
+      );
+      return true;
+    });
+    assert.equal(rec.recommend(3, 5, { by: "rating" }).length, 5, "the rating model still answers");
+  } finally {
+    await Deno.remove(copy);
   }
 });

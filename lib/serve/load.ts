@@ -6,7 +6,13 @@
  * @module
  */
 
-import { DEFAULT_MODEL_PATH, readCheckpoint, recordedPath, storedCatalogue } from "../train/checkpoint.ts";
+import {
+  DEFAULT_MODEL_PATH,
+  readCheckpoint,
+  readRankingSync,
+  recordedPath,
+  storedCatalogue,
+} from "../train/checkpoint.ts";
 import { loadMovieFeatures, type MovieFeatures, moviesWithFeatures } from "../features/movie_features.ts";
 import { indexOfSorted } from "../util/_io.ts";
 import { loadMovieCatalogue } from "../ingest/movies.ts";
@@ -38,10 +44,10 @@ export interface LoadModelOptions {
 export async function loadRecommender(options: LoadModelOptions = {}): Promise<Recommender> {
   const core = await WasmCore.create();
   const modelPath = options.modelPath ?? DEFAULT_MODEL_PATH;
-  const { header, model, stats, ranking } = await readCheckpoint(core, modelPath);
-  const ranker = ranking && header.ranking
-    ? new Ranker(core, ranking, header.ranking.config, header.ranking.reg)
-    : null;
+  // The ranking model (the largest arrays) is read when a recommendation first needs it.
+  const { header, model, stats } = await readCheckpoint(core, modelPath, { ranking: false });
+  const r = header.ranking;
+  const ranker = r ? () => new Ranker(core, readRankingSync(core, modelPath, header), r.config, r.reg) : null;
   try {
     const recorded = (p: string | null | undefined) => p ? recordedPath(header, modelPath, p) : p;
     const ratingsPath = options.ratingsPath ?? recorded(header.data.ratingsPath);
@@ -76,7 +82,6 @@ export async function loadRecommender(options: LoadModelOptions = {}): Promise<R
     const history = ratingsPath ? await loadHistory(core, ratingsPath, model) : null;
     return new Recommender(core, model, catalogue, features, history, stats ?? null, ranker, coldIds);
   } catch (error) {
-    ranker?.free();
     model.free();
     throw error;
   }

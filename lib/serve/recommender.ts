@@ -175,7 +175,9 @@ export class Recommender implements Disposable {
   #history: History | null;
   #movieStats: { sum: Float64Array; count: Uint32Array } | null;
   #stats: RatingStats | null;
-  #ranker: Ranker | null;
+  /** The ranking model, once loaded; `#loadRanker` loads it on first use. */
+  #ranked_: Ranker | null = null;
+  #loadRanker: (() => Ranker) | null = null;
   /** Catalogue movies with features and no ratings (predicted from metadata alone): ids, and id → row. */
   #coldIds: Uint32Array;
   #coldIndex = new Map<number, number>();
@@ -188,10 +190,11 @@ export class Recommender implements Disposable {
     features: MovieFeatures | null,
     history: History | null,
     stats: RatingStats | null = null,
-    ranker: Ranker | null = null,
+    ranker: Ranker | (() => Ranker) | null = null,
     coldIds: Uint32Array = new Uint32Array(0),
   ) {
-    this.#ranker = ranker;
+    if (typeof ranker === "function") this.#loadRanker = ranker;
+    else this.#ranked_ = ranker;
     this.#coldIds = coldIds;
     coldIds.forEach((id, j) => this.#coldIndex.set(id, model.nMovies + j));
     this.#core = core;
@@ -244,7 +247,16 @@ export class Recommender implements Disposable {
 
   /** True when the model has a ranking model (recommendations are ordered by it). */
   get hasRanking(): boolean {
-    return this.#ranker !== null;
+    return this.#ranked_ !== null || this.#loadRanker !== null;
+  }
+
+  /** The ranking model (read from the model file on first use), or null. */
+  get #ranker(): Ranker | null {
+    if (!this.#ranked_ && this.#loadRanker) {
+      this.#ranked_ = this.#loadRanker();
+      this.#loadRanker = null;
+    }
+    return this.#ranked_;
   }
 
   /** Number of latent factors (k). */
@@ -440,7 +452,7 @@ export class Recommender implements Disposable {
       for (let i = h.offsets[u]; i < h.offsets[u + 1]; i++) rated.add(h.movies[i]);
     }
     const vectors = this.#vectors(options.useMetadata);
-    if (this.#ranker && options.by !== "rating") {
+    if (options.by !== "rating" && this.#ranker) {
       const row = this.#ranker.userRow(u);
       return this.#ranked(row, modelUser(this.#model, u), n, rated, options, vectors, this.#ratingsOf(u));
     }
@@ -651,7 +663,7 @@ export class Recommender implements Disposable {
     factors.view.set(user.factors);
     const who = { factors: factors.ptr, bias: user.bias };
     const vectors = this.#vectors(options.useMetadata);
-    if (this.#ranker && user.ranking && options.by !== "rating") {
+    if (options.by !== "rating" && user.ranking && this.#ranker) {
       using row = this.#core.allocArray(Float32Array, user.ranking.length, 64);
       row.view.set(user.ranking);
       return this.#ranked(row.ptr, who, n, user.rated, options, vectors, user.ratings);
@@ -665,7 +677,7 @@ export class Recommender implements Disposable {
     this.#withoutMeta?.free();
     this.#scratch.free();
     this.#features?.free();
-    this.#ranker?.free();
+    this.#ranked_?.free();
     this.#model.free();
   }
 

@@ -298,6 +298,35 @@ export async function addRanking(core: WasmCore, path: string, ranking: RankingT
   }, [...kept, addCore("rank_users", ranking.factors.users), addCore("rank_movies", ranking.factors.movies)]);
 }
 
+/**
+ * Reads the ranking model of the model file at `path` without waiting (for a
+ * recommender that loads it on first use), checking that the file still
+ * holds the arrays `header` (read when the model was loaded) lists.
+ */
+export function readRankingSync(core: WasmCore, path: string, header: ModelHeader): ImplicitFactors {
+  const fail = (what: string) =>
+    new ModelFileError(path, `Cannot load the ranking model of "${path}": ${what}`);
+  const r = header.ranking;
+  if (!r || r.stride !== strideFor(r.k)) throw fail("the model has none");
+  const factors = new ImplicitFactors(core, header.shape.nUsers, header.shape.nMovies, r.k);
+  try {
+    using file = ContainerFile.openSync(path, MODEL_FORMAT);
+    const verify = coreChecksum(core);
+    for (const [name, array] of [["rank_users", factors.users], ["rank_movies", factors.movies]] as const) {
+      const then = header.arrays.find((e) => e.name === name), now = file.entry(name);
+      if (!then || !now || now.checksum !== then.checksum || now.length !== array.length) {
+        throw fail("the file changed since the model was loaded; load it again");
+      }
+      file.readSync(name, core.view(Uint8Array, array.ptr, array.length * 4), verify);
+    }
+    return factors;
+  } catch (error) {
+    factors.free();
+    if (error instanceof ContainerError) throw fail(error.message);
+    throw error;
+  }
+}
+
 /** A loaded model file. */
 export interface LoadedCheckpoint {
   /** The header. */
@@ -335,7 +364,7 @@ export async function readModelHeader(path: string): Promise<{ header: ModelHead
 export async function readCheckpoint(
   core: WasmCore,
   path: string,
-  options: { training?: boolean; features?: MovieFeatures | null } = {},
+  options: { training?: boolean; features?: MovieFeatures | null; ranking?: boolean } = {},
 ): Promise<LoadedCheckpoint> {
   const fail = (what: string) => new ModelFileError(path, `Cannot load model "${path}": ${what}`);
   let file: ContainerFile;
@@ -430,7 +459,7 @@ export async function readCheckpoint(
       }
       : undefined;
     let ranking: ImplicitFactors | undefined;
-    if (header.ranking && !options.training) {
+    if (header.ranking && !options.training && options.ranking !== false) {
       const r = header.ranking;
       if (r.stride !== strideFor(r.k)) throw fail(`its ranking model's shape is inconsistent (corrupt)`);
       ranking = new ImplicitFactors(core, nUsers, nMovies, r.k);
