@@ -240,7 +240,14 @@ export async function main(argv: string[]): Promise<void> {
   if (!stoppedEarly && last && result.bestEpoch === last.epoch && result.split.validation > 0) {
     console.log(
       `Validation RMSE was still improving at the --epochs cap (${last.epoch}): more epochs may help, for example: deno task train ${
-        [...argv.filter((a) => a !== "--resume"), "--resume", "--epochs", String(last.epoch * 2)].join(" ")
+        [
+          ...withoutFlag(argv, "--epochs").filter((a) => a !== "--resume"),
+          "--resume",
+          "--epochs",
+          String(
+            last.epoch * 2,
+          ),
+        ].join(" ")
       }`,
     );
   }
@@ -282,6 +289,16 @@ export async function main(argv: string[]): Promise<void> {
     ],
   ], [1, 2]));
   result.model.free();
+}
+
+/** `argv` without `flag` and its value (`--flag N` or `--flag=N`). */
+function withoutFlag(argv: string[], flag: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === flag) i++;
+    else if (!argv[i].startsWith(`${flag}=`)) out.push(argv[i]);
+  }
+  return out;
 }
 
 /** What a Ctrl-C during training leaves, and the command that continues it. */

@@ -304,7 +304,7 @@ Deno.test("train refuses to replace a model trained on other data unless --overw
   assert.match(first.stdout, /Test set: [\d,]+ ratings of "data\/default\/ratings\.csv"/);
   assert.match(
     first.stdout,
-    /Validation RMSE was still improving at the --epochs cap \(2\): more epochs may help, for example: deno task train --epochs 2 --no-metadata --resume --epochs 4/,
+    /Validation RMSE was still improving at the --epochs cap \(2\): more epochs may help, for example: deno task train --no-metadata --resume --epochs 4\n/,
   );
   const model = `${dir.path}/data/model/pmf_model.bin`;
   const before = await Deno.readFile(model);
