@@ -62,5 +62,6 @@ export { DataSyntaxError } from "./lib/util/errors.ts";
 export { ModelFileError } from "./lib/train/checkpoint.ts";
 export type { Movie } from "./lib/ingest/movies.ts";
 export type { Metrics } from "./lib/evaluate/evaluate.ts";
+export type { AtK, RankingReport } from "./lib/evaluate/ranking.ts";
 export type { OptimizerName } from "./lib/model/_pass.ts";
 export type { SplitCounts, SplitOptions } from "./lib/ingest/splits.ts";

@@ -288,6 +288,21 @@ export async function main(argv: string[]): Promise<void> {
       t.model.mae.toFixed(4),
     ],
   ], [1, 2]));
+  const rt = result.ranking?.test;
+  if (rt) {
+    console.log(
+      `\nRanking on the test ratings (${fmtInt(rt.users)} users with a test rating ≥ 4${
+        rt.users === 5000 ? ", a seeded sample" : ""
+      }; candidates: the movies they have not rated):`,
+    );
+    console.log(table(
+      ["system", "NDCG@10", "recall@20", "coverage@10"],
+      rt.systems.map((
+        r,
+      ) => [r.name, r.at[10].ndcg.toFixed(3), r.at[20].recall.toFixed(3), r.at[10].coverage.toFixed(3)]),
+      [1, 2, 3],
+    ));
+  }
   result.model.free();
 }
 

@@ -100,6 +100,14 @@ Deno.test("train --json trains, saves the model and reports test metrics beside 
   assert.equal(out.config.k, 8);
   assert.ok(out.test.model.rmse < out.test.globalMean.rmse);
   assert.ok((await Deno.stat(`${dir.path}/m.bin`)).size > 0);
+  // The ranking model: λ chosen among the defaults, and its lists on the test ratings beside most popular's.
+  assert.deepEqual(out.ranking.selection.map((s: { reg: number }) => s.reg), [0.003, 0.01, 0.03]);
+  const [ours, popular] = out.ranking.test.systems;
+  assert.deepEqual([ours.name, popular.name], ["ranking model", "most popular"]);
+  assert.ok(
+    out.ranking.test.users > 50 && ours.at[10].ndcg > 0 && ours.at[10].ndcg <= 1,
+    JSON.stringify(ours),
+  );
   // The training curve: an SVG beside the model, with both series and the kept epoch marked.
   assert.equal(out.curvePath, `${dir.path}/m.curve.svg`);
   const svg = await Deno.readTextFile(out.curvePath);

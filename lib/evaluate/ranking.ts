@@ -19,7 +19,7 @@
 
 import { SPLIT } from "../ingest/splits.ts";
 import type { Ratings } from "../ingest/ratings.ts";
-import { Rng } from "../util/_random.ts";
+import { mix32, Rng } from "../util/_random.ts";
 import { indexOfSorted } from "../util/_io.ts";
 
 /** The cut-offs every report has. */
@@ -29,6 +29,10 @@ export const RANKING_KS = [10, 20] as const;
 export interface RankingOptions {
   /** Smallest test rating that counts as relevant. Default: 4. */
   threshold?: number;
+  /** Evaluate a seeded sample of at most this many users (of those with a relevant movie). Default: all. */
+  maxUsers?: number;
+  /** Seed of that sample. Default: 42. */
+  seed?: number;
 }
 
 /** What the protocol needs from a split: see the module doc. */
@@ -36,9 +40,9 @@ export interface RankingTask {
   /** Users and movies of the ratings (dense indices). */
   nUsers: number;
   nMovies: number;
-  /** Per user: the movies rated on the TRAIN or VALIDATION side, sorted. */
+  /** Per evaluated user: the movies rated on the TRAIN or VALIDATION side, sorted (empty for the others). */
   known: Uint32Array[];
-  /** Per user: the relevant TEST movies, or null when there are none (the user is skipped). */
+  /** Per user: the relevant TEST movies, or null when the user is not evaluated. */
   relevant: (Set<number> | null)[];
   /** TRAIN ratings per movie. */
   popularity: Uint32Array;
@@ -50,6 +54,15 @@ export interface RankingTask {
   users: number;
 }
 
+/** The users evaluated: those with a relevant movie, or a seeded sample of `maxUsers` of them. */
+export function sampleUsers(candidates: number[], maxUsers: number | undefined, seed: number): Set<number> {
+  if (maxUsers === undefined || candidates.length <= maxUsers) return new Set(candidates);
+  const order = candidates.map((u) => [mix32(seed ^ mix32(u + 0x51ed)), u]).sort((a, b) =>
+    a[0] - b[0] || a[1] - b[1]
+  );
+  return new Set(order.slice(0, maxUsers).map(([, u]) => u));
+}
+
 /** Builds the protocol's view of `ratings` under `split`. */
 export function rankingTask(ratings: Ratings, split: Uint8Array, options: RankingOptions = {}): RankingTask {
   const threshold = options.threshold ?? 4;
@@ -57,25 +70,34 @@ export function rankingTask(ratings: Ratings, split: Uint8Array, options: Rankin
     movies = ratings.columns.movies.view,
     r = ratings.columns.ratings.view;
   const popularity = new Uint32Array(ratings.nMovies), ratingSum = new Float64Array(ratings.nMovies);
-  const known: Uint32Array[] = [], relevant: (Set<number> | null)[] = [];
-  let users = 0;
+  const withHits: number[] = [];
   for (let u = 0; u < ratings.nUsers; u++) {
-    const mine: number[] = [];
-    let rel: Set<number> | null = null;
+    let hit = false;
     for (let i = off[u]; i < off[u + 1]; i++) {
-      if (split[i] === SPLIT.TEST) {
-        if (r[i] >= threshold) (rel ??= new Set()).add(movies[i]);
-        continue;
-      }
-      mine.push(movies[i]);
-      if (split[i] === SPLIT.TRAIN) {
+      if (split[i] === SPLIT.TEST) hit ||= r[i] >= threshold;
+      else if (split[i] === SPLIT.TRAIN) {
         popularity[movies[i]]++;
         ratingSum[movies[i]] += r[i];
       }
     }
+    if (hit) withHits.push(u);
+  }
+  const chosen = sampleUsers(withHits, options.maxUsers, options.seed ?? 42);
+  const none = new Uint32Array(0);
+  const known: Uint32Array[] = [], relevant: (Set<number> | null)[] = [];
+  for (let u = 0; u < ratings.nUsers; u++) {
+    if (!chosen.has(u)) {
+      known.push(none);
+      relevant.push(null);
+      continue;
+    }
+    const mine: number[] = [], rel = new Set<number>();
+    for (let i = off[u]; i < off[u + 1]; i++) {
+      if (split[i] !== SPLIT.TEST) mine.push(movies[i]);
+      else if (r[i] >= threshold) rel.add(movies[i]);
+    }
     known.push(Uint32Array.from(mine).sort());
     relevant.push(rel);
-    if (rel) users++;
   }
   let catalogue = 0;
   for (let m = 0; m < ratings.nMovies; m++) if (popularity[m] > 0) catalogue++;
@@ -87,15 +109,19 @@ export function rankingTask(ratings: Ratings, split: Uint8Array, options: Rankin
     popularity,
     ratingSum,
     catalogue,
-    users,
+    users: chosen.size,
   };
 }
 
 /** Precision, recall, NDCG and MAP at one cut-off, averaged over users. */
 export interface AtK {
+  /** Hits in the top k, divided by k. */
   precision: number;
+  /** Hits divided by min(k, relevant movies). */
   recall: number;
+  /** Normalised discounted cumulative gain (binary gains). */
   ndcg: number;
+  /** Mean average precision. */
   map: number;
   /** Share of the catalogue in any user's top k. */
   coverage: number;

@@ -8,7 +8,7 @@
  */
 
 import type { Ratings } from "../ingest/ratings.ts";
-import type { RankingTask } from "../evaluate/ranking.ts";
+import { type RankingTask, sampleUsers } from "../evaluate/ranking.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
 import { mix32 } from "../util/_random.ts";
 
@@ -217,14 +217,9 @@ export function holdOut(
     relevant.push(rel);
     if (rel) users++;
   }
-  if (options.maxUsers !== undefined && users > options.maxUsers) {
-    // The users with hits in a seeded order; keep the first maxUsers.
-    const order = relevant.flatMap((r, u) => (r ? [u] : []))
-      .map((u) => [mix32(options.seed ^ mix32(u + 0x51ed)), u])
-      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    for (const [, u] of order.slice(options.maxUsers)) relevant[u] = null;
-    users = options.maxUsers;
-  }
+  const chosen = sampleUsers(relevant.flatMap((r, u) => (r ? [u] : [])), options.maxUsers, options.seed);
+  for (let u = 0; u < nUsers; u++) if (!chosen.has(u)) relevant[u] = null;
+  users = chosen.size;
   let catalogue = 0;
   for (let m = 0; m < nMovies; m++) if (popularity[m] > 0) catalogue++;
   // Each user's kept movies are increasing (as in `rows`): the protocol's sorted lists, copied for the

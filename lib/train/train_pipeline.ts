@@ -48,6 +48,8 @@ import {
   type TrainImplicitProgress,
 } from "./implicit.ts";
 import { CoreRows } from "./implicit_data.ts";
+import { globalLists, type RankingReport, rankingTask, scoreSystem } from "../evaluate/ranking.ts";
+import { implicitLists } from "../serve/ranking_lists.ts";
 import type { WasmCore } from "../core/wasm.ts";
 
 /** Options of {@link trainFromFile}; training fields default as in `defaultTrainConfig`. */
@@ -123,7 +125,16 @@ export interface TrainSummary {
   /** The metadata used: feature count and movies covered; null without metadata. */
   metadata: { features: number; moviesCovered: number } | null;
   /** The ranking model: its factors, λ and how λ was chosen; null without one. */
-  ranking: { k: number; reg: number; selection: { reg: number; ndcg: number }[] } | null;
+  ranking: {
+    k: number;
+    reg: number;
+    selection: { reg: number; ndcg: number }[];
+    /**
+     * Its lists on the test ratings beside most popular's (the ranking protocol of
+     * `deno task evaluate` on this split, a seeded sample of up to 5,000 users); null without test ratings.
+     */
+    test: { users: number; systems: RankingReport[] } | null;
+  } | null;
 }
 
 /** Trains on a ratings file; see the module doc. */
@@ -245,6 +256,9 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
   }
 }
 
+/** Users whose lists the training report scores (a seeded sample when there are more). */
+const REPORT_USERS = 5000;
+
 /**
  * Fits the ranking model on the TRAIN and VALIDATION sides once the rating
  * model is trained, and adds it to the model file. The ratings are consumed:
@@ -263,13 +277,25 @@ async function fitRanking(
     onProgress?: TrainImplicitProgress;
   },
 ): Promise<TrainFileResult["ranking"]> {
+  const task = countSplit(split).test
+    ? rankingTask(ratings, split, { maxUsers: REPORT_USERS, seed: options.config.seed })
+    : null;
   // The ratings are not needed after this: their arrays become the rows.
   const rows = new CoreRows(ratings.takeUserRows((i) => split[i] !== SPLIT.TEST));
   await using pool = await WorkerPool.create(core, { threads: options.threads });
   const fit = await trainImplicit(core, pool, rows, ratings.nMovies, options.config, options.onProgress);
   using _factors = fit.factors;
   if (options.modelPath) await addRanking(core, options.modelPath, { ...fit, config: options.config });
-  return { k: fit.factors.k, reg: fit.reg, selection: fit.selection };
+  const test = task
+    ? {
+      users: task.users,
+      systems: [
+        scoreSystem(task, "ranking model", implicitLists(core, fit.factors, task)),
+        scoreSystem(task, "most popular", globalLists(task, task.popularity)),
+      ],
+    }
+    : null;
+  return { k: fit.factors.k, reg: fit.reg, selection: fit.selection, test };
 }
 
 /** The catalogue entries of the rated movies, from movies.csv beside the ratings (undefined without it). */
