@@ -134,7 +134,7 @@ Deno.test("train --json trains, saves the model and reports test metrics beside 
   assert.match(bad.stderr, /Invalid --optimizer "rmsprop": expected sgd, adam or adagrad/);
 });
 
-Deno.test("cv --json reports each fold and the mean ± sd", async () => {
+Deno.test("cv --json reports each fold and the mean ± sd, the ranking model's beside most popular's", async () => {
   await using dir = await tempDir();
   const args = ["--ratings", "12000", "--users", "200", "--movies", "200", "--out", dir.path];
   const gen = await runCommand("gen_data.ts", args);
@@ -159,6 +159,11 @@ Deno.test("cv --json reports each fold and the mean ± sd", async () => {
   assert.ok(out.rmse.mean > 0 && out.rmse.sd >= 0);
   const mean = out.folds.reduce((s: number, f: { model: { rmse: number } }) => s + f.model.rmse, 0) / 3;
   assert.ok(Math.abs(out.rmse.mean - mean) < 1e-12);
+  const ndcg = out.folds.map((f: { ranking: { systems: { at: { 10: { ndcg: number } } }[] } }) =>
+    f.ranking.systems[0].at[10].ndcg
+  );
+  assert.ok(Math.abs(out.ranking.ndcg10.mean - (ndcg[0] + ndcg[1] + ndcg[2]) / 3) < 1e-12);
+  assert.ok(out.ranking.popularNdcg10.mean > 0 && out.ranking.recall20.mean > 0);
   assert.equal(out.metadata, null, "no features were made for this set");
   assert.equal(out.curvePath, `${dir.path}/cv.svg`);
   const cvSvg = await Deno.readTextFile(out.curvePath);
@@ -182,8 +187,12 @@ Deno.test("cv --json reports each fold and the mean ± sd", async () => {
   const withMeta = JSON.parse((await runCommand("cv.ts", cvArgs)).stdout);
   assert.ok(withMeta.metadata.features > 0);
   assert.equal(withMeta.config.metadataDropout, 0.1);
-  const without = JSON.parse((await runCommand("cv.ts", [...cvArgs, "--no-metadata"])).stdout);
+  const without = JSON.parse(
+    (await runCommand("cv.ts", [...cvArgs, "--no-metadata", "--no-ranking"])).stdout,
+  );
   assert.equal(without.metadata, null);
+  assert.equal(without.ranking, undefined, "--no-ranking leaves it out");
+  assert.equal(without.folds[0].ranking, undefined);
 });
 
 Deno.test("train refuses a file that is one repeated rating, keeps the existing model, and --test 0 prints no NaN", async () => {

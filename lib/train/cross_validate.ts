@@ -1,7 +1,9 @@
 /**
  * k-fold cross-validation: each fold in turn is the test set, the other folds
  * train (with 5% of them held out for early stopping), and the report gives
- * the mean and standard deviation of test RMSE and MAE across folds.
+ * the mean and standard deviation of test RMSE and MAE across folds — and,
+ * when asked, of the ranking model's NDCG@10 and recall@20 beside most
+ * popular's (the ranking protocol on each fold).
  *
  * @module
  */
@@ -12,6 +14,10 @@ import type { Ratings } from "../ingest/ratings.ts";
 import { kFoldAssignments, SPLIT, splitRatings } from "../ingest/splits.ts";
 import type { TrainConfig } from "./config.ts";
 import { trainOnSplit } from "./train_split.ts";
+import { type ImplicitConfig, rankingAgainstPopular, REPORT_USERS, trainImplicit } from "./implicit.ts";
+import { ratedRows } from "./implicit_data.ts";
+import { type RankingReport, rankingTask } from "../evaluate/ranking.ts";
+import { WorkerPool } from "../core/pool.ts";
 import type { WasmCore } from "../core/wasm.ts";
 
 /** One fold's result. */
@@ -26,6 +32,8 @@ export interface FoldResult {
   bestEpoch: number;
   /** Validation RMSE after each epoch. */
   validationRmse: number[];
+  /** With a ranking model: its lists on this fold beside most popular's (see `rankingAgainstPopular`). */
+  ranking?: { users: number; systems: RankingReport[] };
 }
 
 /** Mean and standard deviation. */
@@ -46,6 +54,8 @@ export interface CrossValidation {
   mae: MeanSd;
   /** Biases-only RMSE across folds. */
   biasOnlyRmse: MeanSd;
+  /** With a ranking model: NDCG@10 and recall@20 of it and of most popular across folds. */
+  ranking?: { ndcg10: MeanSd; recall20: MeanSd; popularNdcg10: MeanSd; popularRecall20: MeanSd };
 }
 
 /** Mean and sample standard deviation of numbers. */
@@ -67,6 +77,8 @@ export async function crossValidate(
     threads: number;
     features?: MovieFeatures | null;
     onFold?: (r: FoldResult) => void;
+    /** Fit the ranking model on each fold's other folds too, and report its lists on the fold. */
+    ranking?: ImplicitConfig | null;
   },
 ): Promise<CrossValidation> {
   const folds = kFoldAssignments(ratings, options.folds, config.seed);
@@ -81,20 +93,39 @@ export async function crossValidate(
       features: options.features ?? null,
     });
     run.model.free();
-    const r = {
+    const r: FoldResult = {
       fold: f,
       model: run.test.model,
       biasOnly: run.test.biasOnly,
       bestEpoch: run.bestEpoch,
       validationRmse: run.history.map((h) => h.validationRmse),
     };
+    if (options.ranking) {
+      const task = rankingTask(ratings, split, { maxUsers: REPORT_USERS, seed: config.seed });
+      await using pool = await WorkerPool.create(core, { threads: options.threads });
+      const rows = ratedRows(core, ratings, (i) => split[i] !== SPLIT.TEST);
+      using factors = (await trainImplicit(core, pool, rows, ratings.nMovies, options.ranking)).factors;
+      r.ranking = rankingAgainstPopular(core, factors, task);
+    }
     results.push(r);
     options.onFold?.(r);
   }
+  const across = (system: number, at: (a: RankingReport["at"]) => number) =>
+    meanSd(results.map((r) => at(r.ranking!.systems[system].at)));
   return {
     folds: results,
     rmse: meanSd(results.map((r) => r.model.rmse)),
     mae: meanSd(results.map((r) => r.model.mae)),
     biasOnlyRmse: meanSd(results.map((r) => r.biasOnly.rmse)),
+    ...(options.ranking
+      ? {
+        ranking: {
+          ndcg10: across(0, (a) => a[10].ndcg),
+          recall20: across(0, (a) => a[20].recall),
+          popularNdcg10: across(1, (a) => a[10].ndcg),
+          popularRecall20: across(1, (a) => a[20].recall),
+        },
+      }
+      : {}),
   };
 }

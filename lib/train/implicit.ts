@@ -14,7 +14,7 @@ import type { CoreArray, WasmCore } from "../core/wasm.ts";
 import type { PoolTask, WorkerPool } from "../core/pool.ts";
 import { strideFor } from "../model/model.ts";
 import { Rng } from "../util/_random.ts";
-import { scoreSystem } from "../evaluate/ranking.ts";
+import { globalLists, type RankingReport, type RankingTask, scoreSystem } from "../evaluate/ranking.ts";
 import { type CoreRows, holdOut, Observations } from "./implicit_data.ts";
 import { implicitLists } from "../serve/ranking_lists.ts";
 
@@ -297,4 +297,22 @@ export async function trainImplicit(
   } finally {
     rows.free();
   }
+}
+
+/** Users whose lists the `train` and `cv` reports score (a seeded sample when there are more). */
+export const REPORT_USERS = 5000;
+
+/** A fitted ranking model's lists on `task` beside most popular's (the reports of `train` and `cv`). */
+export function rankingAgainstPopular(
+  core: WasmCore,
+  factors: ImplicitFactors,
+  task: RankingTask,
+): { users: number; systems: RankingReport[] } {
+  return {
+    users: task.users,
+    systems: [
+      scoreSystem(task, "ranking model", implicitLists(core, factors, task)),
+      scoreSystem(task, "most popular", globalLists(task, task.popularity)),
+    ],
+  };
 }

@@ -44,12 +44,13 @@ import { trainOnSplit } from "./train_split.ts";
 import {
   defaultImplicitConfig,
   type ImplicitConfig,
+  rankingAgainstPopular,
+  REPORT_USERS,
   trainImplicit,
   type TrainImplicitProgress,
 } from "./implicit.ts";
 import { CoreRows } from "./implicit_data.ts";
-import { globalLists, type RankingReport, rankingTask, scoreSystem } from "../evaluate/ranking.ts";
-import { implicitLists } from "../serve/ranking_lists.ts";
+import { type RankingReport, rankingTask } from "../evaluate/ranking.ts";
 import type { WasmCore } from "../core/wasm.ts";
 
 /** Options of {@link trainFromFile}; training fields default as in `defaultTrainConfig`. */
@@ -256,9 +257,6 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
   }
 }
 
-/** Users whose lists the training report scores (a seeded sample when there are more). */
-const REPORT_USERS = 5000;
-
 /**
  * Fits the ranking model on the TRAIN and VALIDATION sides once the rating
  * model is trained, and adds it to the model file. The ratings are consumed:
@@ -286,15 +284,7 @@ async function fitRanking(
   const fit = await trainImplicit(core, pool, rows, ratings.nMovies, options.config, options.onProgress);
   using _factors = fit.factors;
   if (options.modelPath) await addRanking(core, options.modelPath, { ...fit, config: options.config });
-  const test = task
-    ? {
-      users: task.users,
-      systems: [
-        scoreSystem(task, "ranking model", implicitLists(core, fit.factors, task)),
-        scoreSystem(task, "most popular", globalLists(task, task.popularity)),
-      ],
-    }
-    : null;
+  const test = task ? rankingAgainstPopular(core, fit.factors, task) : null;
   return { k: fit.factors.k, reg: fit.reg, selection: fit.selection, test };
 }
 
