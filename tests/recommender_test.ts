@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  fit,
   generateMovieLens,
   loadModel,
   ModelFileError,
@@ -389,4 +390,24 @@ Deno.test("the ranking model is read on the first recommendation; a file damaged
   } finally {
     await Deno.remove(copy);
   }
+});
+
+Deno.test("fit() without a ranking model recommends by predicted rating, and recommendAll() says what is missing", async () => {
+  const ratings = [];
+  for (let userId = 1; userId <= 30; userId++) {
+    for (let movieId = 1; movieId <= 20; movieId++) {
+      if ((userId + movieId) % 3 !== 0) ratings.push({ userId, movieId, rating: movieId % 2 ? 5 : 1 });
+    }
+  }
+  using plain = await fit(ratings, { k: 4, epochs: 20, seed: 1, ranking: false });
+  assert.equal(plain.hasRanking, false);
+  const top = plain.recommend(1, 4);
+  for (let i = 1; i < top.length; i++) assert.ok(top[i - 1].score >= top[i].score && top[i].because === null);
+  await assert.rejects(plain.recommendAll(3), /no ranking model; train it again without --no-ranking/);
+  using ranked = await fit(ratings, { k: 4, epochs: 20, seed: 1 });
+  assert.ok(ranked.hasRanking);
+  assert.ok(
+    ranked.recommend(1, 4).every((m) => m.because !== null),
+    "each says which liked movie it is like",
+  );
 });
