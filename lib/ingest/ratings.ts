@@ -63,6 +63,14 @@ export interface RatingsParts {
   fingerprint: RatingsFingerprint;
 }
 
+/** Each user's (movie, rating) rows in shared memory: user u's are `offsets[u]..offsets[u + 1]` of the first `n`. */
+export interface UserRowArrays {
+  offsets: CoreArray<Uint32Array>;
+  movies: CoreArray<Uint32Array>;
+  ratings: CoreArray<Float32Array>;
+  n: number;
+}
+
 /** Columnar ratings in shared memory; free them with {@link Ratings.free} or `using`. */
 export class Ratings implements Disposable {
   /** Number of ratings. */
@@ -124,12 +132,7 @@ export class Ratings implements Disposable {
    * ratings are consumed: afterwards only `free()` may be called, and it
    * does nothing (the caller owns the arrays handed over).
    */
-  takeUserRows(keep: (row: number) => boolean): {
-    offsets: CoreArray<Uint32Array>;
-    movies: CoreArray<Uint32Array>;
-    ratings: CoreArray<Float32Array>;
-    n: number;
-  } {
+  takeUserRows(keep: (row: number) => boolean): UserRowArrays {
     if (this.#freed) throw new TypeError("Cannot take rows from freed ratings");
     this.#freed = true;
     const off = this.userOffsets.view, m = this.columns.movies.view, r = this.columns.ratings.view;

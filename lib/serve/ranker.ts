@@ -12,6 +12,7 @@ import type { ImplicitConfig, ImplicitFactors } from "../train/implicit.ts";
 import { observationWeight } from "../train/implicit_data.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
 import type { PoolTask, WorkerPool } from "../core/pool.ts";
+import { mostSimilar } from "./recommend.ts";
 
 /** A movie and its ranking score. */
 export interface Ranked {
@@ -19,6 +20,41 @@ export interface Ranked {
   movie: number;
   /** `p_u·q_i`: about 1 for the kind of movie the user rates (and likes), about 0 for the rest. */
   score: number;
+}
+
+/**
+ * The `n` movies with the largest `row·q_i` (the core's top-N kernel without
+ * biases), skipping `exclude` (sorted, distinct), best first, ties to the
+ * lower index.
+ */
+export function topByDot(
+  core: WasmCore,
+  f: ImplicitFactors,
+  row: number,
+  n: number,
+  exclude: Uint32Array,
+): number[] {
+  const want = Math.max(0, Math.min(n, f.nMovies));
+  using skip = core.allocArray(Uint32Array, Math.max(1, exclude.length));
+  skip.view.set(exclude);
+  using ids = core.allocArray(Uint32Array, Math.max(1, want));
+  using clamped = core.allocArray(Float32Array, Math.max(1, want));
+  const found = core.kernels.topMovies(
+    row,
+    0,
+    0,
+    f.movies.ptr,
+    f.stride,
+    f.k,
+    0,
+    f.nMovies,
+    skip.ptr,
+    exclude.length,
+    want,
+    ids.ptr,
+    clamped.ptr,
+  );
+  return Array.from(ids.view.subarray(0, found));
 }
 
 /** Conjugate-gradient steps of a fold-in, started from zero (exact within k steps). */
@@ -53,28 +89,8 @@ export class Ranker implements Disposable {
    */
   top(row: number, n: number, exclude: Uint32Array): Ranked[] {
     const f = this.factors, core = this.#core;
-    const want = Math.max(0, Math.min(n, f.nMovies));
-    using skip = core.allocArray(Uint32Array, Math.max(1, exclude.length));
-    skip.view.set(exclude);
-    using ids = core.allocArray(Uint32Array, Math.max(1, want));
-    using clamped = core.allocArray(Float32Array, Math.max(1, want));
-    const found = core.kernels.topMovies(
-      row,
-      0,
-      0,
-      f.movies.ptr,
-      f.stride,
-      f.k,
-      0,
-      f.nMovies,
-      skip.ptr,
-      exclude.length,
-      want,
-      ids.ptr,
-      clamped.ptr,
-    );
     // The core's dot product, the one the ranking kernels use.
-    return Array.from(ids.view.subarray(0, found), (movie) => ({
+    return topByDot(core, f, row, n, exclude).map((movie) => ({
       movie,
       score: core.kernels.dot(row, f.movies.ptr + movie * f.stride * 4, f.k, false),
     }));
@@ -124,7 +140,7 @@ export class Ranker implements Disposable {
   }
 
   /** The cosine of movie rows `a` and `b` (0 when either is zero). */
-  cosine(a: number, b: number): number {
+  #cosine(a: number, b: number): number {
     const f = this.factors, v = f.movies.view;
     let dot = 0, na = 0, nb = 0;
     for (let j = 0; j < f.k; j++) {
@@ -138,12 +154,8 @@ export class Ranker implements Disposable {
 
   /** Movies by the cosine of their rows with movie `m`'s (m itself left out), best first. */
   similar(m: number, n: number): { movie: number; similarity: number }[] {
-    const out: { movie: number; similarity: number }[] = [];
-    for (let i = 0; i < this.factors.nMovies; i++) {
-      if (i !== m) out.push({ movie: i, similarity: this.cosine(m, i) });
-    }
-    out.sort((a, b) => b.similarity - a.similarity || a.movie - b.movie);
-    return out.slice(0, n);
+    const f = this.factors;
+    return mostSimilar(f.movies.view, f.stride, f.k, f.nMovies, m, n);
   }
 
   /**
@@ -160,7 +172,7 @@ export class Ranker implements Disposable {
     const floor = Math.min(liked, Math.max(...rated.values()));
     for (const [m, r] of rated) {
       if (r < floor) continue;
-      const c = this.cosine(movie, m);
+      const c = this.#cosine(movie, m);
       if (c > bestCos) [best, bestCos] = [{ movie: m, rating: r }, c];
     }
     return best;

@@ -13,6 +13,7 @@ import type { MovieFeatures } from "../features/movie_features.ts";
 import type { WasmCore } from "../core/wasm.ts";
 import { MovieVectors, topMovies } from "./recommend.ts";
 import type { ImplicitFactors } from "../train/implicit.ts";
+import { topByDot } from "./ranker.ts";
 
 /**
  * Computes every evaluated user's list up front (the caller owns nothing
@@ -48,29 +49,10 @@ export function implicitLists(
   for (let m = 0; m < task.nMovies; m++) if (task.popularity[m] === 0) outside.push(m);
   const want = Math.max(...RANKING_KS);
   const lists = new Map<number, number[]>();
-  using ids = core.allocArray(Uint32Array, want);
-  using scores = core.allocArray(Float32Array, want);
   for (let u = 0; u < task.nUsers; u++) {
     if (!task.relevant[u]) continue;
     const exclude = Uint32Array.from(new Set([...outside, ...task.known[u]])).sort();
-    using skip = core.allocArray(Uint32Array, Math.max(1, exclude.length));
-    skip.view.set(exclude);
-    const found = core.kernels.topMovies(
-      factors.users.ptr + u * factors.stride * 4,
-      0,
-      0,
-      factors.movies.ptr,
-      factors.stride,
-      factors.k,
-      0,
-      factors.nMovies,
-      skip.ptr,
-      exclude.length,
-      want,
-      ids.ptr,
-      scores.ptr,
-    );
-    lists.set(u, Array.from(ids.view.subarray(0, found)));
+    lists.set(u, topByDot(core, factors, factors.users.ptr + u * factors.stride * 4, want, exclude));
   }
   return (u) => lists.get(u) ?? [];
 }

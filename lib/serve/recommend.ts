@@ -155,3 +155,30 @@ export function topMovies(
     return { movie, rating: r[i], score: raw.view[0] };
   });
 }
+
+/**
+ * The `n` rows closest to row `m` by cosine similarity among rows
+ * `0..rows` of `vectors` (`stride` floats apart, `k` used), `m` left out,
+ * closest first, ties to the lower index. A zero row has similarity 0.
+ */
+export function mostSimilar(
+  vectors: Float32Array,
+  stride: number,
+  k: number,
+  rows: number,
+  m: number,
+  n: number,
+): { movie: number; similarity: number }[] {
+  const norm = (i: number) =>
+    Math.sqrt(vectors.subarray(i * stride, i * stride + k).reduce((a, x) => a + x * x, 0)) || 1;
+  const nm = norm(m);
+  const scored: { movie: number; similarity: number }[] = [];
+  for (let i = 0; i < rows; i++) {
+    if (i === m) continue;
+    let dot = 0;
+    for (let j = 0; j < k; j++) dot += vectors[m * stride + j] * vectors[i * stride + j];
+    scored.push({ movie: i, similarity: dot / (nm * norm(i)) });
+  }
+  scored.sort((a, b) => b.similarity - a.similarity || a.movie - b.movie);
+  return scored.slice(0, n);
+}

@@ -14,7 +14,14 @@ import type { PmfModel } from "../model/model.ts";
 import type { MovieFeatures } from "../features/movie_features.ts";
 import type { Movie, MovieCatalogue } from "../ingest/movies.ts";
 import { type History, historyRatings } from "./_history.ts";
-import { modelUser, MovieVectors, predictMovie, type ScoredUser, topMovies } from "./recommend.ts";
+import {
+  modelUser,
+  mostSimilar,
+  MovieVectors,
+  predictMovie,
+  type ScoredUser,
+  topMovies,
+} from "./recommend.ts";
 import { MovieSearch } from "./search.ts";
 import type { Ranker } from "./ranker.ts";
 import { WorkerPool } from "../core/pool.ts";
@@ -176,7 +183,7 @@ export class Recommender implements Disposable {
   #movieStats: { sum: Float64Array; count: Uint32Array } | null;
   #stats: RatingStats | null;
   /** The ranking model, once loaded; `#loadRanker` loads it on first use. */
-  #ranked_: Ranker | null = null;
+  #rankerLoaded: Ranker | null = null;
   #loadRanker: (() => Ranker) | null = null;
   /** Catalogue movies with features and no ratings (predicted from metadata alone): ids, and id → row. */
   #coldIds: Uint32Array;
@@ -194,7 +201,7 @@ export class Recommender implements Disposable {
     coldIds: Uint32Array = new Uint32Array(0),
   ) {
     if (typeof ranker === "function") this.#loadRanker = ranker;
-    else this.#ranked_ = ranker;
+    else this.#rankerLoaded = ranker;
     this.#coldIds = coldIds;
     coldIds.forEach((id, j) => this.#coldIndex.set(id, model.nMovies + j));
     this.#core = core;
@@ -247,16 +254,16 @@ export class Recommender implements Disposable {
 
   /** True when the model has a ranking model (recommendations are ordered by it). */
   get hasRanking(): boolean {
-    return this.#ranked_ !== null || this.#loadRanker !== null;
+    return this.#rankerLoaded !== null || this.#loadRanker !== null;
   }
 
   /** The ranking model (read from the model file on first use), or null. */
   get #ranker(): Ranker | null {
-    if (!this.#ranked_ && this.#loadRanker) {
-      this.#ranked_ = this.#loadRanker();
+    if (!this.#rankerLoaded && this.#loadRanker) {
+      this.#rankerLoaded = this.#loadRanker();
       this.#loadRanker = null;
     }
-    return this.#ranked_;
+    return this.#rankerLoaded;
   }
 
   /** Number of latent factors (k). */
@@ -574,18 +581,9 @@ export class Recommender implements Disposable {
     if (this.#ranker && m < this.#model.nMovies) {
       return this.#ranker.similar(m, n).map((x) => ({ ...this.#info(x.movie), similarity: x.similarity }));
     }
-    const v = this.#withMeta.vectors.view, s = this.#model.stride, k = this.#model.k;
-    const norm = (i: number) => Math.sqrt(v.subarray(i * s, i * s + k).reduce((a, x) => a + x * x, 0)) || 1;
-    const nm = norm(m);
-    const scored: { i: number; c: number }[] = [];
-    for (let i = 0; i < this.#withMeta.rows; i++) {
-      if (i === m) continue;
-      let dot = 0;
-      for (let j = 0; j < k; j++) dot += v[m * s + j] * v[i * s + j];
-      scored.push({ i, c: dot / (nm * norm(i)) });
-    }
-    scored.sort((a, b) => b.c - a.c || a.i - b.i);
-    return scored.slice(0, n).map((x) => ({ ...this.#info(x.i), similarity: x.c }));
+    const { stride, k } = this.#model;
+    return mostSimilar(this.#withMeta.vectors.view, stride, k, this.#withMeta.rows, m, n)
+      .map((x) => ({ ...this.#info(x.movie), similarity: x.similarity }));
   }
 
   /**
@@ -677,7 +675,7 @@ export class Recommender implements Disposable {
     this.#withoutMeta?.free();
     this.#scratch.free();
     this.#features?.free();
-    this.#ranked_?.free();
+    this.#rankerLoaded?.free();
     this.#model.free();
   }
 

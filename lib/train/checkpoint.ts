@@ -191,6 +191,20 @@ export interface RatingStats {
   movieCount: Uint32Array;
 }
 
+/**
+ * An array in the core, to write from a view of its memory without a copy
+ * (the caller awaits the write before changing it, and growing a shared
+ * memory does not detach it), checksummed there with SIMD.
+ */
+function coreArrayToWrite(core: WasmCore, name: string, a: CoreArray<Float32Array>): ArrayToWrite {
+  return {
+    name,
+    dtype: "f32",
+    bytes: core.view(Uint8Array, a.ptr, a.length * 4),
+    checksum: checksum(core, a.ptr, a.length),
+  };
+}
+
 /** Writes `state` to `path` atomically; see the module doc. Nothing may change the state until it resolves. */
 export async function writeCheckpoint(
   core: WasmCore,
@@ -199,16 +213,7 @@ export async function writeCheckpoint(
   meta: CheckpointMeta,
 ): Promise<void> {
   const sources: ArrayToWrite[] = [];
-  // Arrays in the core are written from views of its memory, without a copy (the caller awaits the write
-  // before training goes on, and growing a shared memory does not detach it), and checksummed there with
-  // SIMD; small host arrays are checksummed here.
-  const addCore = (name: string, a: CoreArray<Float32Array>) =>
-    sources.push({
-      name,
-      dtype: "f32",
-      bytes: core.view(Uint8Array, a.ptr, a.length * 4),
-      checksum: checksum(core, a.ptr, a.length),
-    });
+  const addCore = (name: string, a: CoreArray<Float32Array>) => sources.push(coreArrayToWrite(core, name, a));
   const plain = (name: string, a: Float32Array | Uint32Array, dtype: "f32" | "u32") =>
     sources.push({ name, dtype, bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength) });
   for (const { name, array } of state.best.arrays) addCore(name, array);
@@ -279,12 +284,6 @@ export async function addRanking(core: WasmCore, path: string, ranking: RankingT
     checksum: e.checksum,
     pieces: (write) => file.pieces(e.name, write),
   }));
-  const addCore = (name: string, a: CoreArray<Float32Array>): ArrayToWrite => ({
-    name,
-    dtype: "f32",
-    bytes: core.view(Uint8Array, a.ptr, a.length * 4),
-    checksum: checksum(core, a.ptr, a.length),
-  });
   const { arrays: _old, ...rest } = header;
   await writeContainer(path, MODEL_FORMAT, {
     ...rest,
@@ -295,7 +294,11 @@ export async function addRanking(core: WasmCore, path: string, ranking: RankingT
       reg: ranking.reg,
       selection: ranking.selection,
     },
-  }, [...kept, addCore("rank_users", ranking.factors.users), addCore("rank_movies", ranking.factors.movies)]);
+  }, [
+    ...kept,
+    coreArrayToWrite(core, "rank_users", ranking.factors.users),
+    coreArrayToWrite(core, "rank_movies", ranking.factors.movies),
+  ]);
 }
 
 /**
@@ -307,7 +310,8 @@ export function readRankingSync(core: WasmCore, path: string, header: ModelHeade
   const fail = (what: string) =>
     new ModelFileError(path, `Cannot load the ranking model of "${path}": ${what}`);
   const r = header.ranking;
-  if (!r || r.stride !== strideFor(r.k)) throw fail("the model has none");
+  if (!r) throw fail("the model has none");
+  if (r.stride !== strideFor(r.k)) throw fail("its shape is inconsistent (corrupt)");
   const factors = new ImplicitFactors(core, header.shape.nUsers, header.shape.nMovies, r.k);
   try {
     using file = ContainerFile.openSync(path, MODEL_FORMAT);
@@ -458,17 +462,9 @@ export async function readCheckpoint(
         movieCount: load("stat_movie_count")!,
       }
       : undefined;
-    let ranking: ImplicitFactors | undefined;
-    if (header.ranking && !options.training && options.ranking !== false) {
-      const r = header.ranking;
-      if (r.stride !== strideFor(r.k)) throw fail(`its ranking model's shape is inconsistent (corrupt)`);
-      ranking = new ImplicitFactors(core, nUsers, nMovies, r.k);
-      owned.push(ranking);
-      await readInto([{ name: "rank_users", array: ranking.users }, {
-        name: "rank_movies",
-        array: ranking.movies,
-      }]);
-    }
+    const ranking = header.ranking && !options.training && options.ranking !== false
+      ? readRankingSync(core, path, header)
+      : undefined;
     if (!options.training) return { header, model, stats, ranking };
 
     const current = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds, metaShape);

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Ratings } from "../ingest/ratings.ts";
+import type { Ratings, UserRowArrays } from "../ingest/ratings.ts";
 import { type RankingTask, sampleUsers } from "../evaluate/ranking.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
 import { mix32 } from "../util/_random.ts";
@@ -29,31 +29,8 @@ export class CoreRows implements Disposable {
   readonly rows: RatedRows;
   #arrays: CoreArray<Uint32Array | Float32Array>[];
 
-  /** Allocates rows for `nUsers` users and `n` ratings. */
-  constructor(core: WasmCore, nUsers: number, n: number);
   /** Takes ownership of arrays holding `n` rows (see `Ratings.takeUserRows`). */
-  constructor(arrays: {
-    offsets: CoreArray<Uint32Array>;
-    movies: CoreArray<Uint32Array>;
-    ratings: CoreArray<Float32Array>;
-    n: number;
-  });
-  constructor(
-    from: WasmCore | {
-      offsets: CoreArray<Uint32Array>;
-      movies: CoreArray<Uint32Array>;
-      ratings: CoreArray<Float32Array>;
-      n: number;
-    },
-    nUsers = 0,
-    count = 0,
-  ) {
-    const a = "offsets" in from ? from : {
-      offsets: from.allocArray(Uint32Array, nUsers + 1),
-      movies: from.allocArray(Uint32Array, Math.max(1, count)),
-      ratings: from.allocArray(Float32Array, Math.max(1, count)),
-      n: count,
-    };
+  constructor(a: UserRowArrays) {
     this.#arrays = [a.offsets, a.movies, a.ratings];
     this.rows = {
       indptr: a.offsets.view,
@@ -62,9 +39,19 @@ export class CoreRows implements Disposable {
     };
   }
 
+  /** Allocates zeroed rows for `nUsers` users and `n` ratings. */
+  static alloc(core: WasmCore, nUsers: number, n: number): CoreRows {
+    return new CoreRows({
+      offsets: core.allocArray(Uint32Array, nUsers + 1),
+      movies: core.allocArray(Uint32Array, Math.max(1, n)),
+      ratings: core.allocArray(Float32Array, Math.max(1, n)),
+      n,
+    });
+  }
+
   /** A copy of host `rows` in the core's memory. */
   static copyOf(core: WasmCore, rows: RatedRows): CoreRows {
-    const out = new CoreRows(core, rows.indptr.length - 1, rows.movies.length);
+    const out = CoreRows.alloc(core, rows.indptr.length - 1, rows.movies.length);
     out.rows.indptr.set(rows.indptr);
     out.rows.movies.set(rows.movies);
     out.rows.ratings.set(rows.ratings);
@@ -86,7 +73,7 @@ export class CoreRows implements Disposable {
 export function ratedRows(core: WasmCore, ratings: Ratings, keep: (row: number) => boolean): CoreRows {
   let n = 0;
   for (let i = 0; i < ratings.nRatings; i++) if (keep(i)) n++;
-  const out = new CoreRows(core, ratings.nUsers, n);
+  const out = CoreRows.alloc(core, ratings.nUsers, n);
   const off = ratings.userOffsets.view, m = ratings.columns.movies.view, r = ratings.columns.ratings.view;
   const { indptr, movies, ratings: values } = out.rows;
   n = 0;
@@ -195,7 +182,7 @@ export function holdOut(
       if (!out[i]) kept++;
     }
   }
-  const train = new CoreRows(core, nUsers, kept);
+  const train = CoreRows.alloc(core, nUsers, kept);
   const { indptr, movies, ratings } = train.rows;
   const relevant: (Set<number> | null)[] = [];
   const popularity = new Uint32Array(nMovies), ratingSum = new Float64Array(nMovies);
