@@ -151,6 +151,18 @@ pub trait RowOps {
     /// (each lane of `qm` is read before that lane of `q` is written).
     #[allow(clippy::too_many_arguments)]
     unsafe fn step(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, ap: f32, bp: f32, aq: f32, bq: f32);
+    /// `p · (q + m)`, the bits of [`RowOps::dot`] of `p` and `q + m` (with metadata: the
+    /// user against the movie's effective row, never stored).
+    fn dot_sum(p: &[f32], q: &[f32], m: &[f32]) -> f32;
+    /// SGD with metadata, one pass over the rows: every lane as `g += e*p_old`, then
+    /// `p = (ap*p) + (bp*v)` with `v = q + m` (`m` alone when `own` is false: the movie is
+    /// treated as new) and, when `own`, `q = (aq*q) + (bq*p_old)`; the bits of
+    /// [`RowOps::axpy`] into `g` followed by [`RowOps::step`] against a stored `v`.
+    ///
+    /// # Safety
+    /// `p`, `q`, `m` and `g` hold `n` floats each and do not overlap.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn step_meta(p: *mut f32, q: *mut f32, m: *const f32, g: *mut f32, n: usize, c: [f32; 5], own: bool);
     /// `out = a + b`.
     fn add(a: &[f32], b: &[f32], out: &mut [f32]);
     /// `y += alpha * x`.
@@ -173,6 +185,22 @@ impl RowOps for Scalar {
             let (pj, qj, mj) = (*p.add(j), *q.add(j), *qm.add(j));
             *p.add(j) = ap * pj + bp * mj;
             *q.add(j) = aq * qj + bq * pj;
+        }
+    }
+
+    fn dot_sum(p: &[f32], q: &[f32], m: &[f32]) -> f32 {
+        crate::vector::scalar::dot_sum(p, q, m)
+    }
+
+    unsafe fn step_meta(p: *mut f32, q: *mut f32, m: *const f32, g: *mut f32, n: usize, c: [f32; 5], own: bool) {
+        let [ap, bp, aq, bq, e] = c;
+        for j in 0..n {
+            let (pj, qj, mj) = (*p.add(j), *q.add(j), *m.add(j));
+            *g.add(j) += e * pj;
+            *p.add(j) = ap * pj + bp * if own { qj + mj } else { mj };
+            if own {
+                *q.add(j) = aq * qj + bq * pj;
+            }
         }
     }
 
@@ -230,6 +258,34 @@ impl RowOps for Simd {
             j += 4;
         }
         Scalar::step(p.add(lanes), q.add(lanes), qm.add(lanes), n - lanes, ap, bp, aq, bq);
+    }
+
+    #[inline]
+    fn dot_sum(p: &[f32], q: &[f32], m: &[f32]) -> f32 {
+        crate::vector::simd::dot_sum(p, q, m)
+    }
+
+    #[inline]
+    unsafe fn step_meta(p: *mut f32, q: *mut f32, m: *const f32, g: *mut f32, n: usize, c: [f32; 5], own: bool) {
+        use core::arch::wasm32::*;
+        let lanes = n / 4 * 4;
+        let [vap, vbp, vaq, vbq, ve] = c.map(|x| f32x4_splat(x));
+        let mut j = 0;
+        while j < lanes {
+            let pv = v128_load(p.add(j) as *const v128);
+            let mv = v128_load(m.add(j) as *const v128);
+            let gv = v128_load(g.add(j) as *const v128);
+            v128_store(g.add(j) as *mut v128, f32x4_add(gv, f32x4_mul(ve, pv)));
+            if own {
+                let qv = v128_load(q.add(j) as *const v128);
+                v128_store(p.add(j) as *mut v128, f32x4_add(f32x4_mul(vap, pv), f32x4_mul(vbp, f32x4_add(qv, mv))));
+                v128_store(q.add(j) as *mut v128, f32x4_add(f32x4_mul(vaq, qv), f32x4_mul(vbq, pv)));
+            } else {
+                v128_store(p.add(j) as *mut v128, f32x4_add(f32x4_mul(vap, pv), f32x4_mul(vbp, mv)));
+            }
+            j += 4;
+        }
+        Scalar::step_meta(p.add(lanes), q.add(lanes), m.add(lanes), g.add(lanes), n - lanes, c, own);
     }
 
     #[inline]
@@ -414,6 +470,25 @@ unsafe fn train_meta<O: RowOps, const N: usize>(
         if u >= s.n_users || m >= s.n_movies {
             return Err(i);
         }
+        let dropped = h.drop > 0.0 && (mix32(h.salt ^ (first + i) as u32) as f32) < h.drop * 4_294_967_296.0;
+        if h.optimizer == SGD {
+            // One pass over the four rows, no effective row stored (see `RowOps::step_meta`).
+            let (p, q, mrow) = (b.p.add(u * n), b.q.add(m * n), b.m.add(m * n));
+            let rows = |x: *const f32| core::slice::from_raw_parts(x, n);
+            let dot = if dropped { O::dot(rows(p), rows(mrow)) } else { O::dot_sum(rows(p), rows(q), rows(mrow)) };
+            let (bu, bi) = (&mut *b.bu.add(u), &mut *b.bi.add(m));
+            let own_bias = if dropped { 0.0 } else { *bi };
+            let e = ratings[i] - raw_score(s.mu, *bu, own_bias + *b.mb.add(m), dot);
+            sse += (e as f64) * (e as f64);
+            *b.gb.add(m) += e;
+            *bu += h.lr_bias * (e - h.reg_bias * *bu);
+            if !dropped {
+                *bi += h.lr_bias * (e - h.reg_bias * *bi);
+            }
+            let (a, step) = (1.0 - h.lr * h.reg, h.lr * e);
+            O::step_meta(p, q, mrow, b.g.add(m * n), n, [a, step, a, step, e], !dropped);
+            continue;
+        }
         let p = row(b.p, u, n);
         let q = row(b.q, m, n);
         let bu = &mut *b.bu.add(u);
@@ -423,7 +498,6 @@ unsafe fn train_meta<O: RowOps, const N: usize>(
         // The effective row, every lane written below before it is read.
         let mut qm_buf = core::mem::MaybeUninit::<[f32; 256]>::uninit();
         let qm = core::slice::from_raw_parts_mut(qm_buf.as_mut_ptr() as *mut f32, keep);
-        let dropped = h.drop > 0.0 && (mix32(h.salt ^ (first + i) as u32) as f32) < h.drop * 4_294_967_296.0;
         if dropped {
             qm.copy_from_slice(&mrow[..keep]);
         } else {
@@ -454,24 +528,14 @@ unsafe fn train_meta<O: RowOps, const N: usize>(
                 O::adam(q, &old_p[..keep], row(b.mq, m, n), row(b.vq, m, n), e, h, ci1, ci2);
             }
         } else if dropped {
-            // Train as if the movie were new: the user and W learn, the movie's own row does not.
+            // AdaGrad, as if the movie were new: the user and W learn, the movie's own row does not.
             let mut frozen = [0.0f32; 256];
-            if h.optimizer == ADAGRAD {
-                let su = row(b.su, u, 4);
-                adagrad::<O>(pp, frozen.as_mut_ptr(), qmp, keep, e, h, norms, [0.0; 2], (bu, su), None);
-            } else {
-                *bu += h.lr_bias * (e - h.reg_bias * *bu);
-                O::step(pp, frozen.as_mut_ptr(), qmp, keep, 1.0 - h.lr * h.reg, h.lr * e, 1.0, 0.0);
-            }
-        } else if h.optimizer == ADAGRAD {
+            let su = row(b.su, u, 4);
+            adagrad::<O>(pp, frozen.as_mut_ptr(), qmp, keep, e, h, norms, [0.0; 2], (bu, su), None);
+        } else {
             let (su, si) = (row(b.su, u, 4), row(b.si, m, 4));
             let own = O::dot_norms(pp, qp, keep);
             adagrad::<O>(pp, qp, qmp, keep, e, h, norms, [own[0], own[2]], (bu, su), Some((bi, si)));
-        } else {
-            *bu += h.lr_bias * (e - h.reg_bias * *bu);
-            *bi += h.lr_bias * (e - h.reg_bias * *bi);
-            let (a, step) = (1.0 - h.lr * h.reg, h.lr * e);
-            O::step(pp, qp, qmp, keep, a, step, a, step);
         }
     }
     Ok(sse)
@@ -529,9 +593,7 @@ unsafe fn adagrad<O: RowOps>(
 ) -> (f32, f32, f32, f32) {
     let (bu, su) = user;
     let (si0, si1) = movie.as_ref().map_or((0.0, 0.0), |(_, si)| (si[0], si[1]));
-    // AdaGrad's step sizes, `lr / sqrt(1 + sum)`.
-    let [rbu, rbi, lp, lq] =
-        [(h.lr_bias, su[1]), (h.lr_bias, si1), (h.lr, su[0]), (h.lr, si0)].map(|(lr, sum)| lr / sqrt(1.0 + sum));
+    let [rbu, rbi, lp, lq] = adagrad_rates([h.lr_bias, h.lr_bias, h.lr, h.lr], [su[1], si1, su[0], si0]);
     let gbu = e - h.reg_bias * *bu;
     *bu += rbu * gbu;
     su[1] += gbu * gbu;
@@ -549,6 +611,25 @@ unsafe fn adagrad<O: RowOps>(
     O::step(p, q, qm, n, ap, bp, aq, bq);
     su[0] += grad_sq(e, h.reg, pm[0], pm[1], pm[2]) * inv_n;
     (ap, bp, aq, bq)
+}
+
+/// AdaGrad's four step sizes `lr / sqrt(1 + sum)`, lane by lane: one vector square root and one
+/// vector division on wasm32 instead of four of each (the divider was the AdaGrad step's
+/// bottleneck); each lane is correctly rounded, so both paths give the same bits.
+#[inline(always)]
+fn adagrad_rates(lr: [f32; 4], sum: [f32; 4]) -> [f32; 4] {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use core::arch::wasm32::*;
+        let lr = f32x4(lr[0], lr[1], lr[2], lr[3]);
+        let sum = f32x4(sum[0], sum[1], sum[2], sum[3]);
+        let r = f32x4_div(lr, f32x4_sqrt(f32x4_add(f32x4_splat(1.0), sum)));
+        [f32x4_extract_lane::<0>(r), f32x4_extract_lane::<1>(r), f32x4_extract_lane::<2>(r), f32x4_extract_lane::<3>(r)]
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        [0, 1, 2, 3].map(|j| lr[j] / sqrt(1.0 + sum[j]))
+    }
 }
 
 /// Adam step for one bias with its 4-float state (m, v, beta1^t, beta2^t);

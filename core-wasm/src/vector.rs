@@ -9,33 +9,47 @@
 
 /// Scalar twins, used natively and compared with the SIMD path.
 pub mod scalar {
-    /// Dot product of the first `min(a.len(), b.len())` elements.
-    pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-        let n = a.len().min(b.len());
-        let (a, b) = (&a[..n], &b[..n]);
+    /// `Σ term(i)` over `i < n`, in the documented lane order.
+    #[inline(always)]
+    fn lane_sum(n: usize, term: impl Fn(usize) -> f32) -> f32 {
         let mut acc0 = [0.0f32; 4];
         let mut acc1 = [0.0f32; 4];
         let mut i = 0;
         while i + 8 <= n {
-            for j in 0..4 {
-                acc0[j] += a[i + j] * b[i + j];
-                acc1[j] += a[i + 4 + j] * b[i + 4 + j];
+            for (j, (a0, a1)) in acc0.iter_mut().zip(acc1.iter_mut()).enumerate() {
+                *a0 += term(i + j);
+                *a1 += term(i + 4 + j);
             }
             i += 8;
         }
         if i + 4 <= n {
-            for j in 0..4 {
-                acc0[j] += a[i + j] * b[i + j];
+            for (j, a0) in acc0.iter_mut().enumerate() {
+                *a0 += term(i + j);
             }
             i += 4;
         }
         let s = [acc0[0] + acc1[0], acc0[1] + acc1[1], acc0[2] + acc1[2], acc0[3] + acc1[3]];
         let mut h = (s[0] + s[1]) + (s[2] + s[3]);
         while i < n {
-            h += a[i] * b[i];
+            h += term(i);
             i += 1;
         }
         h
+    }
+
+    /// Dot product of the first `min(a.len(), b.len())` elements.
+    pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+        let n = a.len().min(b.len());
+        let (a, b) = (&a[..n], &b[..n]);
+        lane_sum(n, |i| a[i] * b[i])
+    }
+
+    /// `a · (b + c)` over the shortest length, `b + c` rounded lane by lane first: the
+    /// same bits as [`dot`] of `a` and the sum, without storing the sum.
+    pub fn dot_sum(a: &[f32], b: &[f32], c: &[f32]) -> f32 {
+        let n = a.len().min(b.len()).min(c.len());
+        let (a, b, c) = (&a[..n], &b[..n], &c[..n]);
+        lane_sum(n, |i| a[i] * (b[i] + c[i]))
     }
 
     /// `y[i] += alpha * x[i]` for the first `min(x.len(), y.len())` elements.
@@ -51,41 +65,66 @@ pub mod scalar {
 pub mod simd {
     use core::arch::wasm32::{f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, v128, v128_load, v128_store};
 
+    /// `Σ term(i)` over `i < n` in the documented lane order: `quad(i)` gives the terms
+    /// `i..i + 4` as one vector, `one(i)` a single term of the tail.
+    ///
+    /// # Safety
+    /// `quad` and `one` must be safe to call for every index below `n`.
+    #[inline(always)]
+    unsafe fn lane_sum(n: usize, quad: impl Fn(usize) -> v128, one: impl Fn(usize) -> f32) -> f32 {
+        let mut acc0 = f32x4_splat(0.0);
+        let mut acc1 = f32x4_splat(0.0);
+        let mut i = 0;
+        while i + 8 <= n {
+            acc0 = f32x4_add(acc0, quad(i));
+            acc1 = f32x4_add(acc1, quad(i + 4));
+            i += 8;
+        }
+        if i + 4 <= n {
+            acc0 = f32x4_add(acc0, quad(i));
+            i += 4;
+        }
+        let s = f32x4_add(acc0, acc1);
+        let mut h = (f32x4_extract_lane::<0>(s) + f32x4_extract_lane::<1>(s))
+            + (f32x4_extract_lane::<2>(s) + f32x4_extract_lane::<3>(s));
+        while i < n {
+            h += one(i);
+            i += 1;
+        }
+        h
+    }
+
     /// Dot product of the first `min(a.len(), b.len())` elements.
     #[inline]
     pub fn dot(a: &[f32], b: &[f32]) -> f32 {
         let n = a.len().min(b.len());
-        let pa = a.as_ptr();
-        let pb = b.as_ptr();
+        let (pa, pb) = (a.as_ptr(), b.as_ptr());
         // SAFETY: every load reads indices below `n`, within both slices;
         // v128_load has no alignment requirement.
         unsafe {
-            let mut acc0 = f32x4_splat(0.0);
-            let mut acc1 = f32x4_splat(0.0);
-            let mut i = 0;
-            while i + 8 <= n {
-                let x0 = v128_load(pa.add(i) as *const v128);
-                let y0 = v128_load(pb.add(i) as *const v128);
-                let x1 = v128_load(pa.add(i + 4) as *const v128);
-                let y1 = v128_load(pb.add(i + 4) as *const v128);
-                acc0 = f32x4_add(acc0, f32x4_mul(x0, y0));
-                acc1 = f32x4_add(acc1, f32x4_mul(x1, y1));
-                i += 8;
-            }
-            if i + 4 <= n {
-                let x0 = v128_load(pa.add(i) as *const v128);
-                let y0 = v128_load(pb.add(i) as *const v128);
-                acc0 = f32x4_add(acc0, f32x4_mul(x0, y0));
-                i += 4;
-            }
-            let s = f32x4_add(acc0, acc1);
-            let mut h = (f32x4_extract_lane::<0>(s) + f32x4_extract_lane::<1>(s))
-                + (f32x4_extract_lane::<2>(s) + f32x4_extract_lane::<3>(s));
-            while i < n {
-                h += *pa.add(i) * *pb.add(i);
-                i += 1;
-            }
-            h
+            lane_sum(
+                n,
+                |i| f32x4_mul(v128_load(pa.add(i) as *const v128), v128_load(pb.add(i) as *const v128)),
+                |i| *pa.add(i) * *pb.add(i),
+            )
+        }
+    }
+
+    /// `a · (b + c)`: the bits of [`super::scalar::dot_sum`].
+    #[inline]
+    pub fn dot_sum(a: &[f32], b: &[f32], c: &[f32]) -> f32 {
+        let n = a.len().min(b.len()).min(c.len());
+        let (pa, pb, pc) = (a.as_ptr(), b.as_ptr(), c.as_ptr());
+        // SAFETY: as for `dot`, with three slices.
+        unsafe {
+            lane_sum(
+                n,
+                |i| {
+                    let sum = f32x4_add(v128_load(pb.add(i) as *const v128), v128_load(pc.add(i) as *const v128));
+                    f32x4_mul(v128_load(pa.add(i) as *const v128), sum)
+                },
+                |i| *pa.add(i) * (*pb.add(i) + *pc.add(i)),
+            )
         }
     }
 
