@@ -191,9 +191,12 @@ const CHUNK = 1 << 20;
 /**
  * With metadata, W takes this many Adam steps per epoch, spread over the
  * sub-epochs (at least one each), whatever the grid: each step projects
- * every movie again, so this, not the grid, sets a metadata epoch's cost.
+ * every movie again and waits for every Worker. Measured on ml-latest-small
+ * and the generated default (cold-start evaluation and 5-fold cv): 8 steps at
+ * learning rate 0.008 hold warm RMSE and lower cold-start RMSE against 16 at
+ * 0.002, for a quarter less time per metadata epoch on the ML-20M shape.
  */
-const META_STEPS_PER_EPOCH = 16;
+const META_STEPS_PER_EPOCH = 8;
 
 /** Trains until the epoch limit or early stopping; mutates and returns `run.state`. */
 export async function runTraining(run: TrainRun): Promise<TrainState> {
