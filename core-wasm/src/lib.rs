@@ -7,6 +7,7 @@
 //! scalar twin with the same arithmetic order, used natively and compared with
 //! the SIMD path.
 
+pub mod bpmf;
 pub mod checksum;
 pub mod fold_in;
 pub mod ids;
