@@ -9,6 +9,7 @@
 import { defaultThreads } from "../lib/core/pool.ts";
 import { defaultTrainConfig, MAX_BLOCKS, type TrainConfig } from "../lib/train/config.ts";
 import { intFlag, numberFlag, UsageError } from "./_cli.ts";
+import { BPMF_DEFAULTS, type BpmfConfig } from "../lib/train/bpmf.ts";
 
 const SGD = defaultTrainConfig("sgd"),
   ADAM = defaultTrainConfig("adam"),
@@ -130,5 +131,50 @@ export function metaSettings(
     },
     metadata: v["use-metadata"] ? true : v["no-metadata"] ? false : undefined,
     featuresDir: v.features,
+  };
+}
+
+/** Help lines of the method flags. */
+export const METHOD_FLAGS_HELP =
+  `  --method NAME       sgd (default: PMF trained by SGD, Adam or AdaGrad) or bpmf (Bayesian PMF
+                      sampled by Gibbs sampling: no tuning, and a 90% interval for every prediction;
+                      --k defaults to ${BPMF_DEFAULTS.k} there; TMDB features are not used by it yet)
+  --sweeps N          bpmf: Gibbs sweeps in all (default: ${BPMF_DEFAULTS.sweeps})
+  --burn-in N         bpmf: sweeps discarded before samples are kept (default: ${BPMF_DEFAULTS.burnIn})`;
+
+/** Parser options of the method flags. */
+export const METHOD_FLAGS = {
+  method: { type: "string", default: "sgd" },
+  sweeps: { type: "string" },
+  "burn-in": { type: "string" },
+} as const;
+
+/**
+ * Reads `--method`: null for sgd, else the Bayesian PMF settings (`--k` and
+ * `--seed` shared with the other flags). A burn-in that leaves no sample is
+ * refused here; `checkBpmfConfig` checks k against the core's limit.
+ */
+export function methodSettings(
+  v: { method?: string; sweeps?: string; "burn-in"?: string; k?: string; seed?: string },
+): BpmfConfig | null {
+  if (v.method !== "sgd" && v.method !== "bpmf") {
+    throw new UsageError(`Invalid --method "${v.method}": expected sgd or bpmf`);
+  }
+  if (v.method === "sgd") {
+    for (const flag of ["sweeps", "burn-in"] as const) {
+      if (v[flag] !== undefined) throw new UsageError(`--${flag} is for --method bpmf`);
+    }
+    return null;
+  }
+  const sweeps = intFlag(v.sweeps, "sweeps", BPMF_DEFAULTS.sweeps, 1, 100_000);
+  const burnIn = intFlag(v["burn-in"], "burn-in", Math.min(BPMF_DEFAULTS.burnIn, sweeps - 1), 0, 100_000);
+  if (burnIn >= sweeps) {
+    throw new UsageError(`--burn-in ${burnIn} must be below --sweeps ${sweeps}, or no sample is kept`);
+  }
+  return {
+    k: intFlag(v.k, "k", BPMF_DEFAULTS.k, 1, 100_000),
+    sweeps,
+    burnIn,
+    seed: intFlag(v.seed, "seed", BPMF_DEFAULTS.seed, -(2 ** 31), 2 ** 31 - 1),
   };
 }

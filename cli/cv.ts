@@ -5,11 +5,11 @@
  * @module
  */
 
-import { crossValidate } from "../lib/train/cross_validate.ts";
+import { crossValidate, type FoldResult } from "../lib/train/cross_validate.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
 import { resolveTrainConfig } from "../lib/train/config.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
-import { fmtInt, intFlag, parseFlags, runCli } from "./_cli.ts";
+import { fmtInt, intFlag, parseFlags, runCli, UsageError } from "./_cli.ts";
 import { table } from "./_table.ts";
 import { writeCurveSvg } from "./_curve.ts";
 import { DATA_DEFAULT_HELP, defaultDataDir } from "./_data.ts";
@@ -17,12 +17,16 @@ import {
   META_FLAGS,
   META_FLAGS_HELP,
   metaSettings,
+  METHOD_FLAGS,
+  METHOD_FLAGS_HELP,
+  methodSettings,
   MODEL_FLAGS,
   MODEL_FLAGS_HELP,
   modelSettings,
 } from "./_train_flags.ts";
 import { openFeatures } from "../lib/train/train_pipeline.ts";
 import { defaultImplicitConfig } from "../lib/train/implicit.ts";
+import { BpmfConfigError, checkBpmfConfig } from "../lib/train/bpmf.ts";
 
 const HELP = `Usage: deno task cv [options]
 
@@ -30,6 +34,8 @@ k-fold cross-validation: each fold in turn is the test set; the others train
 (5% of them held out for early stopping). Reports mean ± sd of RMSE and MAE,
 and of the ranking model's NDCG@10 and recall@20 beside most popular's (each
 fold's ratings of 4 or more are the hits; up to 5,000 sampled users a fold).
+With --method bpmf, also how often the test ratings fall inside their 90%
+predictive intervals, overall and by how many ratings the movie has.
 
 Options:
   --data DIR         folder with ratings.csv (${DATA_DEFAULT_HELP})
@@ -41,6 +47,7 @@ Options:
   -h, --help         show this help
 
 Model and optimiser (as in 'deno task train'; --seed also seeds the folds):
+${METHOD_FLAGS_HELP}
 ${MODEL_FLAGS_HELP}
 
 Metadata (as in 'deno task train'):
@@ -56,6 +63,7 @@ export async function main(argv: string[]): Promise<void> {
     "no-ranking": { type: "boolean", default: false },
     ...MODEL_FLAGS,
     ...META_FLAGS,
+    ...METHOD_FLAGS,
     curve: { type: "string", default: "data/model/cv_curve.svg" },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -68,13 +76,26 @@ export async function main(argv: string[]): Promise<void> {
   const { settings, threads } = modelSettings(v);
   const meta = metaSettings(v);
   const config = resolveTrainConfig({ ...settings, ...meta.settings });
+  const bpmf = methodSettings(v);
+  if (bpmf && meta.metadata === true) {
+    throw new UsageError(
+      "--use-metadata: Bayesian PMF does not use TMDB features yet; drop it or use --method sgd",
+    );
+  }
   const path = v.ratings ?? `${v.data ?? (await defaultDataDir("ratings.csv", v.json)).dir}/ratings.csv`;
   const core = await WasmCore.create();
+  if (bpmf) {
+    try {
+      checkBpmfConfig(core, bpmf);
+    } catch (error) {
+      throw error instanceof BpmfConfigError ? new UsageError(error.message) : error;
+    }
+  }
   const { ratings } = await loadRatings(core, path);
   using _ratings = ratings;
   using features = await openFeatures(
     core,
-    { metadata: meta.metadata, featuresDir: meta.featuresDir, ratingsPath: path },
+    { metadata: bpmf ? false : meta.metadata, featuresDir: meta.featuresDir, ratingsPath: path },
     ratings.movieIds,
     (note) => !v.json && console.error(`note: ${note}`),
   );
@@ -82,6 +103,12 @@ export async function main(argv: string[]): Promise<void> {
     console.log(
       `${folds}-fold cross-validation on ${fmtInt(ratings.nRatings)} ratings from ${path}${
         features ? `, with ${features.nFeatures} TMDB features` : ""
+      }${
+        bpmf
+          ? `; Bayesian PMF, k = ${bpmf.k}, ${bpmf.sweeps} sweeps (${bpmf.burnIn} burn-in, ${
+            bpmf.sweeps - bpmf.burnIn
+          } samples kept)`
+          : ""
       }`,
     );
   }
@@ -90,12 +117,15 @@ export async function main(argv: string[]): Promise<void> {
     folds,
     threads,
     ranking: v["no-ranking"] ? null : { ...defaultImplicitConfig(), seed: config.seed },
+    bpmf,
     onFold: (r) => {
       if (!v.json) {
         console.log(
-          `fold ${r.fold + 1}/${folds}: RMSE ${r.model.rmse.toFixed(4)}, MAE ${
-            r.model.mae.toFixed(4)
-          } (epoch ${r.bestEpoch}; biases only ${r.biasOnly.rmse.toFixed(4)})${
+          `fold ${r.fold + 1}/${folds}: RMSE ${r.model.rmse.toFixed(4)}, MAE ${r.model.mae.toFixed(4)} (${
+            r.calibration
+              ? `90% intervals hold ${(100 * r.calibration.coverage90).toFixed(1)}%`
+              : `epoch ${r.bestEpoch}`
+          }; biases only ${r.biasOnly.rmse.toFixed(4)})${
             r.ranking
               ? `; ranking NDCG@10 ${r.ranking.systems[0].at[10].ndcg.toFixed(3)} (most popular ${
                 r.ranking.systems[1].at[10].ndcg.toFixed(3)
@@ -116,11 +146,19 @@ export async function main(argv: string[]): Promise<void> {
   if (v.json) {
     const metadata = features ? { features: features.nFeatures, moviesCovered: features.covered } : null;
     console.log(
-      JSON.stringify({ ratingsPath: path, curvePath: v.curve, foldCount: folds, config, metadata, ...cv }),
+      JSON.stringify({
+        ratingsPath: path,
+        curvePath: v.curve,
+        foldCount: folds,
+        method: bpmf ? "bpmf" : "sgd",
+        config: bpmf ?? config,
+        metadata,
+        ...cv,
+      }),
     );
     return;
   }
-  const capped = cv.folds.filter((f) => f.bestEpoch === config.epochs).length;
+  const capped = bpmf ? 0 : cv.folds.filter((f) => f.bestEpoch === config.epochs).length;
   if (capped) {
     console.log(
       `${capped} of ${folds} folds kept their last epoch (${config.epochs}): validation RMSE was still improving; more epochs may help (--epochs ${
@@ -129,9 +167,11 @@ export async function main(argv: string[]): Promise<void> {
     );
   }
   const pm = (x: { mean: number; sd: number }) => `${x.mean.toFixed(4)} ± ${x.sd.toFixed(4)}`;
+  const name = bpmf ? "Bayesian PMF" : "PMF";
   console.log(table(["", "mean ± sd"], [
-    ["PMF RMSE", pm(cv.rmse)],
-    ["PMF MAE", pm(cv.mae)],
+    [`${name} RMSE`, pm(cv.rmse)],
+    [`${name} MAE`, pm(cv.mae)],
+    ...(cv.coverage90 ? [["90% intervals hold", pm(cv.coverage90)]] : []),
     ["biases-only RMSE", pm(cv.biasOnlyRmse)],
     ...(cv.ranking
       ? [
@@ -142,7 +182,38 @@ export async function main(argv: string[]): Promise<void> {
       ]
       : []),
   ], [1]));
+  if (bpmf) console.log(calibrationTable(cv.folds));
   console.log(`Validation curves: ${v.curve}`);
 }
 
 if (import.meta.main) await runCli("cv", () => main(Deno.args));
+
+/** The 90% intervals by the movie's training ratings, all folds' test ratings together. */
+function calibrationTable(folds: FoldResult[]): string {
+  const rows = folds[0].calibration!.buckets.map((b, i) => {
+    const all = folds.map((f) => f.calibration!.buckets[i]);
+    const n = all.reduce((a, x) => a + x.n, 0);
+    const mean = (key: "coverage90" | "meanWidth90") =>
+      all.reduce((a, x) => a + (x.n ? x[key] * x.n : 0), 0) / n;
+    const rmse = Math.sqrt(all.reduce((a, x) => a + (x.n ? x.rmse ** 2 * x.n : 0), 0) / n);
+    const range = b.maxRatings === Infinity
+      ? `${b.minRatings}+`
+      : b.minRatings === b.maxRatings
+      ? `${b.minRatings}`
+      : `${b.minRatings}–${b.maxRatings}`;
+    return n
+      ? [
+        range,
+        fmtInt(n),
+        rmse.toFixed(4),
+        `${(100 * mean("coverage90")).toFixed(1)}%`,
+        `± ${(mean("meanWidth90") / 2).toFixed(2)}`,
+      ]
+      : [range, "0", "—", "—", "—"];
+  });
+  return table(
+    ["movie's training ratings", "test ratings", "RMSE", "inside 90% interval", "mean interval"],
+    rows,
+    [1, 2, 3, 4],
+  );
+}

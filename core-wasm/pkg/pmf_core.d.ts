@@ -67,9 +67,39 @@ export function errorsRange(pass: number, start: number, end: number): Float64Ar
  */
 export function implicitSolve(x: number, n_rows: number, first: number, last: number, indptr: number, indices: number, weights: number, other: number, n_other: number, gram: number, stride: number, alpha0: number, reg: number, nu: number, steps: number): number;
 /**
+ * Draws rows `first..last` of one side (`rows`, `n_rows × stride`; `side` 0
+ * users, 1 movies) from their Gibbs conditional given the other side's rows,
+ * the side's hyperparameters (`mean`, `d` f64; `precision`, `d×d` f64, `d =
+ * k + 1`) and the noise precision; the rows' ratings are a CSR naming rows of
+ * the other side. See `bpmf::sample_rows`.
+ */
+export function bpmfSampleRows(rows: number, n_rows: number, first: number, last: number, indptr: number, indices: number, ratings: number, other: number, n_other: number, k: number, stride: number, mu: number, mean: number, precision: number, alpha: number, seed: number, sweep: number, side: number): void;
+/**
+ * Draws a side's hyperparameters from their posterior given its `n_rows` rows
+ * into `mean` (`k + 1` f64) and `precision` (`(k + 1)²` f64).
+ */
+export function bpmfSampleHyper(rows: number, n_rows: number, k: number, stride: number, seed: number, sweep: number, side: number, mean: number, precision: number): void;
+/**
+ * The squared error of the current rows over the ratings of users `first..last` (a user CSR).
+ */
+export function bpmfSse(indptr: number, indices: number, ratings: number, first: number, last: number, users: number, n_users: number, movies: number, n_movies: number, k: number, stride: number, mu: number): number;
+/**
  * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
  */
 export function free(ptr: number, bytes: number, align: number): void;
+/**
+ * The largest factor count the sampler takes.
+ */
+export function bpmfMaxK(): number;
+/**
+ * Draws the noise precision given the squared error `sse` of `n` ratings.
+ */
+export function bpmfSampleAlpha(sse: number, n: number, seed: number, sweep: number): number;
+/**
+ * Adds the current sample's predictions of ratings `first..last` of a set
+ * (`user_idx`, `movie_idx`) to `sum` and their squares to `sum_sq` (f64, the set's length).
+ */
+export function bpmfAccumulate(user_idx: number, movie_idx: number, n: number, first: number, last: number, users: number, n_users: number, movies: number, n_movies: number, k: number, stride: number, mu: number, sum: number, sum_sq: number): void;
 /**
  * Bytes the core's heap holds (every thread's allocations).
  */
@@ -478,6 +508,12 @@ export interface InitOutput {
   readonly __wbg_trainpass_free: (a: number, b: number) => void;
   readonly alloc: (a: number, b: number, c: number) => void;
   readonly axpy: (a: number, b: number, c: number, d: number, e: number) => void;
+  readonly bpmfAccumulate: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number) => void;
+  readonly bpmfMaxK: () => number;
+  readonly bpmfSampleAlpha: (a: number, b: number, c: number, d: number) => number;
+  readonly bpmfSampleHyper: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number) => void;
+  readonly bpmfSampleRows: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number, q: number, r: number, s: number) => void;
+  readonly bpmfSse: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly bytesInUse: () => number;
   readonly checksum: (a: number, b: number, c: number, d: number) => void;
   readonly checksumMany: (a: number, b: number, c: number, d: number) => void;

@@ -422,6 +422,104 @@ export function implicitSolve(x, n_rows, first, last, indptr, indices, weights, 
 }
 
 /**
+ * Draws rows `first..last` of one side (`rows`, `n_rows × stride`; `side` 0
+ * users, 1 movies) from their Gibbs conditional given the other side's rows,
+ * the side's hyperparameters (`mean`, `d` f64; `precision`, `d×d` f64, `d =
+ * k + 1`) and the noise precision; the rows' ratings are a CSR naming rows of
+ * the other side. See `bpmf::sample_rows`.
+ * @param {number} rows
+ * @param {number} n_rows
+ * @param {number} first
+ * @param {number} last
+ * @param {number} indptr
+ * @param {number} indices
+ * @param {number} ratings
+ * @param {number} other
+ * @param {number} n_other
+ * @param {number} k
+ * @param {number} stride
+ * @param {number} mu
+ * @param {number} mean
+ * @param {number} precision
+ * @param {number} alpha
+ * @param {number} seed
+ * @param {number} sweep
+ * @param {number} side
+ */
+export function bpmfSampleRows(rows, n_rows, first, last, indptr, indices, ratings, other, n_other, k, stride, mu, mean, precision, alpha, seed, sweep, side) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.bpmfSampleRows(retptr, rows, n_rows, first, last, indptr, indices, ratings, other, n_other, k, stride, mu, mean, precision, alpha, seed, sweep, side);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * Draws a side's hyperparameters from their posterior given its `n_rows` rows
+ * into `mean` (`k + 1` f64) and `precision` (`(k + 1)²` f64).
+ * @param {number} rows
+ * @param {number} n_rows
+ * @param {number} k
+ * @param {number} stride
+ * @param {number} seed
+ * @param {number} sweep
+ * @param {number} side
+ * @param {number} mean
+ * @param {number} precision
+ */
+export function bpmfSampleHyper(rows, n_rows, k, stride, seed, sweep, side, mean, precision) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.bpmfSampleHyper(retptr, rows, n_rows, k, stride, seed, sweep, side, mean, precision);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * The squared error of the current rows over the ratings of users `first..last` (a user CSR).
+ * @param {number} indptr
+ * @param {number} indices
+ * @param {number} ratings
+ * @param {number} first
+ * @param {number} last
+ * @param {number} users
+ * @param {number} n_users
+ * @param {number} movies
+ * @param {number} n_movies
+ * @param {number} k
+ * @param {number} stride
+ * @param {number} mu
+ * @returns {number}
+ */
+export function bpmfSse(indptr, indices, ratings, first, last, users, n_users, movies, n_movies, k, stride, mu) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.bpmfSse(retptr, indptr, indices, ratings, first, last, users, n_users, movies, n_movies, k, stride, mu);
+        var r0 = getDataViewMemory0().getFloat64(retptr + 8 * 0, true);
+        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+        var r3 = getDataViewMemory0().getInt32(retptr + 4 * 3, true);
+        if (r3) {
+            throw takeObject(r2);
+        }
+        return r0;
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
  * @param {number} ptr
  * @param {number} bytes
@@ -431,6 +529,60 @@ export function free(ptr, bytes, align) {
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
         wasm.free(retptr, ptr, bytes, align);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * The largest factor count the sampler takes.
+ * @returns {number}
+ */
+export function bpmfMaxK() {
+    const ret = wasm.bpmfMaxK();
+    return ret >>> 0;
+}
+
+/**
+ * Draws the noise precision given the squared error `sse` of `n` ratings.
+ * @param {number} sse
+ * @param {number} n
+ * @param {number} seed
+ * @param {number} sweep
+ * @returns {number}
+ */
+export function bpmfSampleAlpha(sse, n, seed, sweep) {
+    const ret = wasm.bpmfSampleAlpha(sse, n, seed, sweep);
+    return ret;
+}
+
+/**
+ * Adds the current sample's predictions of ratings `first..last` of a set
+ * (`user_idx`, `movie_idx`) to `sum` and their squares to `sum_sq` (f64, the set's length).
+ * @param {number} user_idx
+ * @param {number} movie_idx
+ * @param {number} n
+ * @param {number} first
+ * @param {number} last
+ * @param {number} users
+ * @param {number} n_users
+ * @param {number} movies
+ * @param {number} n_movies
+ * @param {number} k
+ * @param {number} stride
+ * @param {number} mu
+ * @param {number} sum
+ * @param {number} sum_sq
+ */
+export function bpmfAccumulate(user_idx, movie_idx, n, first, last, users, n_users, movies, n_movies, k, stride, mu, sum, sum_sq) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.bpmfAccumulate(retptr, user_idx, movie_idx, n, first, last, users, n_users, movies, n_movies, k, stride, mu, sum, sum_sq);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {

@@ -1030,6 +1030,192 @@ pub fn implicit_solve(
     })
 }
 
+// --- Bayesian PMF ---------------------------------------------------------------------
+
+/// A side's rows for the sampler: `k` factors and the bias in `stride` floats.
+fn bpmf_shape(k: usize, stride: usize) -> Check<()> {
+    check_stride(stride)?;
+    if k == 0 || k > crate::bpmf::MAX_K || k + 1 > stride {
+        return Err(format!("k = {k} is not in 1–{} with room for the bias in stride {stride}", crate::bpmf::MAX_K));
+    }
+    Ok(())
+}
+
+/// A CSR whose rows `range` name rows of another side below `n_other`.
+fn bpmf_csr<'a>(
+    indptr: usize,
+    indices: usize,
+    ratings: usize,
+    n_rows: usize,
+    range: &core::ops::Range<usize>,
+    n_other: usize,
+) -> Check<crate::bpmf::Csr<'a>> {
+    let indptr = view::<u32>("indptr", indptr, n_rows.checked_add(1).ok_or("rows overflow")?)?;
+    let nnz = indptr[n_rows] as usize;
+    let indices = view::<u32>("indices", indices, nnz)?;
+    for r in range.clone() {
+        let (a, b) = (indptr[r] as usize, indptr[r + 1] as usize);
+        if a > b || b > nnz || indices[a..b].iter().any(|&j| j as usize >= n_other) {
+            return Err(format!("row {r}'s ratings do not name rows below {n_other}"));
+        }
+    }
+    Ok(crate::bpmf::Csr { indptr, indices, ratings: view::<f32>("ratings", ratings, nnz)? })
+}
+
+/// Draws rows `first..last` of one side (`rows`, `n_rows × stride`; `side` 0
+/// users, 1 movies) from their Gibbs conditional given the other side's rows,
+/// the side's hyperparameters (`mean`, `d` f64; `precision`, `d×d` f64, `d =
+/// k + 1`) and the noise precision; the rows' ratings are a CSR naming rows of
+/// the other side. See `bpmf::sample_rows`.
+#[wasm_bindgen(js_name = bpmfSampleRows)]
+#[allow(clippy::too_many_arguments)]
+pub fn bpmf_sample_rows(
+    rows: usize,
+    n_rows: usize,
+    first: usize,
+    last: usize,
+    indptr: usize,
+    indices: usize,
+    ratings: usize,
+    other: usize,
+    n_other: usize,
+    k: usize,
+    stride: usize,
+    mu: f32,
+    mean: usize,
+    precision: usize,
+    alpha: f64,
+    seed: u32,
+    sweep: u32,
+    side: u32,
+) -> Result<(), JsError> {
+    run("bpmfSampleRows", || {
+        bpmf_shape(k, stride)?;
+        let range = row_range(first, last, n_rows)?;
+        if !(alpha > 0.0 && alpha.is_finite()) {
+            return Err(format!("noise precision {alpha} is not a positive number"));
+        }
+        let csr = bpmf_csr(indptr, indices, ratings, n_rows, &range, n_other)?;
+        let d = k + 1;
+        let hyper = crate::bpmf::Hyper {
+            mean: view::<f64>("mean", mean, d)?,
+            precision: view::<f64>("precision", precision, d * d)?,
+        };
+        let own = view_mut::<f32>("rows", element(rows, product(first, stride)?)?, product(range.len(), stride)?)?;
+        let other = view::<f32>("other", other, product(n_other, stride)?)?;
+        let mut scratch = vec![0.0f64; crate::bpmf::scratch_len(k)];
+        let stream = (seed as u64, sweep as u64, side as u64);
+        if !crate::bpmf::sample_rows(&csr, range, own, other, k, stride, mu, &hyper, alpha, stream, &mut scratch) {
+            return Err("a row's posterior precision is not positive definite".into());
+        }
+        Ok(())
+    })
+}
+
+/// Draws a side's hyperparameters from their posterior given its `n_rows` rows
+/// into `mean` (`k + 1` f64) and `precision` (`(k + 1)²` f64).
+#[wasm_bindgen(js_name = bpmfSampleHyper)]
+#[allow(clippy::too_many_arguments)]
+pub fn bpmf_sample_hyper(
+    rows: usize,
+    n_rows: usize,
+    k: usize,
+    stride: usize,
+    seed: u32,
+    sweep: u32,
+    side: u32,
+    mean: usize,
+    precision: usize,
+) -> Result<(), JsError> {
+    run("bpmfSampleHyper", || {
+        bpmf_shape(k, stride)?;
+        let d = k + 1;
+        let rows = view::<f32>("rows", rows, product(n_rows, stride)?)?;
+        let mut rng = crate::bpmf::Rng::new(seed as u64, sweep as u64, 2 + side as u64, 0);
+        let (mean, precision) = (view_mut::<f64>("mean", mean, d)?, view_mut::<f64>("precision", precision, d * d)?);
+        if !crate::bpmf::sample_hyper(rows, n_rows, k, stride, &mut rng, mean, precision) {
+            return Err("the rows' scatter matrix is not positive definite".into());
+        }
+        Ok(())
+    })
+}
+
+/// The squared error of the current rows over the ratings of users `first..last` (a user CSR).
+#[wasm_bindgen(js_name = bpmfSse)]
+#[allow(clippy::too_many_arguments)]
+pub fn bpmf_sse(
+    indptr: usize,
+    indices: usize,
+    ratings: usize,
+    first: usize,
+    last: usize,
+    users: usize,
+    n_users: usize,
+    movies: usize,
+    n_movies: usize,
+    k: usize,
+    stride: usize,
+    mu: f32,
+) -> Result<f64, JsError> {
+    run("bpmfSse", || {
+        bpmf_shape(k, stride)?;
+        let range = row_range(first, last, n_users)?;
+        let csr = bpmf_csr(indptr, indices, ratings, n_users, &range, n_movies)?;
+        let users = view::<f32>("users", users, product(n_users, stride)?)?;
+        let movies = view::<f32>("movies", movies, product(n_movies, stride)?)?;
+        Ok(crate::bpmf::sse(&csr, range, users, movies, k, stride, mu))
+    })
+}
+
+/// The largest factor count the sampler takes.
+#[wasm_bindgen(js_name = bpmfMaxK)]
+pub fn bpmf_max_k() -> usize {
+    crate::bpmf::MAX_K
+}
+
+/// Draws the noise precision given the squared error `sse` of `n` ratings.
+#[wasm_bindgen(js_name = bpmfSampleAlpha)]
+pub fn bpmf_sample_alpha(sse: f64, n: usize, seed: u32, sweep: u32) -> f64 {
+    crate::bpmf::sample_alpha(sse, n, &mut crate::bpmf::Rng::new(seed as u64, sweep as u64, 4, 0))
+}
+
+/// Adds the current sample's predictions of ratings `first..last` of a set
+/// (`user_idx`, `movie_idx`) to `sum` and their squares to `sum_sq` (f64, the set's length).
+#[wasm_bindgen(js_name = bpmfAccumulate)]
+#[allow(clippy::too_many_arguments)]
+pub fn bpmf_accumulate(
+    user_idx: usize,
+    movie_idx: usize,
+    n: usize,
+    first: usize,
+    last: usize,
+    users: usize,
+    n_users: usize,
+    movies: usize,
+    n_movies: usize,
+    k: usize,
+    stride: usize,
+    mu: f32,
+    sum: usize,
+    sum_sq: usize,
+) -> Result<(), JsError> {
+    run("bpmfAccumulate", || {
+        bpmf_shape(k, stride)?;
+        let range = row_range(first, last, n)?;
+        let ui = &view::<u32>("user_idx", user_idx, n)?[range.clone()];
+        let mi = &view::<u32>("movie_idx", movie_idx, n)?[range.clone()];
+        if ui.iter().any(|&u| u as usize >= n_users) || mi.iter().any(|&m| m as usize >= n_movies) {
+            return Err(format!("a rating names a user or movie outside {n_users} × {n_movies}"));
+        }
+        let users = view::<f32>("users", users, product(n_users, stride)?)?;
+        let movies = view::<f32>("movies", movies, product(n_movies, stride)?)?;
+        let sum = &mut view_mut::<f64>("sum", sum, n)?[range.clone()];
+        let sum_sq = &mut view_mut::<f64>("sum_sq", sum_sq, n)?[range];
+        crate::bpmf::accumulate(ui, mi, users, movies, k, stride, mu, sum, sum_sq);
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -107,6 +107,9 @@ const POOL_KERNELS = {
   implicitGram: glue.implicitGram,
   implicitSolve: glue.implicitSolve,
   topMoviesBatch: glue.topMoviesBatch,
+  bpmfSampleRows: glue.bpmfSampleRows,
+  bpmfSse: glue.bpmfSse,
+  bpmfAccumulate: glue.bpmfAccumulate,
 };
 type PoolKernels = typeof POOL_KERNELS;
 

@@ -17,6 +17,8 @@ import { trainOnSplit } from "./train_split.ts";
 import { type ImplicitConfig, rankingAgainstPopular, REPORT_USERS, trainImplicit } from "./implicit.ts";
 import { ratedRows } from "./implicit_data.ts";
 import { type RankingReport, rankingTask } from "../evaluate/ranking.ts";
+import type { BpmfConfig } from "./bpmf.ts";
+import { bpmfOnSplit, type CalibrationBucket } from "./bpmf_split.ts";
 import { WorkerPool } from "../core/pool.ts";
 import type { WasmCore } from "../core/wasm.ts";
 
@@ -28,10 +30,12 @@ export interface FoldResult {
   model: Metrics;
   /** Test metrics of the biases-only baseline. */
   biasOnly: Metrics;
-  /** Epoch kept. */
+  /** Epoch kept (Bayesian PMF: the last sweep). */
   bestEpoch: number;
-  /** Validation RMSE after each epoch. */
+  /** Validation RMSE after each epoch (Bayesian PMF: of the posterior mean after each kept sample). */
   validationRmse: number[];
+  /** Bayesian PMF: share of test ratings inside their 90% interval, and by the movie's training ratings. */
+  calibration?: { coverage90: number; buckets: CalibrationBucket[] };
   /** With a ranking model: its lists on this fold beside most popular's (see `rankingAgainstPopular`). */
   ranking?: { users: number; systems: RankingReport[] };
 }
@@ -54,6 +58,8 @@ export interface CrossValidation {
   mae: MeanSd;
   /** Biases-only RMSE across folds. */
   biasOnlyRmse: MeanSd;
+  /** Bayesian PMF: coverage of the 90% intervals across folds. */
+  coverage90?: MeanSd;
   /** With a ranking model: NDCG@10 and recall@20 of it and of most popular across folds. */
   ranking?: { ndcg10: MeanSd; recall20: MeanSd; popularNdcg10: MeanSd; popularRecall20: MeanSd };
 }
@@ -79,6 +85,8 @@ export async function crossValidate(
     onFold?: (r: FoldResult) => void;
     /** Fit the ranking model on each fold's other folds too, and report its lists on the fold. */
     ranking?: ImplicitConfig | null;
+    /** Sample Bayesian PMF with these settings instead of training `config`'s model. */
+    bpmf?: BpmfConfig | null;
   },
 ): Promise<CrossValidation> {
   const folds = kFoldAssignments(ratings, options.folds, config.seed);
@@ -87,19 +95,9 @@ export async function crossValidate(
   for (let f = 0; f < options.folds; f++) {
     const split = new Uint8Array(ratings.nRatings);
     for (let i = 0; i < split.length; i++) split[i] = folds[i] === f ? SPLIT.TEST : inner[i];
-    const run = await trainOnSplit(core, ratings, split, {
-      config,
-      threads: options.threads,
-      features: options.features ?? null,
-    });
-    run.model.free();
-    const r: FoldResult = {
-      fold: f,
-      model: run.test.model,
-      biasOnly: run.test.biasOnly,
-      bestEpoch: run.bestEpoch,
-      validationRmse: run.history.map((h) => h.validationRmse),
-    };
+    const r = options.bpmf
+      ? await bpmfFold(core, ratings, split, f, options.bpmf, options.threads)
+      : await sgdFold(core, ratings, split, f, config, options);
     if (options.ranking) {
       const task = rankingTask(ratings, split, { maxUsers: REPORT_USERS, seed: config.seed });
       await using pool = await WorkerPool.create(core, { threads: options.threads });
@@ -117,6 +115,7 @@ export async function crossValidate(
     rmse: meanSd(results.map((r) => r.model.rmse)),
     mae: meanSd(results.map((r) => r.model.mae)),
     biasOnlyRmse: meanSd(results.map((r) => r.biasOnly.rmse)),
+    ...(options.bpmf ? { coverage90: meanSd(results.map((r) => r.calibration!.coverage90)) } : {}),
     ...(options.ranking
       ? {
         ranking: {
@@ -127,5 +126,49 @@ export async function crossValidate(
         },
       }
       : {}),
+  };
+}
+
+async function sgdFold(
+  core: WasmCore,
+  ratings: Ratings,
+  split: Uint8Array,
+  fold: number,
+  config: TrainConfig,
+  options: { threads: number; features?: MovieFeatures | null },
+): Promise<FoldResult> {
+  const run = await trainOnSplit(core, ratings, split, {
+    config,
+    threads: options.threads,
+    features: options.features ?? null,
+  });
+  run.model.free();
+  return {
+    fold,
+    model: run.test.model,
+    biasOnly: run.test.biasOnly,
+    bestEpoch: run.bestEpoch,
+    validationRmse: run.history.map((h) => h.validationRmse),
+  };
+}
+
+async function bpmfFold(
+  core: WasmCore,
+  ratings: Ratings,
+  split: Uint8Array,
+  fold: number,
+  config: BpmfConfig,
+  threads: number,
+): Promise<FoldResult> {
+  const run = await bpmfOnSplit(core, ratings, split, { config, threads });
+  run.model.free();
+  const { coverage90, ...model } = run.test.model;
+  return {
+    fold,
+    model,
+    biasOnly: run.test.biasOnly,
+    bestEpoch: config.sweeps,
+    validationRmse: run.history.slice(config.burnIn).map((h) => h.validationRmse),
+    calibration: { coverage90, buckets: run.test.buckets },
   };
 }

@@ -1,0 +1,169 @@
+/**
+ * Bayesian PMF on one split of loaded ratings: sample on the TRAIN side,
+ * report the posterior mean's RMSE on VALIDATION after every kept sample,
+ * and measure on TEST the posterior predictive: RMSE and MAE of its mean and
+ * how often the 90% interval holds the rating, overall and by how many
+ * training ratings the movie has. Used by `cv --method bpmf`.
+ *
+ * @module
+ */
+
+import { biasMetrics, constantMetrics, fitBiases, meanOf, type Metrics } from "../evaluate/evaluate.ts";
+import { PmfModel } from "../model/model.ts";
+import { WorkerPool } from "../core/pool.ts";
+import type { Ratings } from "../ingest/ratings.ts";
+import { SPLIT } from "../ingest/splits.ts";
+import { gatherSide } from "../ingest/rating_set.ts";
+import type { WasmCore } from "../core/wasm.ts";
+import {
+  type BpmfConfig,
+  BpmfState,
+  checkBpmfConfig,
+  posteriorErrors,
+  PredictionSums,
+  predictive,
+  runSweep,
+  type SweepReport,
+  Z90,
+} from "./bpmf.ts";
+import { TrainingCsrs } from "./bpmf_data.ts";
+
+/** Calibration of the test predictions of movies with `min..max` training ratings. */
+export interface CalibrationBucket {
+  /** Fewest training ratings of a movie in the bucket. */
+  minRatings: number;
+  /** Most (Infinity for the last bucket). */
+  maxRatings: number;
+  /** Test ratings in the bucket. */
+  n: number;
+  /** RMSE of the clamped posterior means. */
+  rmse: number;
+  /** Share of the ratings inside their 90% interval. */
+  coverage90: number;
+  /** Mean width of the 90% interval. */
+  meanWidth90: number;
+}
+
+/** Lower edges of the calibration buckets (training ratings of the movie). */
+export const BUCKET_EDGES = [0, 1, 5, 20, 100];
+
+/** What {@link bpmfOnSplit} produced. */
+export interface BpmfSplitResult {
+  /** The posterior mean of every row as a rating model (the caller owns it). */
+  model: PmfModel;
+  /** One report per sweep. */
+  history: SweepReport[];
+  /** Seconds of each sweep. */
+  sweepSeconds: number[];
+  /** Test metrics of the posterior predictive and of the baselines. */
+  test: {
+    model: Metrics & { coverage90: number };
+    globalMean: Metrics;
+    biasOnly: Metrics;
+    buckets: CalibrationBucket[];
+  };
+  /** Posterior mean of the noise standard deviation. */
+  noiseSd: number;
+}
+
+/** Samples on the TRAIN side of `split` and measures on TEST; see the module doc. */
+export async function bpmfOnSplit(
+  core: WasmCore,
+  ratings: Ratings,
+  split: Uint8Array,
+  options: { config: BpmfConfig; threads: number; onSweep?: (r: SweepReport, seconds: number) => void },
+): Promise<BpmfSplitResult> {
+  const config = options.config;
+  checkBpmfConfig(core, config);
+  using data = new TrainingCsrs(core, ratings, (i) => split[i] === SPLIT.TRAIN);
+  using validation = gatherSide(core, ratings, split, SPLIT.VALIDATION);
+  using test = gatherSide(core, ratings, split, SPLIT.TEST);
+  using state = new BpmfState(core, ratings.nUsers, ratings.nMovies, config);
+  using validationSums = new PredictionSums(core, validation);
+  using testSums = new PredictionSums(core, test);
+  await using pool = await WorkerPool.create(core, { threads: options.threads });
+  const history: SweepReport[] = [], sweepSeconds: number[] = [];
+  let alpha = 2;
+  for (let s = 0; s < config.sweeps; s++) {
+    const t = performance.now();
+    const report = await runSweep({ core, pool, data, state, sums: [validationSums, testSums] }, s, alpha);
+    alpha = report.alpha;
+    history.push(report);
+    sweepSeconds.push((performance.now() - t) / 1000);
+    options.onSweep?.(report, sweepSeconds[s]);
+  }
+  const model = meanModel(core, ratings, state, data.mean);
+  using train = gatherSide(core, ratings, split, SPLIT.TRAIN);
+  const bias = fitBiases(train, ratings.nUsers, ratings.nMovies);
+  const counts = data.byMovie.indptr.view;
+  return {
+    model,
+    history,
+    sweepSeconds,
+    test: {
+      model: posteriorErrors(testSums, state),
+      globalMean: constantMetrics(test, meanOf(train)),
+      biasOnly: biasMetrics(bias, test),
+      buckets: calibrationBuckets(testSums, state, (m) => counts[m + 1] - counts[m]),
+    },
+    noiseSd: Math.sqrt(state.noiseVarianceSum / Math.max(1, state.kept)),
+  };
+}
+
+/** The kept samples' mean rows as a rating model (factors in `p`, `q`; biases in `bu`, `bi`). */
+function meanModel(core: WasmCore, ratings: Ratings, state: BpmfState, mean: number): PmfModel {
+  const k = state.config.k, s = state.stride, kept = Math.max(1, state.kept);
+  const model = new PmfModel(
+    core,
+    { nUsers: ratings.nUsers, nMovies: ratings.nMovies, k },
+    ratings.userIds,
+    ratings.movieIds,
+  );
+  model.mu = Math.fround(mean);
+  const sides: [Float64Array, Float32Array, Float32Array][] = [
+    [state.userSums, model.p.view, model.bu.view],
+    [state.movieSums, model.q.view, model.bi.view],
+  ];
+  for (const [sums, rows, biases] of sides) {
+    for (let r = 0; r < biases.length; r++) {
+      for (let j = 0; j < k; j++) rows[r * model.stride + j] = sums[r * s + j] / kept;
+      biases[r] = sums[r * s + k] / kept;
+    }
+  }
+  return model;
+}
+
+/** Calibration of `sums`' ratings by the movie's training rating count (see {@link BUCKET_EDGES}). */
+export function calibrationBuckets(
+  sums: PredictionSums,
+  state: BpmfState,
+  ratingsOf: (movie: number) => number,
+): CalibrationBucket[] {
+  const buckets = BUCKET_EDGES.map((min, b) => ({
+    minRatings: min,
+    maxRatings: b + 1 < BUCKET_EDGES.length ? BUCKET_EDGES[b + 1] - 1 : Infinity,
+    n: 0,
+    se: 0,
+    inside: 0,
+    width: 0,
+  }));
+  const r = sums.set.ratings.view, movies = sums.set.movies.view;
+  for (let i = 0; i < sums.set.n; i++) {
+    const count = ratingsOf(movies[i]);
+    const b = buckets.findLast((x) => count >= x.minRatings)!;
+    const { mean, sd } = predictive(sums, state, i);
+    const err = r[i] - Math.min(5, Math.max(0.5, mean));
+    b.n++;
+    b.se += err * err;
+    b.width += 2 * Z90 * sd;
+    if (Math.abs(r[i] - mean) <= Z90 * sd) b.inside++;
+  }
+  return buckets.map((b) => ({
+    minRatings: b.minRatings,
+    maxRatings: b.maxRatings,
+    n: b.n,
+    rmse: b.n ? Math.sqrt(b.se / b.n) : NaN,
+    coverage90: b.n ? b.inside / b.n : NaN,
+    meanWidth90: b.n ? b.width / b.n : NaN,
+  }));
+}

@@ -1,0 +1,114 @@
+/**
+ * Bayesian PMF: the sampler learns, its 90% intervals hold about 90% of
+ * held-out ratings, it gives the same samples on any number of Workers, and
+ * `cv --method bpmf` refuses settings it cannot honour before any work.
+ */
+
+import assert from "node:assert/strict";
+import { generateSmallSet, runCommand } from "./_cli_helpers.ts";
+import { tempDir } from "./_helpers.ts";
+import { WasmCore } from "../lib/core/wasm.ts";
+import { loadRatings } from "../lib/ingest/ratings_load.ts";
+import { splitRatings } from "../lib/ingest/splits.ts";
+import { bpmfOnSplit } from "../lib/train/bpmf_split.ts";
+import { BPMF_DEFAULTS } from "../lib/train/bpmf.ts";
+import { workRanges } from "../lib/train/bpmf_data.ts";
+
+Deno.test("bpmfOnSplit() beats biases only, its 90% intervals hold about 90%, and 1 or 3 Workers give the same model", async () => {
+  await using dir = await tempDir();
+  await generateSmallSet(dir.path);
+  const core = await WasmCore.create();
+  const { ratings } = await loadRatings(core, `${dir.path}/ratings.csv`);
+  using _ratings = ratings;
+  const split = splitRatings(ratings, { seed: 3, validation: 0.05, test: 0.2 });
+  const loaded = core.bytesInUse;
+  const config = { ...BPMF_DEFAULTS, sweeps: 60, burnIn: 20 };
+  const models: Float32Array[] = [];
+  for (const threads of [1, 3]) {
+    const sweeps: number[] = [];
+    const run = await bpmfOnSplit(core, ratings, split, {
+      config,
+      threads,
+      onSweep: (r) => sweeps.push(r.sweep),
+    });
+    using model = run.model;
+    assert.deepEqual(sweeps, Array.from({ length: 60 }, (_, i) => i + 1), "one report per sweep, in order");
+    assert.ok(
+      run.history.slice(0, 20).every((h) => Number.isNaN(h.validationRmse)),
+      "no samples kept in burn-in",
+    );
+    assert.ok(run.history.slice(20).every((h) => h.validationRmse > 0));
+    const t = run.test;
+    assert.ok(t.model.rmse < t.biasOnly.rmse * 0.97, `${t.model.rmse} vs biases only ${t.biasOnly.rmse}`);
+    assert.ok(t.model.coverage90 > 0.85 && t.model.coverage90 < 0.95, `coverage ${t.model.coverage90}`);
+    assert.equal(t.buckets.reduce((a, b) => a + b.n, 0), t.model.n, "every test rating in one bucket");
+    assert.ok(run.noiseSd > 0.5 && run.noiseSd < 1.2, `noise sd ${run.noiseSd}`);
+    models.push(
+      Float32Array.from([...model.p.view, ...model.q.view, ...model.bu.view, ...model.bi.view, model.mu]),
+    );
+  }
+  assert.deepEqual(models[1], models[0]);
+  assert.equal(core.bytesInUse, loaded, "everything the runs allocated is freed");
+});
+
+Deno.test("workRanges() covers every row once, in order, in balanced ranges", () => {
+  const indptr = Uint32Array.from([0, 10, 10, 11, 40, 41, 60]);
+  for (const parts of [1, 2, 3, 4, 10]) {
+    const ranges = workRanges(indptr, parts, 1);
+    assert.ok(ranges.length <= parts && ranges.length >= 1);
+    assert.equal(ranges[0][0], 0);
+    assert.equal(ranges.at(-1)![1], 6);
+    for (let i = 1; i < ranges.length; i++) assert.equal(ranges[i][0], ranges[i - 1][1]);
+    assert.ok(ranges.every(([a, b]) => b > a));
+  }
+});
+
+Deno.test("cv --method bpmf reports coverage and buckets in --json, and refuses impossible settings before any work", async () => {
+  await using dir = await tempDir();
+  await generateSmallSet(dir.path);
+  const run = await runCommand("cv.ts", [
+    "--data",
+    dir.path,
+    "--folds",
+    "2",
+    "--method",
+    "bpmf",
+    "--sweeps",
+    "30",
+    "--burn-in",
+    "10",
+    "--no-ranking",
+    "--curve",
+    `${dir.path}/cv.svg`,
+    "--json",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const out = JSON.parse(run.stdout);
+  assert.equal(out.method, "bpmf");
+  assert.equal(out.config.sweeps, 30);
+  assert.ok(out.rmse.mean < out.biasOnlyRmse.mean);
+  assert.ok(out.coverage90.mean > 0.85 && out.coverage90.mean < 0.95);
+  assert.equal(out.folds[0].calibration.buckets.length, 5);
+  assert.equal(out.folds[0].validationRmse.length, 20, "one curve point per kept sample");
+  for (
+    const [args, message] of [
+      [["--sweeps", "10", "--burn-in", "10"], /--burn-in 10 must be below --sweeps 10/],
+      [["--sweeps", "0"], /--sweeps/],
+      [["--k", "200"], /--k 200: Bayesian PMF samples 1–128 factors/],
+      [["--method", "gibbs"], /expected sgd or bpmf/],
+    ] as const
+  ) {
+    const bad = await runCommand("cv.ts", [
+      "--ratings",
+      `${dir.path}/missing.csv`,
+      "--method",
+      "bpmf",
+      ...args,
+    ]);
+    assert.equal(bad.code, 2, `${args.join(" ")}: ${bad.stderr}`);
+    assert.match(bad.stderr, message);
+  }
+  const sgd = await runCommand("cv.ts", ["--data", dir.path, "--sweeps", "10"]);
+  assert.equal(sgd.code, 2);
+  assert.match(sgd.stderr, /--sweeps is for --method bpmf/);
+});
