@@ -15,9 +15,11 @@ import { benchIngest } from "./_ingest_section.ts";
 import { benchTrain } from "./_train_section.ts";
 import { benchPredict } from "./_predict_section.ts";
 import { benchRanking } from "./_ranking_section.ts";
+import { benchBpmf } from "./_bpmf_section.ts";
 import { peakRssMiB, round } from "./_report.ts";
 
-const HELP = `Usage: deno task bench [--threads N] [--out FILE] [--only core|ingest|train|predict|ranking]
+const HELP =
+  `Usage: deno task bench [--threads N] [--out FILE] [--only core|ingest|train|predict|ranking|bpmf]
        deno task bench --peers [--runs N] [--epochs N] [--optimizer NAME] [--csv FILE]
 
 Runs the benchmarks and writes bench/results/latest.json (or FILE). The first
@@ -65,6 +67,10 @@ if (!values.only || values.only === "train") {
 if (!values.only || values.only === "ranking") {
   sections.ranking = await benchRanking(threads);
   console.log("ranking:", sections.ranking);
+}
+if (!values.only || values.only === "bpmf") {
+  sections.bpmf = await benchBpmf(threads);
+  console.log("bpmf:", sections.bpmf);
 }
 if (!values.only || values.only === "predict") {
   sections.predict = await benchPredict();
