@@ -5,7 +5,8 @@
  * @module
  */
 
-import { crossValidate, type FoldResult } from "../lib/train/cross_validate.ts";
+import { crossValidate } from "../lib/train/cross_validate.ts";
+import { calibrationTable } from "./_calibration.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
 import { resolveTrainConfig } from "../lib/train/config.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
@@ -182,38 +183,8 @@ export async function main(argv: string[]): Promise<void> {
       ]
       : []),
   ], [1]));
-  if (bpmf) console.log(calibrationTable(cv.folds));
+  if (bpmf) console.log(calibrationTable(cv.folds.map((f) => f.calibration!.buckets)));
   console.log(`Validation curves: ${v.curve}`);
 }
 
 if (import.meta.main) await runCli("cv", () => main(Deno.args));
-
-/** The 90% intervals by the movie's training ratings, all folds' test ratings together. */
-function calibrationTable(folds: FoldResult[]): string {
-  const rows = folds[0].calibration!.buckets.map((b, i) => {
-    const all = folds.map((f) => f.calibration!.buckets[i]);
-    const n = all.reduce((a, x) => a + x.n, 0);
-    const mean = (key: "coverage90" | "meanWidth90") =>
-      all.reduce((a, x) => a + (x.n ? x[key] * x.n : 0), 0) / n;
-    const rmse = Math.sqrt(all.reduce((a, x) => a + (x.n ? x.rmse ** 2 * x.n : 0), 0) / n);
-    const range = b.maxRatings === Infinity
-      ? `${b.minRatings}+`
-      : b.minRatings === b.maxRatings
-      ? `${b.minRatings}`
-      : `${b.minRatings}–${b.maxRatings}`;
-    return n
-      ? [
-        range,
-        fmtInt(n),
-        rmse.toFixed(4),
-        `${(100 * mean("coverage90")).toFixed(1)}%`,
-        `± ${(mean("meanWidth90") / 2).toFixed(2)}`,
-      ]
-      : [range, "0", "—", "—", "—"];
-  });
-  return table(
-    ["movie's training ratings", "test ratings", "RMSE", "inside 90% interval", "mean interval"],
-    rows,
-    [1, 2, 3, 4],
-  );
-}

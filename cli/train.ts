@@ -13,12 +13,18 @@ import { fmtInt, fmtMs, intFlag, numberFlag, parseFlags, runCli, UsageError } fr
 import { startProgress } from "./_progress.ts";
 import { table } from "./_table.ts";
 import { coldStartCommand } from "./_cold_start.ts";
+import { bpmfTrainCommand } from "./_bpmf_train.ts";
+import { rankingModelLine, rankingTestReport } from "./_ranking_report.ts";
+import { BpmfConfigError, checkBpmfConfig } from "../lib/train/bpmf.ts";
 import { terminalChart, writeCurveSvg } from "./_curve.ts";
 import { DATA_DEFAULT_HELP, defaultDataDir } from "./_data.ts";
 import {
   META_FLAGS,
   META_FLAGS_HELP,
   metaSettings,
+  METHOD_FLAGS,
+  METHOD_FLAGS_HELP,
+  methodSettings,
   MODEL_FLAGS,
   MODEL_FLAGS_HELP,
   modelSettings,
@@ -30,7 +36,9 @@ Trains the rating model (PMF: μ + b_u + b_i + p_u·q_i, clamped to 0.5–5) on 
 MovieLens ratings file, checkpointing as it goes, and reports test RMSE and MAE
 beside the global-mean and biases-only baselines. Then fits the ranking model
 (implicit-feedback ALS: which movies a user rates and likes; it orders
-recommendations) and stores both in the model file.
+recommendations) and stores both in the model file. With --method bpmf the
+rating model is sampled instead (Bayesian PMF: no tuning, and every prediction
+with its uncertainty).
 
 Data:
   --data DIR          folder with ratings.csv (${DATA_DEFAULT_HELP})
@@ -43,6 +51,7 @@ Data:
   --skip-invalid      skip bad rows (counted and reported) instead of stopping
 
 Model and optimiser:
+${METHOD_FLAGS_HELP}
 ${MODEL_FLAGS_HELP}
 
 Metadata (TMDB features from 'deno task preprocess'):
@@ -76,6 +85,7 @@ export async function main(argv: string[]): Promise<void> {
     "skip-invalid": { type: "boolean", default: false },
     ...MODEL_FLAGS,
     ...META_FLAGS,
+    ...METHOD_FLAGS,
     "cold-start-eval": { type: "boolean", default: false },
     "no-ranking": { type: "boolean", default: false },
     model: { type: "string", default: DEFAULT_MODEL_PATH },
@@ -108,7 +118,36 @@ export async function main(argv: string[]): Promise<void> {
   const ratingsPath = v.ratings ??
     `${v.data ?? (await defaultDataDir("ratings.csv", quiet)).dir}/ratings.csv`;
 
+  const bpmf = methodSettings(v);
   const core = await WasmCore.create();
+  if (bpmf) {
+    for (const flag of ["resume", "cold-start-eval", "use-metadata"] as const) {
+      if (v[flag]) {
+        throw new UsageError(
+          `--${flag} does not go with --method bpmf (yet): Bayesian PMF samples afresh, without TMDB features`,
+        );
+      }
+    }
+    try {
+      checkBpmfConfig(core, bpmf);
+    } catch (error) {
+      throw error instanceof BpmfConfigError ? new UsageError(error.message) : error;
+    }
+    await bpmfTrainCommand(core, {
+      bpmf,
+      ratingsPath,
+      modelPath: v.model,
+      threads,
+      split,
+      overwrite: v.overwrite,
+      cache: !v["no-cache"],
+      skipInvalid: v["skip-invalid"],
+      ranking: !v["no-ranking"],
+      json: v.json,
+      quiet: v.quiet,
+    });
+    return;
+  }
   if (v["cold-start-eval"]) {
     await coldStartCommand(core, {
       ratingsPath,
@@ -251,17 +290,7 @@ export async function main(argv: string[]): Promise<void> {
       }`,
     );
   }
-  if (result.ranking) {
-    console.log(
-      `Ranking model: k=${result.ranking.k}, λ=${result.ranking.reg}${
-        result.ranking.selection.length
-          ? ` (NDCG@10 on a held-out 10% of each user's ratings: ${
-            result.ranking.selection.map((s) => `${s.reg} → ${s.ndcg.toFixed(3)}`).join(", ")
-          })`
-          : ""
-      }`,
-    );
-  }
+  if (result.ranking) console.log(rankingModelLine(result.ranking));
   if (result.modelPath) console.log(`Saved ${result.modelPath}`);
   const chart = terminalChart(result.history.map((h) => h.validationRmse));
   if (chart) console.log(`\nValidation RMSE by epoch (kept epoch ${result.bestEpoch}):\n${chart}`);
@@ -288,21 +317,8 @@ export async function main(argv: string[]): Promise<void> {
       t.model.mae.toFixed(4),
     ],
   ], [1, 2]));
-  const rt = result.ranking?.test;
-  if (rt) {
-    console.log(
-      `\nRanking on the test ratings (${fmtInt(rt.users)} users with a test rating ≥ 4${
-        rt.users === 5000 ? ", a seeded sample" : ""
-      }; candidates: the movies they have not rated):`,
-    );
-    console.log(table(
-      ["system", "NDCG@10", "recall@20", "coverage@10"],
-      rt.systems.map((
-        r,
-      ) => [r.name, r.at[10].ndcg.toFixed(3), r.at[20].recall.toFixed(3), r.at[10].coverage.toFixed(3)]),
-      [1, 2, 3],
-    ));
-  }
+  const ranked = rankingTestReport(result.ranking);
+  if (ranked) console.log(ranked);
   result.model.free();
 }
 

@@ -18,6 +18,7 @@ import type { PoolTask, WorkerPool } from "../core/pool.ts";
 import type { RatingSet } from "../ingest/rating_set.ts";
 import { Rng } from "../util/_random.ts";
 import { type SideCsr, type TrainingCsrs, workRanges } from "./bpmf_data.ts";
+import { Z90 } from "../model/uncertainty.ts";
 
 /** The sampler's settings. */
 export interface BpmfConfig {
@@ -105,9 +106,11 @@ export class BpmfState implements Disposable {
   readonly stride: number;
   readonly users: CoreArray<Float32Array>;
   readonly movies: CoreArray<Float32Array>;
-  /** Sums of the kept samples' rows (host). */
+  /** Sums of the kept samples' rows and of their squares (host). */
   readonly userSums: Float64Array;
   readonly movieSums: Float64Array;
+  readonly userSquares: Float64Array;
+  readonly movieSquares: Float64Array;
   /** Samples kept so far. */
   kept = 0;
   /** Sum of 1/α over the kept samples (the noise variance's posterior mean, times kept). */
@@ -126,6 +129,8 @@ export class BpmfState implements Disposable {
     ];
     this.userSums = new Float64Array(nUsers * s);
     this.movieSums = new Float64Array(nMovies * s);
+    this.userSquares = new Float64Array(nUsers * s);
+    this.movieSquares = new Float64Array(nMovies * s);
     const rng = new Rng(config.seed, 0xb9f);
     for (const rows of [this.users.view, this.movies.view]) {
       for (let r = 0; r < rows.length / s; r++) {
@@ -225,8 +230,8 @@ export async function runSweep(input: SweepInput, sweep: number, alpha: number):
   if (sweep >= c.burnIn) {
     state.kept++;
     state.noiseVarianceSum += 1 / next;
-    addInto(state.userSums, state.users.view);
-    addInto(state.movieSums, state.movies.view);
+    addInto(state.userSums, state.userSquares, state.users.view);
+    addInto(state.movieSums, state.movieSquares, state.movies.view);
     for (const sums of input.sums) {
       const n = sums.set.n;
       const chunk = Math.max(1, Math.ceil(n / parts));
@@ -259,8 +264,11 @@ export async function runSweep(input: SweepInput, sweep: number, alpha: number):
   return { sweep: sweep + 1, trainRmse: Math.sqrt(sse / Math.max(1, data.n)), validationRmse, alpha: next };
 }
 
-function addInto(sum: Float64Array, rows: Float32Array): void {
-  for (let i = 0; i < sum.length; i++) sum[i] += rows[i];
+function addInto(sum: Float64Array, squares: Float64Array, rows: Float32Array): void {
+  for (let i = 0; i < sum.length; i++) {
+    sum[i] += rows[i];
+    squares[i] += rows[i] * rows[i];
+  }
 }
 
 /** The posterior predictive of rating `i` of a set: mean (unclamped) and standard deviation. */
@@ -294,6 +302,3 @@ export function posteriorErrors(sums: PredictionSums, state: BpmfState): {
     coverage90: inside / Math.max(1, n),
   };
 }
-
-/** The standard normal's 95% quantile: mean ± Z90·sd is the central 90% interval. */
-export const Z90 = 1.6448536269514722;

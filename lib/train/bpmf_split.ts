@@ -13,7 +13,7 @@ import { PmfModel } from "../model/model.ts";
 import { WorkerPool } from "../core/pool.ts";
 import type { Ratings } from "../ingest/ratings.ts";
 import { SPLIT } from "../ingest/splits.ts";
-import { gatherSide } from "../ingest/rating_set.ts";
+import { gatherSide, type RatingSet } from "../ingest/rating_set.ts";
 import type { WasmCore } from "../core/wasm.ts";
 import {
   type BpmfConfig,
@@ -24,8 +24,8 @@ import {
   predictive,
   runSweep,
   type SweepReport,
-  Z90,
 } from "./bpmf.ts";
+import { predictiveSd, type RowVariances, Z90 } from "../model/uncertainty.ts";
 import { TrainingCsrs } from "./bpmf_data.ts";
 
 /** Calibration of the test predictions of movies with `min..max` training ratings. */
@@ -51,13 +51,19 @@ export const BUCKET_EDGES = [0, 1, 5, 20, 100];
 export interface BpmfSplitResult {
   /** The posterior mean of every row as a rating model (the caller owns it). */
   model: PmfModel;
+  /** The rows' posterior variances and the noise variance, in the model's layout. */
+  variances: RowVariances;
   /** One report per sweep. */
   history: SweepReport[];
   /** Seconds of each sweep. */
   sweepSeconds: number[];
-  /** Test metrics of the posterior predictive and of the baselines. */
+  /**
+   * Test metrics of the posterior predictive (the samples' mean and spread) and of the baselines;
+   * `stored`: of what the model file keeps and `predict` shows (the mean rows, the variances' interval).
+   */
   test: {
     model: Metrics & { coverage90: number };
+    stored: Metrics & { coverage90: number };
     globalMean: Metrics;
     biasOnly: Metrics;
     buckets: CalibrationBucket[];
@@ -92,16 +98,18 @@ export async function bpmfOnSplit(
     sweepSeconds.push((performance.now() - t) / 1000);
     options.onSweep?.(report, sweepSeconds[s]);
   }
-  const model = meanModel(core, ratings, state, data.mean);
+  const { model, variances } = meanModel(core, ratings, state, data.mean);
   using train = gatherSide(core, ratings, split, SPLIT.TRAIN);
   const bias = fitBiases(train, ratings.nUsers, ratings.nMovies);
   const counts = data.byMovie.indptr.view;
   return {
     model,
+    variances,
     history,
     sweepSeconds,
     test: {
       model: posteriorErrors(testSums, state),
+      stored: storedErrors(model, variances, test),
       globalMean: constantMetrics(test, meanOf(train)),
       biasOnly: biasMetrics(bias, test),
       buckets: calibrationBuckets(testSums, state, (m) => counts[m + 1] - counts[m]),
@@ -110,8 +118,16 @@ export async function bpmfOnSplit(
   };
 }
 
-/** The kept samples' mean rows as a rating model (factors in `p`, `q`; biases in `bu`, `bi`). */
-function meanModel(core: WasmCore, ratings: Ratings, state: BpmfState, mean: number): PmfModel {
+/**
+ * The kept samples' mean rows as a rating model (factors in `p`, `q`; biases in `bu`, `bi`) and their
+ * variances in the same layout.
+ */
+function meanModel(
+  core: WasmCore,
+  ratings: Ratings,
+  state: BpmfState,
+  mean: number,
+): { model: PmfModel; variances: RowVariances } {
   const k = state.config.k, s = state.stride, kept = Math.max(1, state.kept);
   const model = new PmfModel(
     core,
@@ -120,17 +136,51 @@ function meanModel(core: WasmCore, ratings: Ratings, state: BpmfState, mean: num
     ratings.movieIds,
   );
   model.mu = Math.fround(mean);
-  const sides: [Float64Array, Float32Array, Float32Array][] = [
-    [state.userSums, model.p.view, model.bu.view],
-    [state.movieSums, model.q.view, model.bi.view],
+  const t = model.stride;
+  const variances: RowVariances = {
+    users: new Float32Array(ratings.nUsers * t),
+    userBias: new Float32Array(ratings.nUsers),
+    movies: new Float32Array(ratings.nMovies * t),
+    movieBias: new Float32Array(ratings.nMovies),
+    noise: state.noiseVarianceSum / kept,
+  };
+  const sides: [Float64Array, Float64Array, Float32Array, Float32Array, Float32Array, Float32Array][] = [
+    [state.userSums, state.userSquares, model.p.view, model.bu.view, variances.users, variances.userBias],
+    [state.movieSums, state.movieSquares, model.q.view, model.bi.view, variances.movies, variances.movieBias],
   ];
-  for (const [sums, rows, biases] of sides) {
+  for (const [sums, squares, rows, biases, rowVar, biasVar] of sides) {
     for (let r = 0; r < biases.length; r++) {
-      for (let j = 0; j < k; j++) rows[r * model.stride + j] = sums[r * s + j] / kept;
-      biases[r] = sums[r * s + k] / kept;
+      for (let j = 0; j <= k; j++) {
+        const m = sums[r * s + j] / kept, v = Math.max(0, squares[r * s + j] / kept - m * m);
+        if (j < k) {
+          rows[r * t + j] = m;
+          rowVar[r * t + j] = v;
+        } else {
+          biases[r] = m;
+          biasVar[r] = v;
+        }
+      }
     }
   }
-  return model;
+  return { model, variances };
+}
+
+/** Errors and 90% coverage of the stored model's predictions (mean rows, the variances' sd) on `set`. */
+function storedErrors(model: PmfModel, v: RowVariances, set: RatingSet): Metrics & { coverage90: number } {
+  const u = set.users.view, m = set.movies.view, r = set.ratings.view;
+  const p = model.p.view, q = model.q.view, bu = model.bu.view, bi = model.bi.view, t = model.stride;
+  let se = 0, ae = 0, inside = 0;
+  for (let i = 0; i < set.n; i++) {
+    let y = model.mu + bu[u[i]] + bi[m[i]];
+    for (let j = 0; j < model.k; j++) y += p[u[i] * t + j] * q[m[i] * t + j];
+    const sd = predictiveSd(v, p, u[i] * t, q, m[i] * t, model.k, u[i], m[i], t);
+    const err = r[i] - Math.min(5, Math.max(0.5, y));
+    se += err * err;
+    ae += Math.abs(err);
+    if (Math.abs(r[i] - y) <= Z90 * sd) inside++;
+  }
+  const n = Math.max(1, set.n);
+  return { rmse: Math.sqrt(se / n), mae: ae / n, n: set.n, coverage90: inside / n };
 }
 
 /** Calibration of `sums`' ratings by the movie's training rating count (see {@link BUCKET_EDGES}). */

@@ -29,6 +29,8 @@ import type { SplitOptions } from "../ingest/splits.ts";
 import type { EpochReport, TrainState } from "./train.ts";
 import type { TrainConfig } from "./config.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
+import type { BpmfConfig, SweepReport } from "./bpmf.ts";
+import type { RowVariances } from "../model/uncertainty.ts";
 
 /** Where a model file goes when no path is given. */
 export const DEFAULT_MODEL_PATH = "data/model/pmf_model.bin";
@@ -40,7 +42,11 @@ export const MODEL_FORMAT_VERSION = 1;
 const MODEL_ARRAYS = new Set(["p", "q", "bu", "bi", "w", "wb", "w_hidden"]);
 
 /** The model file's container (lib/util/container.ts). */
-const MODEL_FORMAT = { magic: "PMFMODEL", version: MODEL_FORMAT_VERSION, what: "movie-recommender model" };
+export const MODEL_FORMAT = {
+  magic: "PMFMODEL",
+  version: MODEL_FORMAT_VERSION,
+  what: "movie-recommender model",
+};
 
 /**
  * A model file was missing, foreign, from another format version, truncated
@@ -91,7 +97,7 @@ export interface ModelData {
 }
 
 /** `data` with its paths made relative to the folder of the model file at `modelPath`. */
-function portablePaths(data: ModelData, modelPath: string): ModelData {
+export function portablePaths(data: ModelData, modelPath: string): ModelData {
   const from = dirname(resolve(modelPath));
   const rel = (p: string) => relative(from, resolve(p)) || ".";
   return {
@@ -143,9 +149,29 @@ export interface ModelHeader {
   meta: { nFeatures: number; schema: string; steps: number; hidden: number } | null;
   /** The ranking model (arrays `rank_users`, `rank_movies`): its settings and the λ chosen; absent without one. */
   ranking?: StoredRanking;
+  /**
+   * A Bayesian PMF model (`deno task train --method bpmf`): the sampler's settings and record; its rows
+   * are the posterior means, and the arrays `var_p`, `var_q`, `var_bu`, `var_bi` their variances.
+   */
+  bpmf?: StoredBpmf;
   /** Arrays in the file. */
   arrays: { name: string; offset: number; length: number; dtype: "f32" | "u32"; checksum: string }[];
 }
+
+/** What a model file records about a Bayesian PMF model. */
+export interface StoredBpmf {
+  /** The sampler's settings. */
+  config: BpmfConfig;
+  /** Samples the posterior summary averages. */
+  kept: number;
+  /** The noise variance (posterior mean of 1/α). */
+  noiseVariance: number;
+  /** Per sweep: training RMSE of the sample, validation RMSE of the running posterior mean, α. */
+  sweeps: SweepReport[];
+}
+
+/** Names of the posterior variance arrays of a Bayesian PMF model file, in `RowVariances` order. */
+export const VARIANCE_ARRAYS = ["var_p", "var_bu", "var_q", "var_bi"] as const;
 
 /** What a model file records about its ranking model. */
 export interface StoredRanking {
@@ -196,13 +222,32 @@ export interface RatingStats {
  * (the caller awaits the write before changing it, and growing a shared
  * memory does not detach it), checksummed there with SIMD.
  */
-function coreArrayToWrite(core: WasmCore, name: string, a: CoreArray<Float32Array>): ArrayToWrite {
+export function coreArrayToWrite(core: WasmCore, name: string, a: CoreArray<Float32Array>): ArrayToWrite {
   return {
     name,
     dtype: "f32",
     bytes: core.view(Uint8Array, a.ptr, a.length * 4),
     checksum: checksum(core, a.ptr, a.length),
   };
+}
+
+/** The arrays every model file starts with: the model's parameters, the id maps and the rating statistics. */
+export function modelArraysToWrite(core: WasmCore, model: PmfModel, meta: CheckpointMeta): ArrayToWrite[] {
+  const out = model.arrays.map(({ name, array }) => coreArrayToWrite(core, name, array));
+  out.push(plainArray("userIds", model.userIds, "u32"), plainArray("movieIds", model.movieIds, "u32"));
+  if (meta.stats) {
+    out.push(
+      plainArray("stat_user_mean", meta.stats.userMean, "f32"),
+      plainArray("stat_movie_mean", meta.stats.movieMean, "f32"),
+      plainArray("stat_movie_count", meta.stats.movieCount, "u32"),
+    );
+  }
+  return out;
+}
+
+/** A host array to write as it is. */
+export function plainArray(name: string, a: Float32Array | Uint32Array, dtype: "f32" | "u32"): ArrayToWrite {
+  return { name, dtype, bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength) };
 }
 
 /** Writes `state` to `path` atomically; see the module doc. Nothing may change the state until it resolves. */
@@ -214,16 +259,7 @@ export async function writeCheckpoint(
 ): Promise<void> {
   const sources: ArrayToWrite[] = [];
   const addCore = (name: string, a: CoreArray<Float32Array>) => sources.push(coreArrayToWrite(core, name, a));
-  const plain = (name: string, a: Float32Array | Uint32Array, dtype: "f32" | "u32") =>
-    sources.push({ name, dtype, bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength) });
-  for (const { name, array } of state.best.arrays) addCore(name, array);
-  plain("userIds", state.best.userIds, "u32");
-  plain("movieIds", state.best.movieIds, "u32");
-  if (meta.stats) {
-    plain("stat_user_mean", meta.stats.userMean, "f32");
-    plain("stat_movie_mean", meta.stats.movieMean, "f32");
-    plain("stat_movie_count", meta.stats.movieCount, "u32");
-  }
+  sources.push(...modelArraysToWrite(core, state.best, meta));
   for (const { name, array } of state.model.arrays) addCore(`cur_${name}`, array);
   for (const { name, array } of state.optimizerState?.arrays ?? []) addCore(name, array);
   state.metaTrainer?.moments.forEach((array, i) => addCore(`meta_moment${i}`, array));
@@ -242,20 +278,7 @@ export async function writeCheckpoint(
     finished: state.finished,
     history: state.history,
     metrics: meta.metrics ?? null,
-    ...(meta.catalogue
-      ? {
-        catalogue: meta.catalogue.map((c) =>
-          [
-            c.movieId,
-            c.title,
-            c.year,
-            c.genres.join("|"),
-            c.aliases.join("|"),
-            [c.title, ...c.aliases].map(titleKey).join("|"),
-          ] as [number, string, number | null, string, string, string]
-        ),
-      }
-      : {}),
+    ...catalogueHeader(meta),
     meta: m.meta
       ? {
         nFeatures: m.meta.nFeatures,
@@ -266,6 +289,23 @@ export async function writeCheckpoint(
       : null,
   };
   await writeContainer(path, MODEL_FORMAT, { ...header }, sources, { createDir: true });
+}
+
+/** The header's catalogue entry for `meta.catalogue` (none without one). */
+export function catalogueHeader(meta: CheckpointMeta): Pick<ModelHeader, "catalogue"> {
+  if (!meta.catalogue) return {};
+  return {
+    catalogue: meta.catalogue.map((c) =>
+      [
+        c.movieId,
+        c.title,
+        c.year,
+        c.genres.join("|"),
+        c.aliases.join("|"),
+        [c.title, ...c.aliases].map(titleKey).join("|"),
+      ] as [number, string, number | null, string, string, string]
+    ),
+  };
 }
 
 /**
@@ -343,6 +383,8 @@ export interface LoadedCheckpoint {
   stats?: RatingStats;
   /** The ranking model, when the file has one; the caller owns it. */
   ranking?: ImplicitFactors;
+  /** A Bayesian PMF model's posterior variances. */
+  uncertainty?: RowVariances;
 }
 
 /**
@@ -465,7 +507,8 @@ export async function readCheckpoint(
     const ranking = header.ranking && !options.training && options.ranking !== false
       ? readRankingSync(core, path, header)
       : undefined;
-    if (!options.training) return { header, model, stats, ranking };
+    const uncertainty = header.bpmf ? readUncertainty(header.bpmf, (name) => load(name)!) : undefined;
+    if (!options.training) return { header, model, stats, ranking, uncertainty };
 
     const current = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds, metaShape);
     owned.push(current);
@@ -501,6 +544,14 @@ export async function readCheckpoint(
     for (const o of owned) o.free();
     throw error;
   }
+}
+
+/** A Bayesian PMF model's variances from its arrays (already verified). */
+function readUncertainty(bpmf: StoredBpmf, read: (name: string) => Uint32Array): RowVariances {
+  const [users, userBias, movies, movieBias] = VARIANCE_ARRAYS.map((name) =>
+    new Float32Array(read(name).buffer)
+  );
+  return { users, userBias, movies, movieBias, noise: bpmf.noiseVariance };
 }
 
 /** The catalogue stored in a model file's header (tmdbId and imdbId are not kept), or null. */

@@ -52,6 +52,9 @@ import {
 import { CoreRows } from "./implicit_data.ts";
 import { type RankingReport, rankingTask } from "../evaluate/ranking.ts";
 import type { WasmCore } from "../core/wasm.ts";
+import type { BpmfConfig, SweepReport } from "./bpmf.ts";
+import { bpmfOnSplit, type BpmfSplitResult } from "./bpmf_split.ts";
+import { writeBpmfModel } from "./bpmf_model_file.ts";
 
 /** Options of {@link trainFromFile}; training fields default as in `defaultTrainConfig`. */
 export interface TrainOptions extends Partial<TrainConfig> {
@@ -95,6 +98,13 @@ export interface TrainOptions extends Partial<TrainConfig> {
   ranking?: boolean | Partial<ImplicitConfig>;
   /** Called with the ranking model's progress (stage, sweeps done, sweeps). */
   onRanking?: TrainImplicitProgress;
+  /**
+   * Sample Bayesian PMF with these settings instead of training by SGD (no metadata, no resume; the
+   * model file keeps the posterior means and variances).
+   */
+  bpmf?: BpmfConfig | null;
+  /** Bayesian PMF: called after each sweep with its report and seconds. */
+  onSweep?: (report: SweepReport, seconds: number) => void;
 }
 
 /** What {@link trainFromFile} produced. */
@@ -125,6 +135,14 @@ export interface TrainSummary {
   modelPath: string | null;
   /** The metadata used: feature count and movies covered; null without metadata. */
   metadata: { features: number; moviesCovered: number } | null;
+  /** Bayesian PMF: the sampler's settings, its sweeps and the test calibration; absent for SGD. */
+  bpmf?: {
+    config: BpmfConfig;
+    sweeps: SweepReport[];
+    sweepSeconds: number[];
+    noiseSd: number;
+    test: Pick<BpmfSplitResult["test"], "model" | "stored" | "buckets">;
+  };
   /** The ranking model: its factors, λ and how λ was chosen; null without one. */
   ranking: {
     k: number;
@@ -187,7 +205,19 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
     };
 
     const featuresDir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
-    using features = await openFeatures(core, { ...options, featuresDir }, ratings.movieIds, note);
+    if (options.bpmf && options.resume) {
+      throw new TypeError(
+        "Cannot resume Bayesian PMF: a sampled model file keeps its posterior summary, not the sampler",
+      );
+    }
+    if (options.bpmf && options.metadata) {
+      throw new TypeError(
+        "Bayesian PMF does not use TMDB features yet: leave out --use-metadata or use --method sgd",
+      );
+    }
+    using features = options.bpmf
+      ? null
+      : await openFeatures(core, { ...options, featuresDir }, ratings.movieIds, note);
     meta.data.featuresDir = features ? featuresDir : null;
     meta.catalogue = await catalogueFor(
       options.ratingsPath,
@@ -208,17 +238,24 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
       );
       note(`Resuming from "${modelPath}" after epoch ${resumed.epoch} (its settings are used)`);
     }
-    const run = await trainOnSplit(core, ratings, split, {
-      config,
-      threads,
-      resumed,
-      features,
-      modelPath,
-      meta,
-      onEpoch: options.onEpoch,
-      onSaved: options.onSaved,
-      onProgress: options.onProgress,
-    });
+    const run = options.bpmf
+      ? await sampleOnSplit(core, ratings, split, options.bpmf, {
+        threads,
+        modelPath,
+        meta,
+        onSweep: options.onSweep,
+      })
+      : await trainOnSplit(core, ratings, split, {
+        config,
+        threads,
+        resumed,
+        features,
+        modelPath,
+        meta,
+        onEpoch: options.onEpoch,
+        onSaved: options.onSaved,
+        onProgress: options.onProgress,
+      });
     let ranking: TrainFileResult["ranking"] = null;
     try {
       if (options.ranking !== false) {
@@ -255,6 +292,72 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
   } finally {
     await lock?.release();
   }
+}
+
+/**
+ * Bayesian PMF on the split (`bpmfOnSplit`), the result in {@link trainFromFile}'s terms, and the
+ * model file written with the test metrics.
+ */
+async function sampleOnSplit(
+  core: WasmCore,
+  ratings: Ratings,
+  split: Uint8Array,
+  config: BpmfConfig,
+  options: {
+    threads: number;
+    modelPath: string | null;
+    meta: CheckpointMeta;
+    onSweep?: (report: SweepReport, seconds: number) => void;
+  },
+): Promise<
+  Pick<TrainFileResult, "model" | "config" | "history" | "bestEpoch" | "epochSeconds" | "test" | "bpmf">
+> {
+  const run = await bpmfOnSplit(core, ratings, split, {
+    config,
+    threads: options.threads,
+    onSweep: options.onSweep,
+  });
+  const { model, globalMean, biasOnly, stored, buckets } = run.test;
+  const test = { model: { rmse: stored.rmse, mae: stored.mae, n: stored.n }, globalMean, biasOnly };
+  try {
+    if (options.modelPath) {
+      const metrics = {
+        nTest: stored.n,
+        test: Object.fromEntries(Object.entries(test).map(([k, v]) => [k, { rmse: v.rmse, mae: v.mae }])),
+      };
+      await writeBpmfModel(
+        core,
+        options.modelPath,
+        run.model,
+        run.variances,
+        {
+          config,
+          kept: config.sweeps - config.burnIn,
+          noiseVariance: run.variances.noise,
+          sweeps: run.history,
+        },
+        { ...options.meta, metrics },
+      );
+    }
+  } catch (error) {
+    run.model.free();
+    throw error;
+  }
+  return {
+    model: run.model,
+    config: resolveTrainConfig({ k: config.k, seed: config.seed }),
+    history: [],
+    bestEpoch: 0,
+    epochSeconds: [],
+    test,
+    bpmf: {
+      config,
+      sweeps: run.history,
+      sweepSeconds: run.sweepSeconds,
+      noiseSd: run.noiseSd,
+      test: { model, stored, buckets },
+    },
+  };
 }
 
 /**
