@@ -37,6 +37,7 @@ export const BPMF_DEFAULTS: BpmfConfig = { k: 10, sweeps: 150, burnIn: 50, seed:
 
 /** A request the sampler cannot honour, refused before any work; the message gives the allowed range. */
 export class BpmfConfigError extends RangeError {
+  /** The error's name. */
   override name = "BpmfConfigError";
 }
 

@@ -53,7 +53,7 @@ import { CoreRows } from "./implicit_data.ts";
 import { type RankingReport, rankingTask } from "../evaluate/ranking.ts";
 import type { WasmCore } from "../core/wasm.ts";
 import type { BpmfConfig, SweepReport } from "./bpmf.ts";
-import { bpmfOnSplit, type BpmfSplitResult } from "./bpmf_split.ts";
+import { bpmfOnSplit, type CalibrationBucket } from "./bpmf_split.ts";
 import { writeBpmfModel } from "./bpmf_model_file.ts";
 
 /** Options of {@link trainFromFile}; training fields default as in `defaultTrainConfig`. */
@@ -141,7 +141,12 @@ export interface TrainSummary {
     sweeps: SweepReport[];
     sweepSeconds: number[];
     noiseSd: number;
-    test: Pick<BpmfSplitResult["test"], "model" | "stored" | "buckets">;
+    /** The samples' posterior predictive, what the model file keeps (mean rows), and the samples' calibration by bucket. */
+    test: {
+      model: Metrics & { coverage90: number };
+      stored: Metrics & { coverage90: number };
+      buckets: CalibrationBucket[];
+    };
   };
   /** The ranking model: its factors, λ and how λ was chosen; null without one. */
   ranking: {
