@@ -46,8 +46,10 @@ export function describePrediction(p: Prediction): string {
   return [
     ...(matched ? [matched] : []),
     `${titleOf(p)} — ${p.genres.join(", ") || "no genres"}`,
-    `Predicted rating for ${p.userId === null ? "you" : `user ${p.userId}`}: ${p.rating.toFixed(2)}  ${
-      ratingBar(p.rating)
+    `Predicted rating for ${p.userId === null ? "you" : `user ${p.userId}`}: ${p.rating.toFixed(2)}${
+      p.sd === undefined ? "" : ` ± ${p.sd.toFixed(2)}`
+    }  ${ratingBar(p.rating)}${
+      p.interval ? `  (90% interval ${p.interval[0].toFixed(1)}–${p.interval[1].toFixed(1)})` : ""
     }`,
     ...(actual ? [actual] : []),
     `${

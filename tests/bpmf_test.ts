@@ -13,6 +13,7 @@ import { splitRatings } from "../lib/ingest/splits.ts";
 import { bpmfOnSplit } from "../lib/train/bpmf_split.ts";
 import { BPMF_DEFAULTS } from "../lib/train/bpmf.ts";
 import { workRanges } from "../lib/train/bpmf_data.ts";
+import { loadModel } from "../mod.ts";
 
 Deno.test("bpmfOnSplit() beats biases only, its 90% intervals hold about 90%, and 1 or 3 Workers give the same model", async () => {
   await using dir = await tempDir();
@@ -111,4 +112,67 @@ Deno.test("cv --method bpmf reports coverage and buckets in --json, and refuses 
   const sgd = await runCommand("cv.ts", ["--data", dir.path, "--sweeps", "10"]);
   assert.equal(sgd.code, 2);
   assert.match(sgd.stderr, /--sweeps is for --method bpmf/);
+});
+
+Deno.test("train --method bpmf saves a model whose predictions carry an sd and a 90% interval; --resume is refused", async () => {
+  await using dir = await tempDir();
+  await generateSmallSet(dir.path);
+  const model = `${dir.path}/bpmf.bin`;
+  const run = await runCommand("train.ts", [
+    "--data",
+    dir.path,
+    "--method",
+    "bpmf",
+    "--sweeps",
+    "40",
+    "--burn-in",
+    "15",
+    "--no-ranking",
+    "--model",
+    model,
+    "--json",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const out = JSON.parse(run.stdout);
+  assert.equal(out.method, "bpmf");
+  assert.equal(out.sweeps.length, 40);
+  assert.ok(out.test.model.rmse < out.test.biasOnly.rmse);
+  assert.ok(
+    out.test.stored.coverage90 > 0.85 && out.test.stored.coverage90 < 0.97,
+    `${out.test.stored.coverage90}`,
+  );
+  using rec = await loadModel(model);
+  const p = rec.predictRating({ userId: rec.userIds[0], movieId: rec.movieIds[0] });
+  assert.ok(p.sd !== undefined && p.sd > 0.3 && p.sd < 2, `sd ${p.sd}`);
+  assert.ok(p.interval![0] <= p.rating && p.rating <= p.interval![1]);
+  assert.ok(p.interval![0] >= 0.5 && p.interval![1] <= 5);
+  const newcomer = rec.foldInUser([{ movie: rec.movieIds[0], rating: 5 }]);
+  assert.ok(
+    rec.predictFor(newcomer, { movieId: rec.movieIds[1] }).sd! > 0,
+    "a folded-in user gets an sd too",
+  );
+  const shown = await runCommand("predict.ts", [
+    "--model",
+    model,
+    "--user",
+    String(rec.userIds[0]),
+    "--movie",
+    String(rec.movieIds[0]),
+  ]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(
+    shown.stdout,
+    /Predicted rating for user \d+: \d\.\d\d ± \d\.\d\d .*\(90% interval \d\.\d–\d\.\d\)/,
+  );
+  const resume = await runCommand("train.ts", [
+    "--data",
+    dir.path,
+    "--method",
+    "bpmf",
+    "--resume",
+    "--model",
+    model,
+  ]);
+  assert.equal(resume.code, 2);
+  assert.match(resume.stderr, /--resume does not go with --method bpmf/);
 });

@@ -45,7 +45,7 @@ export async function loadRecommender(options: LoadModelOptions = {}): Promise<R
   const core = await WasmCore.create();
   const modelPath = options.modelPath ?? DEFAULT_MODEL_PATH;
   // The ranking model (the largest arrays) is read when a recommendation first needs it.
-  const { header, model, stats } = await readCheckpoint(core, modelPath, { ranking: false });
+  const { header, model, stats, uncertainty } = await readCheckpoint(core, modelPath, { ranking: false });
   const r = header.ranking;
   const ranker = r ? () => new Ranker(core, readRankingSync(core, modelPath, header), r.config, r.reg) : null;
   try {
@@ -80,7 +80,17 @@ export async function loadRecommender(options: LoadModelOptions = {}): Promise<R
       }
     }
     const history = ratingsPath ? await loadHistory(core, ratingsPath, model) : null;
-    return new Recommender(core, model, catalogue, features, history, stats ?? null, ranker, coldIds);
+    return new Recommender(
+      core,
+      model,
+      catalogue,
+      features,
+      history,
+      stats ?? null,
+      ranker,
+      coldIds,
+      uncertainty ?? null,
+    );
   } catch (error) {
     model.free();
     throw error;

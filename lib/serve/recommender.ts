@@ -26,6 +26,7 @@ import { MovieSearch } from "./search.ts";
 import type { Ranker } from "./ranker.ts";
 import { WorkerPool } from "../core/pool.ts";
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
+import { interval90, predictiveSd, type RowVariances } from "../model/uncertainty.ts";
 
 /** A movie, the way results show it. */
 export interface MovieInfo {
@@ -57,6 +58,13 @@ export interface Prediction extends MovieInfo {
   movieMean: number | null;
   /** The user's own rating of this movie when they rated it (and the ratings are loaded), else null. */
   actualRating: number | null;
+  /**
+   * A Bayesian PMF model (`train --method bpmf`): the predictive standard deviation (the rows' posterior
+   * uncertainty and the noise; for a folded-in user, the movie's and the noise).
+   */
+  sd?: number;
+  /** With `sd`: the central 90% predictive interval, within 0.5–5. */
+  interval?: [number, number];
   /** For a title: what it matched; `exact` false when it was partial or ambiguous, with the next candidates. */
   match?: TitleMatch;
 }
@@ -188,6 +196,7 @@ export class Recommender implements Disposable {
   /** Catalogue movies with features and no ratings (predicted from metadata alone): ids, and id → row. */
   #coldIds: Uint32Array;
   #coldIndex = new Map<number, number>();
+  #uncertainty: RowVariances | null;
 
   /** Use {@link loadRecommender}. */
   constructor(
@@ -199,7 +208,9 @@ export class Recommender implements Disposable {
     stats: RatingStats | null = null,
     ranker: Ranker | (() => Ranker) | null = null,
     coldIds: Uint32Array = new Uint32Array(0),
+    uncertainty: RowVariances | null = null,
   ) {
+    this.#uncertainty = uncertainty;
     if (typeof ranker === "function") this.#loadRanker = ranker;
     else this.#rankerLoaded = ranker;
     this.#coldIds = coldIds;
@@ -358,10 +369,12 @@ export class Recommender implements Disposable {
    */
   predictRating(options: PredictOptions): Prediction {
     const u = this.#userIndex(options.userId);
+    const s = this.#model.stride;
     return this.#predict(modelUser(this.#model, u), options, {
       userId: options.userId,
       userMean: this.#userMean(u),
       actualRating: (m) => this.#actualRating(u, m),
+      row: { index: u, factors: this.#model.p.view.subarray(u * s, (u + 1) * s) },
     });
   }
 
@@ -382,13 +395,20 @@ export class Recommender implements Disposable {
       userId: null,
       userMean: user.ratings.size ? sum / user.ratings.size : null,
       actualRating: (m) => user.ratings.get(m) ?? null,
+      row: { index: -1, factors: user.factors },
     });
   }
 
   #predict(
     who: ScoredUser,
     options: PredictForOptions,
-    about: { userId: number | null; userMean: number | null; actualRating: (m: number) => number | null },
+    about: {
+      userId: number | null;
+      userMean: number | null;
+      actualRating: (m: number) => number | null;
+      /** The user's row in the model (-1 when folded in) and factors, for the uncertainty. */
+      row: { index: number; factors: Float32Array };
+    },
   ): Prediction {
     const ref = options.movieId ?? options.movieTitle;
     if (ref === undefined) throw new TypeError("Cannot predict: give movieId or movieTitle");
@@ -409,8 +429,22 @@ export class Recommender implements Disposable {
       userMean: about.userMean,
       movieMean: this.#movieMean(m),
       actualRating: about.actualRating(m),
+      ...this.#uncertaintyOf(about.row, m, rating),
       ...(match ? { match } : {}),
     };
+  }
+
+  /** `sd` and `interval` of a prediction of a Bayesian PMF model (nothing for other models). */
+  #uncertaintyOf(
+    row: { index: number; factors: Float32Array },
+    m: number,
+    rating: number,
+  ): Pick<Prediction, "sd" | "interval"> {
+    const v = this.#uncertainty;
+    if (!v || m >= this.#model.nMovies) return {};
+    const s = this.#model.stride;
+    const sd = predictiveSd(v, row.factors, 0, this.#model.q.view, m * s, this.#model.k, row.index, m, s);
+    return { sd, interval: interval90(rating, sd) };
   }
 
   /** User u's rating of movie m from the loaded ratings, or null. */
