@@ -316,15 +316,21 @@ pub fn sample_hyper(
     true
 }
 
-/// The sum of squared errors of `μ + b_u + b_i + p_u·q_i` over the ratings of users `rows` (user CSR).
+/// The model's raw prediction `μ + b_u + b_i + p_u·q_i` from a user's and a movie's row, in f64.
+#[inline]
+fn predict(p: &[f32], q: &[f32], k: usize, mu: f32) -> f64 {
+    let dot: f64 = (0..k).map(|j| p[j] as f64 * q[j] as f64).sum();
+    mu as f64 + p[k] as f64 + q[k] as f64 + dot
+}
+
+/// The sum of squared errors of [`predict`] over the ratings of users `rows` (user CSR).
 pub fn sse(csr: &Csr, rows: Range<usize>, users: &[f32], movies: &[f32], k: usize, stride: usize, mu: f32) -> f64 {
     let mut s = 0.0f64;
     for u in rows {
         let p = &users[u * stride..][..stride];
         for e in csr.indptr[u] as usize..csr.indptr[u + 1] as usize {
             let q = &movies[csr.indices[e] as usize * stride..][..stride];
-            let dot: f64 = (0..k).map(|j| p[j] as f64 * q[j] as f64).sum();
-            let err = csr.ratings[e] as f64 - (mu as f64 + p[k] as f64 + q[k] as f64 + dot);
+            let err = csr.ratings[e] as f64 - predict(p, q, k, mu);
             s += err * err;
         }
     }
@@ -353,8 +359,7 @@ pub fn accumulate(
     for i in 0..users_idx.len() {
         let p = &users[users_idx[i] as usize * stride..][..stride];
         let q = &movies[movies_idx[i] as usize * stride..][..stride];
-        let dot: f64 = (0..k).map(|j| p[j] as f64 * q[j] as f64).sum();
-        let y = mu as f64 + p[k] as f64 + q[k] as f64 + dot;
+        let y = predict(p, q, k, mu);
         sum[i] += y;
         sum_sq[i] += y * y;
     }
