@@ -22,6 +22,9 @@ import { rankingModelLine, rankingTestReport } from "./_ranking_report.ts";
 /** What the command needs from `train`'s flags. */
 export interface BpmfTrainOptions {
   bpmf: BpmfConfig;
+  /** As `train`'s --use-metadata / --no-metadata (undefined: use the features when they exist). */
+  metadata?: boolean;
+  featuresDir?: string;
   ratingsPath: string;
   modelPath: string;
   threads: number;
@@ -51,6 +54,8 @@ export async function bpmfTrainCommand(core: WasmCore, o: BpmfTrainOptions): Pro
     cache: o.cache,
     skipInvalid: o.skipInvalid,
     bpmf: o.bpmf,
+    metadata: o.metadata,
+    featuresDir: o.featuresDir,
     onLoadProgress: (done, total) => bar.update(Math.round((100 * done) / Math.max(1, total))),
     onNote: (note) => {
       if (!o.json) console.error(`note: ${note}`);

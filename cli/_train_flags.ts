@@ -138,15 +138,17 @@ export function metaSettings(
 export const METHOD_FLAGS_HELP =
   `  --method NAME       sgd (default: PMF trained by SGD, Adam or AdaGrad) or bpmf (Bayesian PMF
                       sampled by Gibbs sampling: no tuning, and a 90% interval for every prediction;
-                      --k defaults to ${BPMF_DEFAULTS.k} there; TMDB features are not used by it yet)
+                      --k defaults to ${BPMF_DEFAULTS.k} there; TMDB features are the movies' prior mean)
   --sweeps N          bpmf: Gibbs sweeps in all (default: ${BPMF_DEFAULTS.sweeps})
-  --burn-in N         bpmf: sweeps discarded before samples are kept (default: ${BPMF_DEFAULTS.burnIn})`;
+  --burn-in N         bpmf: sweeps discarded before samples are kept (default: ${BPMF_DEFAULTS.burnIn})
+  --feature-reg X     bpmf with TMDB features: precision of the projection's prior (default: ${BPMF_DEFAULTS.featureReg})`;
 
 /** Parser options of the method flags. */
 export const METHOD_FLAGS = {
   method: { type: "string", default: "sgd" },
   sweeps: { type: "string" },
   "burn-in": { type: "string" },
+  "feature-reg": { type: "string" },
 } as const;
 
 /**
@@ -155,13 +157,20 @@ export const METHOD_FLAGS = {
  * refused here; `checkBpmfConfig` checks k against the core's limit.
  */
 export function methodSettings(
-  v: { method?: string; sweeps?: string; "burn-in"?: string; k?: string; seed?: string },
+  v: {
+    method?: string;
+    sweeps?: string;
+    "burn-in"?: string;
+    "feature-reg"?: string;
+    k?: string;
+    seed?: string;
+  },
 ): BpmfConfig | null {
   if (v.method !== "sgd" && v.method !== "bpmf") {
     throw new UsageError(`Invalid --method "${v.method}": expected sgd or bpmf`);
   }
   if (v.method === "sgd") {
-    for (const flag of ["sweeps", "burn-in"] as const) {
+    for (const flag of ["sweeps", "burn-in", "feature-reg"] as const) {
       if (v[flag] !== undefined) throw new UsageError(`--${flag} is for --method bpmf`);
     }
     return null;
@@ -176,5 +185,6 @@ export function methodSettings(
     sweeps,
     burnIn,
     seed: intFlag(v.seed, "seed", BPMF_DEFAULTS.seed, -(2 ** 31), 2 ** 31 - 1),
+    featureReg: numberFlag(v["feature-reg"], "feature-reg", BPMF_DEFAULTS.featureReg, 1e-6, 1e8),
   };
 }

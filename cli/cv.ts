@@ -78,11 +78,6 @@ export async function main(argv: string[]): Promise<void> {
   const meta = metaSettings(v);
   const config = resolveTrainConfig({ ...settings, ...meta.settings });
   const bpmf = methodSettings(v);
-  if (bpmf && meta.metadata === true) {
-    throw new UsageError(
-      "--use-metadata: Bayesian PMF does not use TMDB features yet; drop it or use --method sgd",
-    );
-  }
   const path = v.ratings ?? `${v.data ?? (await defaultDataDir("ratings.csv", v.json)).dir}/ratings.csv`;
   const core = await WasmCore.create();
   if (bpmf) {
@@ -96,7 +91,7 @@ export async function main(argv: string[]): Promise<void> {
   using _ratings = ratings;
   using features = await openFeatures(
     core,
-    { metadata: bpmf ? false : meta.metadata, featuresDir: meta.featuresDir, ratingsPath: path },
+    { metadata: meta.metadata, featuresDir: meta.featuresDir, ratingsPath: path },
     ratings.movieIds,
     (note) => !v.json && console.error(`note: ${note}`),
   );

@@ -121,20 +121,31 @@ export async function main(argv: string[]): Promise<void> {
   const bpmf = methodSettings(v);
   const core = await WasmCore.create();
   if (bpmf) {
-    for (const flag of ["resume", "cold-start-eval", "use-metadata"] as const) {
-      if (v[flag]) {
-        throw new UsageError(
-          `--${flag} does not go with --method bpmf (yet): Bayesian PMF samples afresh, without TMDB features`,
-        );
-      }
+    if (v.resume) {
+      throw new UsageError("--resume does not go with --method bpmf (yet): Bayesian PMF samples afresh");
     }
     try {
       checkBpmfConfig(core, bpmf);
     } catch (error) {
       throw error instanceof BpmfConfigError ? new UsageError(error.message) : error;
     }
+    if (v["cold-start-eval"]) {
+      await coldStartCommand(core, {
+        ratingsPath,
+        featuresDir: v.features,
+        settings,
+        threads,
+        split,
+        json: v.json,
+        noMetadata: v["no-metadata"],
+        bpmf,
+      });
+      return;
+    }
     await bpmfTrainCommand(core, {
       bpmf,
+      metadata,
+      featuresDir: v.features,
       ratingsPath,
       modelPath: v.model,
       threads,

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { readCheckpoint } from "../lib/train/checkpoint.ts";
-import { coldStartEvaluation } from "../lib/train/cold_start.ts";
+import { coldStartEvaluation, coldStartSplit } from "../lib/train/cold_start.ts";
+import { BPMF_DEFAULTS } from "../lib/train/bpmf.ts";
+import { bpmfOnSplit } from "../lib/train/bpmf_split.ts";
 import { generateMovieLens } from "../lib/data/generate.ts";
 import { loadMovieFeatures } from "../lib/features/movie_features.ts";
 import { preprocess } from "../lib/features/preprocess.ts";
@@ -135,6 +137,34 @@ Deno.test("a hidden ReLU layer (--meta-hidden) trains, helps cold start, and rou
   })
     .then((x) => x.model.free());
   assert.equal((await readCheckpoint(core, path).then((c) => (c.model.free(), c.header))).epoch, 4);
+});
+
+Deno.test("Bayesian PMF with the features as the movies' prior mean: cold-start RMSE no worse than SGD's, calibrated intervals, same on 1 and 2 Workers", async () => {
+  const dir = await dataset();
+  const core = await WasmCore.create();
+  const { ratings } = await loadRatings(core, `${dir}/ratings.csv`);
+  using _r = ratings;
+  using features = await loadMovieFeatures(core, dir, ratings.movieIds);
+  const bpmf = { ...BPMF_DEFAULTS, sweeps: 60, burnIn: 20 };
+  const r = await coldStartEvaluation(core, ratings, features, resolveTrainConfig(), 2, {}, bpmf);
+  const bayes = r.cold.bayesMetadata!, sgd = r.cold.metadata!;
+  assert.ok(bayes.rmse <= sgd.rmse, `cold-start RMSE ${bayes.rmse} vs SGD + metadata ${sgd.rmse}`);
+  assert.ok(bayes.rmse < 0.95 * r.cold.bayes!.rmse, "the features carry the cold movies");
+  for (const row of [r.cold.bayesMetadata!, r.warm.bayesMetadata!]) {
+    assert.ok(row.coverage90 > 0.85 && row.coverage90 < 0.95, `90% intervals hold ${row.coverage90}`);
+  }
+  const split = coldStartSplit(ratings, {}, 0.1, 42);
+  const models = [];
+  for (const threads of [1, 2]) {
+    const run = await bpmfOnSplit(core, ratings, split, {
+      config: { ...bpmf, sweeps: 8, burnIn: 4 },
+      threads,
+      features,
+    });
+    using m = run.model;
+    models.push(Float32Array.from([...m.p.view, ...m.q.view, ...m.bi.view]));
+  }
+  assert.deepEqual(models[1], models[0]);
 });
 
 Deno.test("cleanup of the shared metadata set", async () => {

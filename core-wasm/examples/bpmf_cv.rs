@@ -76,7 +76,7 @@ fn main() {
         let t0 = std::time::Instant::now();
         for s in 0..sweeps {
             let mut hr = Rng::new(11, fold, s as u64, 0);
-            assert!(bpmf::sample_hyper(&movies, nm, k, stride, &mut hr, &mut hm, &mut hp));
+            assert!(bpmf::sample_hyper(&movies, None, None, nm, k, stride, &mut hr, &mut hm, &mut hp));
             assert!(bpmf::sample_rows(
                 &mcsr,
                 0..nm,
@@ -85,12 +85,12 @@ fn main() {
                 k,
                 stride,
                 mu,
-                &Hyper { mean: &hm, precision: &hp },
+                &Hyper { mean: &hm, precision: &hp, offsets: None },
                 alpha,
                 (11, s as u64, 1),
                 &mut scratch
             ));
-            assert!(bpmf::sample_hyper(&users, nu, k, stride, &mut hr, &mut hm, &mut hp));
+            assert!(bpmf::sample_hyper(&users, None, None, nu, k, stride, &mut hr, &mut hm, &mut hp));
             assert!(bpmf::sample_rows(
                 &ucsr,
                 0..nu,
@@ -99,7 +99,7 @@ fn main() {
                 k,
                 stride,
                 mu,
-                &Hyper { mean: &hm, precision: &hp },
+                &Hyper { mean: &hm, precision: &hp, offsets: None },
                 alpha,
                 (11, s as u64, 0),
                 &mut scratch

@@ -70,23 +70,38 @@ export function implicitSolve(x: number, n_rows: number, first: number, last: nu
  * Draws rows `first..last` of one side (`rows`, `n_rows × stride`; `side` 0
  * users, 1 movies) from their Gibbs conditional given the other side's rows,
  * the side's hyperparameters (`mean`, `d` f64; `precision`, `d×d` f64, `d =
- * k + 1`) and the noise precision; the rows' ratings are a CSR naming rows of
- * the other side. See `bpmf::sample_rows`.
+ * k + 1`; `offsets`, every row's prior mean shift, `n_rows × stride` f32, or 0)
+ * and the noise precision; the rows' ratings are a CSR naming rows of the other
+ * side. See `bpmf::sample_rows`.
  */
-export function bpmfSampleRows(rows: number, n_rows: number, first: number, last: number, indptr: number, indices: number, ratings: number, other: number, n_other: number, k: number, stride: number, mu: number, mean: number, precision: number, alpha: number, seed: number, sweep: number, side: number): void;
+export function bpmfSampleRows(rows: number, n_rows: number, first: number, last: number, indptr: number, indices: number, ratings: number, other: number, n_other: number, k: number, stride: number, mu: number, mean: number, precision: number, offsets: number, alpha: number, seed: number, sweep: number, side: number): void;
 /**
  * Draws a side's hyperparameters from their posterior given its `n_rows` rows
- * into `mean` (`k + 1` f64) and `precision` (`(k + 1)²` f64).
+ * (less their prior mean shifts `offsets`, or 0) into `mean` (`k + 1` f64) and
+ * `precision` (`(k + 1)²` f64); with movie features, `scatter` (`λ·βᵀβ`, d×d f64)
+ * and `n_features` add the projection's prior (0 and 0 without).
  */
-export function bpmfSampleHyper(rows: number, n_rows: number, k: number, stride: number, seed: number, sweep: number, side: number, mean: number, precision: number): void;
+export function bpmfSampleHyper(rows: number, offsets: number, scatter: number, n_features: number, n_rows: number, k: number, stride: number, seed: number, sweep: number, side: number, mean: number, precision: number): void;
 /**
- * The squared error of the current rows over the ratings of users `first..last` (a user CSR).
+ * Writes the Cholesky factor of `FᵀF + λI` (`cols²` f64) for the features' CSR
+ * (`rows` movies × `cols` features); see `macau::gram_factor`.
  */
-export function bpmfSse(indptr: number, indices: number, ratings: number, first: number, last: number, users: number, n_users: number, movies: number, n_movies: number, k: number, stride: number, mu: number): number;
+export function macauGramFactor(indptr: number, indices: number, values: number, rows: number, cols: number, lambda: number, factor: number): void;
 /**
  * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
  */
 export function free(ptr: number, bytes: number, align: number): void;
+/**
+ * Draws the projection β (`cols × (k + 1)` f64) of the movies' features given
+ * their rows `v` and the movie side's hyperparameters; writes every movie's prior
+ * shift into `offsets` (`rows × stride` f32) and `λ·βᵀβ` into `scatter`. See
+ * `macau::sample_beta`.
+ */
+export function macauSampleBeta(indptr: number, indices: number, values: number, rows: number, cols: number, v: number, k: number, stride: number, mean: number, precision: number, factor: number, lambda: number, seed: number, sweep: number, beta: number, offsets: number, scatter: number): void;
+/**
+ * The squared error of the current rows over the ratings of users `first..last` (a user CSR).
+ */
+export function bpmfSse(indptr: number, indices: number, ratings: number, first: number, last: number, users: number, n_users: number, movies: number, n_movies: number, k: number, stride: number, mu: number): number;
 /**
  * The largest factor count the sampler takes.
  */
@@ -511,8 +526,8 @@ export interface InitOutput {
   readonly bpmfAccumulate: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number) => void;
   readonly bpmfMaxK: () => number;
   readonly bpmfSampleAlpha: (a: number, b: number, c: number, d: number) => number;
-  readonly bpmfSampleHyper: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number) => void;
-  readonly bpmfSampleRows: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number, q: number, r: number, s: number) => void;
+  readonly bpmfSampleHyper: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
+  readonly bpmfSampleRows: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number, q: number, r: number, s: number, t: number) => void;
   readonly bpmfSse: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly bytesInUse: () => number;
   readonly checksum: (a: number, b: number, c: number, d: number) => void;
@@ -532,6 +547,8 @@ export interface InitOutput {
   readonly implicitGram: (a: number, b: number, c: number, d: number, e: number, f: number) => void;
   readonly implicitSolve: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number) => void;
   readonly isSorted: (a: number, b: number, c: number, d: number) => void;
+  readonly macauGramFactor: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => void;
+  readonly macauSampleBeta: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number, q: number, r: number) => void;
   readonly metaAdam: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
   readonly metaProject: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly metaProjectHidden: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;

@@ -425,8 +425,9 @@ export function implicitSolve(x, n_rows, first, last, indptr, indices, weights, 
  * Draws rows `first..last` of one side (`rows`, `n_rows × stride`; `side` 0
  * users, 1 movies) from their Gibbs conditional given the other side's rows,
  * the side's hyperparameters (`mean`, `d` f64; `precision`, `d×d` f64, `d =
- * k + 1`) and the noise precision; the rows' ratings are a CSR naming rows of
- * the other side. See `bpmf::sample_rows`.
+ * k + 1`; `offsets`, every row's prior mean shift, `n_rows × stride` f32, or 0)
+ * and the noise precision; the rows' ratings are a CSR naming rows of the other
+ * side. See `bpmf::sample_rows`.
  * @param {number} rows
  * @param {number} n_rows
  * @param {number} first
@@ -441,15 +442,16 @@ export function implicitSolve(x, n_rows, first, last, indptr, indices, weights, 
  * @param {number} mu
  * @param {number} mean
  * @param {number} precision
+ * @param {number} offsets
  * @param {number} alpha
  * @param {number} seed
  * @param {number} sweep
  * @param {number} side
  */
-export function bpmfSampleRows(rows, n_rows, first, last, indptr, indices, ratings, other, n_other, k, stride, mu, mean, precision, alpha, seed, sweep, side) {
+export function bpmfSampleRows(rows, n_rows, first, last, indptr, indices, ratings, other, n_other, k, stride, mu, mean, precision, offsets, alpha, seed, sweep, side) {
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.bpmfSampleRows(retptr, rows, n_rows, first, last, indptr, indices, ratings, other, n_other, k, stride, mu, mean, precision, alpha, seed, sweep, side);
+        wasm.bpmfSampleRows(retptr, rows, n_rows, first, last, indptr, indices, ratings, other, n_other, k, stride, mu, mean, precision, offsets, alpha, seed, sweep, side);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {
@@ -462,8 +464,13 @@ export function bpmfSampleRows(rows, n_rows, first, last, indptr, indices, ratin
 
 /**
  * Draws a side's hyperparameters from their posterior given its `n_rows` rows
- * into `mean` (`k + 1` f64) and `precision` (`(k + 1)²` f64).
+ * (less their prior mean shifts `offsets`, or 0) into `mean` (`k + 1` f64) and
+ * `precision` (`(k + 1)²` f64); with movie features, `scatter` (`λ·βᵀβ`, d×d f64)
+ * and `n_features` add the projection's prior (0 and 0 without).
  * @param {number} rows
+ * @param {number} offsets
+ * @param {number} scatter
+ * @param {number} n_features
  * @param {number} n_rows
  * @param {number} k
  * @param {number} stride
@@ -473,10 +480,92 @@ export function bpmfSampleRows(rows, n_rows, first, last, indptr, indices, ratin
  * @param {number} mean
  * @param {number} precision
  */
-export function bpmfSampleHyper(rows, n_rows, k, stride, seed, sweep, side, mean, precision) {
+export function bpmfSampleHyper(rows, offsets, scatter, n_features, n_rows, k, stride, seed, sweep, side, mean, precision) {
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.bpmfSampleHyper(retptr, rows, n_rows, k, stride, seed, sweep, side, mean, precision);
+        wasm.bpmfSampleHyper(retptr, rows, offsets, scatter, n_features, n_rows, k, stride, seed, sweep, side, mean, precision);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * Writes the Cholesky factor of `FᵀF + λI` (`cols²` f64) for the features' CSR
+ * (`rows` movies × `cols` features); see `macau::gram_factor`.
+ * @param {number} indptr
+ * @param {number} indices
+ * @param {number} values
+ * @param {number} rows
+ * @param {number} cols
+ * @param {number} lambda
+ * @param {number} factor
+ */
+export function macauGramFactor(indptr, indices, values, rows, cols, lambda, factor) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.macauGramFactor(retptr, indptr, indices, values, rows, cols, lambda, factor);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
+ * @param {number} ptr
+ * @param {number} bytes
+ * @param {number} align
+ */
+export function free(ptr, bytes, align) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.free(retptr, ptr, bytes, align);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * Draws the projection β (`cols × (k + 1)` f64) of the movies' features given
+ * their rows `v` and the movie side's hyperparameters; writes every movie's prior
+ * shift into `offsets` (`rows × stride` f32) and `λ·βᵀβ` into `scatter`. See
+ * `macau::sample_beta`.
+ * @param {number} indptr
+ * @param {number} indices
+ * @param {number} values
+ * @param {number} rows
+ * @param {number} cols
+ * @param {number} v
+ * @param {number} k
+ * @param {number} stride
+ * @param {number} mean
+ * @param {number} precision
+ * @param {number} factor
+ * @param {number} lambda
+ * @param {number} seed
+ * @param {number} sweep
+ * @param {number} beta
+ * @param {number} offsets
+ * @param {number} scatter
+ */
+export function macauSampleBeta(indptr, indices, values, rows, cols, v, k, stride, mean, precision, factor, lambda, seed, sweep, beta, offsets, scatter) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.macauSampleBeta(retptr, indptr, indices, values, rows, cols, v, k, stride, mean, precision, factor, lambda, seed, sweep, beta, offsets, scatter);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {
@@ -514,26 +603,6 @@ export function bpmfSse(indptr, indices, ratings, first, last, users, n_users, m
             throw takeObject(r2);
         }
         return r0;
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
- * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
- * @param {number} ptr
- * @param {number} bytes
- * @param {number} align
- */
-export function free(ptr, bytes, align) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.free(retptr, ptr, bytes, align);
-        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        if (r1) {
-            throw takeObject(r0);
-        }
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
     }

@@ -1065,8 +1065,9 @@ fn bpmf_csr<'a>(
 /// Draws rows `first..last` of one side (`rows`, `n_rows × stride`; `side` 0
 /// users, 1 movies) from their Gibbs conditional given the other side's rows,
 /// the side's hyperparameters (`mean`, `d` f64; `precision`, `d×d` f64, `d =
-/// k + 1`) and the noise precision; the rows' ratings are a CSR naming rows of
-/// the other side. See `bpmf::sample_rows`.
+/// k + 1`; `offsets`, every row's prior mean shift, `n_rows × stride` f32, or 0)
+/// and the noise precision; the rows' ratings are a CSR naming rows of the other
+/// side. See `bpmf::sample_rows`.
 #[wasm_bindgen(js_name = bpmfSampleRows)]
 #[allow(clippy::too_many_arguments)]
 pub fn bpmf_sample_rows(
@@ -1084,6 +1085,7 @@ pub fn bpmf_sample_rows(
     mu: f32,
     mean: usize,
     precision: usize,
+    offsets: usize,
     alpha: f64,
     seed: u32,
     sweep: u32,
@@ -1100,6 +1102,7 @@ pub fn bpmf_sample_rows(
         let hyper = crate::bpmf::Hyper {
             mean: view::<f64>("mean", mean, d)?,
             precision: view::<f64>("precision", precision, d * d)?,
+            offsets: optional_view("offsets", offsets, product(n_rows, stride)?)?,
         };
         let own = view_mut::<f32>("rows", element(rows, product(first, stride)?)?, product(range.len(), stride)?)?;
         let other = view::<f32>("other", other, product(n_other, stride)?)?;
@@ -1113,11 +1116,16 @@ pub fn bpmf_sample_rows(
 }
 
 /// Draws a side's hyperparameters from their posterior given its `n_rows` rows
-/// into `mean` (`k + 1` f64) and `precision` (`(k + 1)²` f64).
+/// (less their prior mean shifts `offsets`, or 0) into `mean` (`k + 1` f64) and
+/// `precision` (`(k + 1)²` f64); with movie features, `scatter` (`λ·βᵀβ`, d×d f64)
+/// and `n_features` add the projection's prior (0 and 0 without).
 #[wasm_bindgen(js_name = bpmfSampleHyper)]
 #[allow(clippy::too_many_arguments)]
 pub fn bpmf_sample_hyper(
     rows: usize,
+    offsets: usize,
+    scatter: usize,
+    n_features: usize,
     n_rows: usize,
     k: usize,
     stride: usize,
@@ -1130,11 +1138,102 @@ pub fn bpmf_sample_hyper(
     run("bpmfSampleHyper", || {
         bpmf_shape(k, stride)?;
         let d = k + 1;
-        let rows = view::<f32>("rows", rows, product(n_rows, stride)?)?;
+        let len = product(n_rows, stride)?;
+        let rows = view::<f32>("rows", rows, len)?;
+        let offsets = optional_view("offsets", offsets, len)?;
+        let scatter = optional_view::<f64>("scatter", scatter, d * d)?;
+        let projection = scatter.map(|scatter| crate::bpmf::Projection { scatter, n_features });
         let mut rng = crate::bpmf::Rng::new(seed as u64, sweep as u64, 2 + side as u64, 0);
         let (mean, precision) = (view_mut::<f64>("mean", mean, d)?, view_mut::<f64>("precision", precision, d * d)?);
-        if !crate::bpmf::sample_hyper(rows, n_rows, k, stride, &mut rng, mean, precision) {
+        if !crate::bpmf::sample_hyper(rows, offsets, projection.as_ref(), n_rows, k, stride, &mut rng, mean, precision)
+        {
             return Err("the rows' scatter matrix is not positive definite".into());
+        }
+        Ok(())
+    })
+}
+
+/// A view of `len` elements at `ptr`, or None when `ptr` is 0.
+fn optional_view<'a, T>(name: &str, ptr: usize, len: usize) -> Check<Option<&'a [T]>> {
+    if ptr == 0 {
+        Ok(None)
+    } else {
+        view(name, ptr, len).map(Some)
+    }
+}
+
+/// Writes the Cholesky factor of `FᵀF + λI` (`cols²` f64) for the features' CSR
+/// (`rows` movies × `cols` features); see `macau::gram_factor`.
+#[wasm_bindgen(js_name = macauGramFactor)]
+#[allow(clippy::too_many_arguments)]
+pub fn macau_gram_factor(
+    indptr: usize,
+    indices: usize,
+    values: usize,
+    rows: usize,
+    cols: usize,
+    lambda: f64,
+    factor: usize,
+) -> Result<(), JsError> {
+    run("macauGramFactor", || {
+        let f = csr(indptr, indices, values, rows, cols)?;
+        if !(lambda > 0.0 && lambda.is_finite()) {
+            return Err(format!("λ {lambda} is not a positive number"));
+        }
+        let out = view_mut::<f64>("factor", factor, product(cols, cols)?)?;
+        if !crate::macau::gram_factor(&f, rows, cols, lambda, out) {
+            return Err("FᵀF + λI is not positive definite".into());
+        }
+        Ok(())
+    })
+}
+
+/// Draws the projection β (`cols × (k + 1)` f64) of the movies' features given
+/// their rows `v` and the movie side's hyperparameters; writes every movie's prior
+/// shift into `offsets` (`rows × stride` f32) and `λ·βᵀβ` into `scatter`. See
+/// `macau::sample_beta`.
+#[wasm_bindgen(js_name = macauSampleBeta)]
+#[allow(clippy::too_many_arguments)]
+pub fn macau_sample_beta(
+    indptr: usize,
+    indices: usize,
+    values: usize,
+    rows: usize,
+    cols: usize,
+    v: usize,
+    k: usize,
+    stride: usize,
+    mean: usize,
+    precision: usize,
+    factor: usize,
+    lambda: f64,
+    seed: u32,
+    sweep: u32,
+    beta: usize,
+    offsets: usize,
+    scatter: usize,
+) -> Result<(), JsError> {
+    run("macauSampleBeta", || {
+        bpmf_shape(k, stride)?;
+        let f = csr(indptr, indices, values, rows, cols)?;
+        let d = k + 1;
+        let len = product(rows, stride)?;
+        let mut rng = crate::bpmf::Rng::new(seed as u64, sweep as u64, 5, 0);
+        let ok = crate::macau::sample_beta(
+            &f,
+            &crate::macau::Shape { rows, n_features: cols, k, stride },
+            view("v", v, len)?,
+            view("mean", mean, d)?,
+            view("precision", precision, d * d)?,
+            view("factor", factor, product(cols, cols)?)?,
+            lambda,
+            &mut rng,
+            view_mut("beta", beta, product(cols, d)?)?,
+            view_mut("offsets", offsets, len)?,
+            view_mut("scatter", scatter, d * d)?,
+        );
+        if !ok {
+            return Err("the movie side's precision is not positive definite".into());
         }
         Ok(())
     })

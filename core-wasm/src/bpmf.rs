@@ -86,20 +86,14 @@ impl Rng {
 /// upper is zeroed). Returns false when `a` is not positive definite.
 pub fn cholesky(a: &mut [f64], d: usize) -> bool {
     for j in 0..d {
-        let mut s = a[j * d + j];
-        for t in 0..j {
-            s -= a[j * d + t] * a[j * d + t];
-        }
+        let s = a[j * d + j] - dot_f64(&a[j * d..j * d + j], &a[j * d..j * d + j]);
         if s <= 0.0 || !s.is_finite() {
             return false;
         }
         let l = s.sqrt();
         a[j * d + j] = l;
         for i in j + 1..d {
-            let mut s = a[i * d + j];
-            for t in 0..j {
-                s -= a[i * d + t] * a[j * d + t];
-            }
+            let s = a[i * d + j] - dot_f64(&a[i * d..i * d + j], &a[j * d..j * d + j]);
             a[i * d + j] = s / l;
         }
         for i in j + 1..d {
@@ -107,6 +101,27 @@ pub fn cholesky(a: &mut [f64], d: usize) -> bool {
         }
     }
     true
+}
+
+/// `a · b` in f64 with four running sums (four short dependency chains: the Cholesky
+/// factorisation of a large matrix is this loop).
+#[inline]
+fn dot_f64(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let mut acc = [0.0f64; 4];
+    let mut t = 0;
+    while t + 4 <= n {
+        for (j, s) in acc.iter_mut().enumerate() {
+            *s += a[t + j] * b[t + j];
+        }
+        t += 4;
+    }
+    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    while t < n {
+        s += a[t] * b[t];
+        t += 1;
+    }
+    s
 }
 
 /// Solves `L y = b` in place (`L` lower triangular, row-major `d×d`).
@@ -147,6 +162,9 @@ pub struct Hyper<'a> {
     pub mean: &'a [f64],
     /// Precision, `d×d` row-major.
     pub precision: &'a [f64],
+    /// Per row of the side, a shift of the prior mean (`stride` floats per row, `d` used): with movie
+    /// features, `βᵀf_i` (see `crate::macau`); None for none.
+    pub offsets: Option<&'a [f32]>,
 }
 
 /// Scratch space for one row's solve (`d×d + 3d` f64).
@@ -187,6 +205,12 @@ pub fn sample_rows(
     for (slot, r) in rows.enumerate() {
         a.copy_from_slice(&hyper.precision[..d * d]);
         b.copy_from_slice(&prior_b[..d]);
+        if let Some(offsets) = hyper.offsets {
+            let o = &offsets[r * stride..][..d];
+            for i in 0..d {
+                b[i] += (0..d).map(|j| hyper.precision[i * d + j] * o[j] as f64).sum::<f64>();
+            }
+        }
         for e in csr.indptr[r] as usize..csr.indptr[r + 1] as usize {
             let o = &other[csr.indices[e] as usize * stride..][..stride];
             for j in 0..k {
@@ -222,11 +246,25 @@ pub fn sample_rows(
     true
 }
 
+/// What the movie features add to the movie side's hyperparameter draw: the prior on the
+/// projection β (`n_features × d`, rows N(0, (λΛ)⁻¹)) contributes `λ·βᵀβ` to the scatter and
+/// `n_features` degrees of freedom.
+pub struct Projection<'a> {
+    /// `λ·βᵀβ`, `d×d`.
+    pub scatter: &'a [f64],
+    /// Rows of β.
+    pub n_features: usize,
+}
+
 /// Draws a side's hyperparameters `(mean, precision)` from their Gaussian–Wishart
-/// posterior given its `n` rows (`d = k + 1` coordinates each). Writes `mean` (d)
-/// and `precision` (d×d). Returns false on a numerical failure.
+/// posterior given its `n` rows (`d = k + 1` coordinates each), less their prior
+/// mean shifts when `offsets` are given. Writes `mean` (d) and `precision` (d×d).
+/// Returns false on a numerical failure.
+#[allow(clippy::too_many_arguments)]
 pub fn sample_hyper(
     rows: &[f32],
+    offsets: Option<&[f32]>,
+    projection: Option<&Projection>,
     n: usize,
     k: usize,
     stride: usize,
@@ -237,10 +275,11 @@ pub fn sample_hyper(
     let d = k + 1;
     let (beta0, nu0) = (2.0f64, d as f64);
     let nf = n as f64;
+    let at = |r: usize, j: usize| rows[r * stride + j] as f64 - offsets.map_or(0.0, |o| o[r * stride + j] as f64);
     let mut xbar = vec![0.0f64; d];
     for r in 0..n {
         for j in 0..d {
-            xbar[j] += rows[r * stride + j] as f64;
+            xbar[j] += at(r, j);
         }
     }
     for v in xbar.iter_mut() {
@@ -254,7 +293,7 @@ pub fn sample_hyper(
     let mut c = vec![0.0f64; d];
     for r in 0..n {
         for j in 0..d {
-            c[j] = rows[r * stride + j] as f64 - xbar[j];
+            c[j] = at(r, j) - xbar[j];
         }
         for i in 0..d {
             for j in 0..=i {
@@ -265,7 +304,7 @@ pub fn sample_hyper(
     let shrink = beta0 * nf / (beta0 + nf);
     for i in 0..d {
         for j in 0..=i {
-            winv[i * d + j] += shrink * xbar[i] * xbar[j];
+            winv[i * d + j] += shrink * xbar[i] * xbar[j] + projection.map_or(0.0, |p| p.scatter[i * d + j]);
         }
     }
     // W* = (W*⁻¹)⁻¹ through its Cholesky factor: W*⁻¹ = M Mᵀ, so W* = M⁻ᵀM⁻¹ and its
@@ -274,7 +313,7 @@ pub fn sample_hyper(
     if !cholesky(&mut winv, d) {
         return false;
     }
-    let nu = nu0 + nf;
+    let nu = nu0 + nf + projection.map_or(0, |p| p.n_features) as f64;
     let mut amat = vec![0.0f64; d * d];
     for i in 0..d {
         amat[i * d + i] = (2.0 * rng.gamma((nu - i as f64) / 2.0)).sqrt();
@@ -420,7 +459,7 @@ mod tests {
         let csr = Csr { indptr: &indptr, indices: &indices, ratings: &ratings };
         let mean = [0.0f64; 3];
         let precision = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0];
-        let hyper = Hyper { mean: &mean, precision: &precision };
+        let hyper = Hyper { mean: &mean, precision: &precision, offsets: None };
         let mut own = vec![0.0f32; stride];
         let mut scratch = vec![0.0f64; scratch_len(k)];
         assert!(sample_rows(&csr, 0..1, &mut own, &movies, k, stride, 3.0, &hyper, 1e4, (1, 2, 3), &mut scratch));
@@ -442,7 +481,7 @@ mod tests {
             }
         }
         let (mut mean, mut prec) = (vec![0.0; 3], vec![0.0; 9]);
-        assert!(sample_hyper(&rows, n, k, stride, &mut rng, &mut mean, &mut prec));
+        assert!(sample_hyper(&rows, None, None, n, k, stride, &mut rng, &mut mean, &mut prec));
         for j in 0..3 {
             // The sample mean and the draw around it each have sd ≈ sd_j/√n.
             assert!((mean[j] - mu[j]).abs() < 6.0 * sd[j] / (n as f64).sqrt(), "{mean:?}");

@@ -12,6 +12,7 @@ pub mod checksum;
 pub mod fold_in;
 pub mod ids;
 pub mod implicit;
+pub mod macau;
 pub mod memory;
 pub mod meta;
 pub mod order;

@@ -19,6 +19,7 @@ import type { RatingSet } from "../ingest/rating_set.ts";
 import { Rng } from "../util/_random.ts";
 import { type SideCsr, type TrainingCsrs, workRanges } from "./bpmf_data.ts";
 import { Z90 } from "../model/uncertainty.ts";
+import type { MovieFeatures } from "../features/movie_features.ts";
 
 /** The sampler's settings. */
 export interface BpmfConfig {
@@ -30,10 +31,15 @@ export interface BpmfConfig {
   burnIn: number;
   /** Seed of every draw. Default: 42. */
   seed: number;
+  /**
+   * With movie features: the precision λ of the projection's prior (β ~ MN(0, I/λ, Λ⁻¹)); larger keeps the
+   * features' pull on the movie rows smaller. Default: 10.
+   */
+  featureReg: number;
 }
 
 /** Defaults: on ml-latest-small (5 random folds) k = 10 and k = 32 measured alike, and k = 10 is 3× faster. */
-export const BPMF_DEFAULTS: BpmfConfig = { k: 10, sweeps: 150, burnIn: 50, seed: 42 };
+export const BPMF_DEFAULTS: BpmfConfig = { k: 10, sweeps: 150, burnIn: 50, seed: 42, featureReg: 10 };
 
 /** A request the sampler cannot honour, refused before any work; the message gives the allowed range. */
 export class BpmfConfigError extends RangeError {
@@ -58,11 +64,57 @@ export function checkBpmfConfig(core: WasmCore, c: BpmfConfig): void {
     );
   }
   if (!Number.isInteger(c.seed)) throw new BpmfConfigError(`--seed ${c.seed}: expected a whole number`);
+  if (!(c.featureReg > 0 && c.featureReg < 1e9)) {
+    throw new BpmfConfigError(`--feature-reg ${c.featureReg}: expected a positive number below 1e9`);
+  }
 }
 
 /** Floats per row: the k factors and the bias, rounded up to whole lanes of 4. */
 export function bpmfStride(k: number): number {
   return Math.ceil((k + 1) / 4) * 4;
+}
+
+/** Movie features as the movies' prior mean: the features (not owned), β and its draw's buffers. */
+export class Projection implements Disposable {
+  readonly features: MovieFeatures;
+  /** Cholesky factor of FᵀF + λI (made once). */
+  readonly factor: CoreArray<Float64Array>;
+  /** β, features × (k + 1). */
+  readonly beta: CoreArray<Float64Array>;
+  /** Every movie's prior mean shift βᵀf_i, in the rows' layout. */
+  readonly offsets: CoreArray<Float32Array>;
+  /** λ·βᵀβ. */
+  readonly scatter: CoreArray<Float64Array>;
+
+  /** Buffers for `nMovies` movies and the factor of FᵀF + λI. */
+  constructor(core: WasmCore, features: MovieFeatures, nMovies: number, config: BpmfConfig, stride: number) {
+    this.features = features;
+    const nf = features.nFeatures, d = config.k + 1;
+    [this.factor, this.beta, this.scatter] = core.allocArrays(Float64Array, [nf * nf, nf * d, d * d]);
+    this.offsets = core.allocArray(Float32Array, nMovies * stride, 64);
+    try {
+      core.kernels.macauGramFactor(...this.csr(), config.featureReg, this.factor.ptr);
+    } catch (error) {
+      this.free();
+      throw error;
+    }
+  }
+
+  /** The features' CSR arguments: indptr, indices, values, rows, columns. */
+  csr(): [number, number, number, number, number] {
+    const f = this.features;
+    return [f.indptr.ptr, f.indices.ptr, f.values.ptr, f.indptr.length - 1, f.nFeatures];
+  }
+
+  /** Releases the buffers (not the features). */
+  free(): void {
+    for (const a of [this.factor, this.beta, this.offsets, this.scatter]) a.free();
+  }
+
+  /** Same as {@link free}, for `using`. */
+  [Symbol.dispose](): void {
+    this.free();
+  }
 }
 
 /** One sweep's report. */
@@ -117,9 +169,20 @@ export class BpmfState implements Disposable {
   /** Sum of 1/α over the kept samples (the noise variance's posterior mean, times kept). */
   noiseVarianceSum = 0;
   #hyper: [CoreArray<Float64Array>, CoreArray<Float64Array>];
+  /** With movie features: their CSR and the projection's buffers (see `core-wasm/src/macau.rs`). */
+  readonly projection: Projection | null;
 
-  /** Rows of `nUsers` and `nMovies`, factors drawn from N(0, 0.1²), biases 0. */
-  constructor(core: WasmCore, nUsers: number, nMovies: number, config: BpmfConfig) {
+  /**
+   * Rows of `nUsers` and `nMovies`, factors drawn from N(0, 0.1²), biases 0; with `features` (one row
+   * per movie), the movies' prior mean follows them.
+   */
+  constructor(
+    core: WasmCore,
+    nUsers: number,
+    nMovies: number,
+    config: BpmfConfig,
+    features: MovieFeatures | null = null,
+  ) {
     this.config = config;
     const s = this.stride = bpmfStride(config.k);
     [this.users, this.movies] = core.allocArrays(Float32Array, [nUsers * s, nMovies * s], 64);
@@ -132,6 +195,7 @@ export class BpmfState implements Disposable {
     this.movieSums = new Float64Array(nMovies * s);
     this.userSquares = new Float64Array(nUsers * s);
     this.movieSquares = new Float64Array(nMovies * s);
+    this.projection = features ? new Projection(core, features, nMovies, config, this.stride) : null;
     const rng = new Rng(config.seed, 0xb9f);
     for (const rows of [this.users.view, this.movies.view]) {
       for (let r = 0; r < rows.length / s; r++) {
@@ -148,6 +212,7 @@ export class BpmfState implements Disposable {
   /** Releases the rows. */
   free(): void {
     for (const a of [this.users, this.movies, ...this.#hyper]) a.free();
+    this.projection?.free();
   }
 
   /** Same as {@link free}, for `using`. */
@@ -179,8 +244,41 @@ export async function runSweep(input: SweepInput, sweep: number, alpha: number):
     [data.byMovie, state.movies, state.users, data.byUser.rows, 1],
     [data.byUser, state.users, state.movies, data.byMovie.rows, 0],
   ];
+  const pr = state.projection;
   for (const [csr, own, other, nOther, side] of sides) {
-    core.kernels.bpmfSampleHyper(own.ptr, csr.rows, c.k, s, c.seed, sweep, side, mean.ptr, precision.ptr);
+    // Movies with features: their hyperparameters given the rows less βᵀf, then β given those, then the rows.
+    const withFeatures = side === 1 && pr !== null;
+    core.kernels.bpmfSampleHyper(
+      own.ptr,
+      withFeatures ? pr.offsets.ptr : 0,
+      withFeatures ? pr.scatter.ptr : 0,
+      withFeatures ? pr.features.nFeatures : 0,
+      csr.rows,
+      c.k,
+      s,
+      c.seed,
+      sweep,
+      side,
+      mean.ptr,
+      precision.ptr,
+    );
+    if (withFeatures) {
+      core.kernels.macauSampleBeta(
+        ...pr.csr(),
+        own.ptr,
+        c.k,
+        s,
+        mean.ptr,
+        precision.ptr,
+        pr.factor.ptr,
+        c.featureReg,
+        c.seed,
+        sweep,
+        pr.beta.ptr,
+        pr.offsets.ptr,
+        pr.scatter.ptr,
+      );
+    }
     const tasks = workRanges(csr.indptr.view, parts, d).map(([first, last]): PoolTask<"bpmfSampleRows"> => ({
       kernel: "bpmfSampleRows",
       args: [
@@ -198,6 +296,7 @@ export async function runSweep(input: SweepInput, sweep: number, alpha: number):
         mu,
         mean.ptr,
         precision.ptr,
+        withFeatures ? pr.offsets.ptr : 0,
         alpha,
         c.seed,
         sweep,

@@ -27,6 +27,7 @@ import {
 } from "./bpmf.ts";
 import { predictiveSd, type RowVariances, Z90 } from "../model/uncertainty.ts";
 import { TrainingCsrs } from "./bpmf_data.ts";
+import type { MovieFeatures } from "../features/movie_features.ts";
 
 /** Calibration of the test predictions of movies with `min..max` training ratings. */
 export interface CalibrationBucket {
@@ -67,6 +68,8 @@ export interface BpmfSplitResult {
     globalMean: Metrics;
     biasOnly: Metrics;
     buckets: CalibrationBucket[];
+    /** With `alsoSide`: the posterior predictive on that side. */
+    also?: Metrics & { coverage90: number };
   };
   /** Posterior mean of the noise standard deviation. */
   noiseSd: number;
@@ -77,22 +80,33 @@ export async function bpmfOnSplit(
   core: WasmCore,
   ratings: Ratings,
   split: Uint8Array,
-  options: { config: BpmfConfig; threads: number; onSweep?: (r: SweepReport, seconds: number) => void },
+  options: {
+    config: BpmfConfig;
+    threads: number;
+    onSweep?: (r: SweepReport, seconds: number) => void;
+    /** Movie features (one row per movie) as the movies' prior mean, or null. */
+    features?: MovieFeatures | null;
+    /** Another side of `split` to measure like TEST (the cold-start evaluation's held-out movies). */
+    alsoSide?: number;
+  },
 ): Promise<BpmfSplitResult> {
   const config = options.config;
   checkBpmfConfig(core, config);
   using data = new TrainingCsrs(core, ratings, (i) => split[i] === SPLIT.TRAIN);
   using validation = gatherSide(core, ratings, split, SPLIT.VALIDATION);
   using test = gatherSide(core, ratings, split, SPLIT.TEST);
-  using state = new BpmfState(core, ratings.nUsers, ratings.nMovies, config);
+  using state = new BpmfState(core, ratings.nUsers, ratings.nMovies, config, options.features ?? null);
   using validationSums = new PredictionSums(core, validation);
   using testSums = new PredictionSums(core, test);
+  using also = gatherSide(core, ratings, split, options.alsoSide ?? SPLIT.TEST);
+  using alsoSums = new PredictionSums(core, also);
+  const sums = [validationSums, testSums, ...(options.alsoSide === undefined ? [] : [alsoSums])];
   await using pool = await WorkerPool.create(core, { threads: options.threads });
   const history: SweepReport[] = [], sweepSeconds: number[] = [];
   let alpha = 2;
   for (let s = 0; s < config.sweeps; s++) {
     const t = performance.now();
-    const report = await runSweep({ core, pool, data, state, sums: [validationSums, testSums] }, s, alpha);
+    const report = await runSweep({ core, pool, data, state, sums }, s, alpha);
     alpha = report.alpha;
     history.push(report);
     sweepSeconds.push((performance.now() - t) / 1000);
@@ -113,6 +127,7 @@ export async function bpmfOnSplit(
       globalMean: constantMetrics(test, meanOf(train)),
       biasOnly: biasMetrics(bias, test),
       buckets: calibrationBuckets(testSums, state, (m) => counts[m + 1] - counts[m]),
+      ...(options.alsoSide === undefined ? {} : { also: posteriorErrors(alsoSums, state) }),
     },
     noiseSd: Math.sqrt(state.noiseVarianceSum / Math.max(1, state.kept)),
   };

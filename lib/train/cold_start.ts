@@ -18,6 +18,8 @@ import type { TrainConfig } from "./config.ts";
 import { gatherSide } from "../ingest/rating_set.ts";
 import { trainOnSplit } from "./train_split.ts";
 import type { WasmCore } from "../core/wasm.ts";
+import type { BpmfConfig } from "./bpmf.ts";
+import { bpmfOnSplit } from "./bpmf_split.ts";
 
 /** Split side of the held-out movies' ratings. */
 export const COLD = 3;
@@ -42,6 +44,10 @@ export interface ColdStartRow {
   noMetadata: Metrics;
   /** PMF with metadata, or null without features. */
   metadata: Metrics | null;
+  /** When asked: Bayesian PMF without features, with the share of ratings inside their 90% intervals. */
+  bayes?: Metrics & { coverage90: number };
+  /** When asked: Bayesian PMF with the features as the movies' prior mean, or null without features. */
+  bayesMetadata?: (Metrics & { coverage90: number }) | null;
 }
 
 /** What {@link coldStartEvaluation} measured. */
@@ -66,6 +72,7 @@ export async function coldStartEvaluation(
   config: TrainConfig,
   threads: number,
   split: SplitOptions,
+  bpmf: BpmfConfig | null = null,
 ): Promise<ColdStartReport> {
   const assignment = coldStartSplit(ratings, split, 0.1, config.seed);
   using train = gatherSide(core, ratings, assignment, SPLIT.TRAIN);
@@ -91,6 +98,21 @@ export async function coldStartEvaluation(
   };
   const plain = await measure(false);
   const meta = features ? await measure(true) : null;
+  // Bayesian PMF measures the held-out movies' ratings like its test ratings (its validation side is unused).
+  const sample = async (f: MovieFeatures | null) => {
+    const run = await bpmfOnSplit(core, ratings, assignment, {
+      config: bpmf!,
+      threads,
+      features: f,
+      alsoSide: COLD,
+    });
+    run.model.free();
+    return { warm: run.test.model, cold: run.test.also! };
+  };
+  const bayes = bpmf ? await sample(null) : null;
+  const bayesMeta = bpmf && features ? await sample(features) : null;
+  const bayesRow = (side: "cold" | "warm") =>
+    bpmf ? { bayes: bayes![side], bayesMetadata: bayesMeta ? bayesMeta[side] : null } : {};
   const coldIds = new Set<number>();
   const cm = cold.movies.view;
   for (let i = 0; i < cold.n; i++) coldIds.add(cm[i]);
@@ -103,7 +125,17 @@ export async function coldStartEvaluation(
     coldMovies: coldIds.size,
     coldRatings: cold.n,
     coldMoviesWithMetadata: withMetadata,
-    cold: { biasOnly: biasMetrics(bias, cold), noMetadata: plain.cold, metadata: meta?.cold ?? null },
-    warm: { biasOnly: biasMetrics(bias, warm), noMetadata: plain.warm, metadata: meta?.warm ?? null },
+    cold: {
+      biasOnly: biasMetrics(bias, cold),
+      noMetadata: plain.cold,
+      metadata: meta?.cold ?? null,
+      ...bayesRow("cold"),
+    },
+    warm: {
+      biasOnly: biasMetrics(bias, warm),
+      noMetadata: plain.warm,
+      metadata: meta?.warm ?? null,
+      ...bayesRow("warm"),
+    },
   };
 }

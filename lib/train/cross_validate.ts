@@ -96,7 +96,7 @@ export async function crossValidate(
     const split = new Uint8Array(ratings.nRatings);
     for (let i = 0; i < split.length; i++) split[i] = folds[i] === f ? SPLIT.TEST : inner[i];
     const r = options.bpmf
-      ? await bpmfFold(core, ratings, split, f, options.bpmf, options.threads)
+      ? await bpmfFold(core, ratings, split, f, options.bpmf, options.threads, options.features ?? null)
       : await sgdFold(core, ratings, split, f, config, options);
     if (options.ranking) {
       const task = rankingTask(ratings, split, { maxUsers: REPORT_USERS, seed: config.seed });
@@ -159,8 +159,9 @@ async function bpmfFold(
   fold: number,
   config: BpmfConfig,
   threads: number,
+  features: MovieFeatures | null,
 ): Promise<FoldResult> {
-  const run = await bpmfOnSplit(core, ratings, split, { config, threads });
+  const run = await bpmfOnSplit(core, ratings, split, { config, threads, features });
   run.model.free();
   const { coverage90, ...model } = run.test.model;
   return {

@@ -99,8 +99,8 @@ export interface TrainOptions extends Partial<TrainConfig> {
   /** Called with the ranking model's progress (stage, sweeps done, sweeps). */
   onRanking?: TrainImplicitProgress;
   /**
-   * Sample Bayesian PMF with these settings instead of training by SGD (no metadata, no resume; the
-   * model file keeps the posterior means and variances).
+   * Sample Bayesian PMF with these settings instead of training by SGD (TMDB features, when used, are
+   * the movies' prior mean; no resume; the model file keeps the posterior means and variances).
    */
   bpmf?: BpmfConfig | null;
   /** Bayesian PMF: called after each sweep with its report and seconds. */
@@ -248,6 +248,7 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
         threads,
         modelPath,
         meta,
+        features,
         onSweep: options.onSweep,
       })
       : await trainOnSplit(core, ratings, split, {
@@ -312,12 +313,14 @@ async function sampleOnSplit(
     threads: number;
     modelPath: string | null;
     meta: CheckpointMeta;
+    features: MovieFeatures | null;
     onSweep?: (report: SweepReport, seconds: number) => void;
   },
 ): Promise<
   Pick<TrainFileResult, "model" | "config" | "history" | "bestEpoch" | "epochSeconds" | "test" | "bpmf">
 > {
   const run = await bpmfOnSplit(core, ratings, split, {
+    features: options.features,
     config,
     threads: options.threads,
     onSweep: options.onSweep,
