@@ -11,8 +11,9 @@ import { WasmCore } from "../lib/core/wasm.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
 import { splitRatings } from "../lib/ingest/splits.ts";
 import { bpmfOnSplit } from "../lib/train/bpmf_split.ts";
-import { BPMF_DEFAULTS } from "../lib/train/bpmf.ts";
-import { workRanges } from "../lib/train/bpmf_data.ts";
+import { BPMF_DEFAULTS, BpmfState, runSweep } from "../lib/train/bpmf.ts";
+import { TrainingCsrs, workRanges } from "../lib/train/bpmf_data.ts";
+import { WorkerPool } from "../lib/core/pool.ts";
 import { loadModel } from "../mod.ts";
 
 Deno.test("bpmfOnSplit() beats biases only, its 90% intervals hold about 90%, and 1 or 3 Workers give the same model", async () => {
@@ -175,4 +176,24 @@ Deno.test("train --method bpmf saves a model whose predictions carry an sd and a
   ]);
   assert.equal(resume.code, 2);
   assert.match(resume.stderr, /--resume does not go with --method bpmf/);
+});
+
+Deno.test("a Gibbs sweep's SIMD data terms and their scalar twin give the same bits", async () => {
+  await using dir = await tempDir();
+  await generateSmallSet(dir.path);
+  const core = await WasmCore.create();
+  const { ratings } = await loadRatings(core, `${dir.path}/ratings.csv`);
+  using _ratings = ratings;
+  using data = new TrainingCsrs(core, ratings, () => true);
+  await using pool = await WorkerPool.create(core, { threads: 2 });
+  const rows: Float32Array[] = [];
+  for (const scalar of [false, true]) {
+    using state = new BpmfState(core, ratings.nUsers, ratings.nMovies, { ...BPMF_DEFAULTS, k: 9, burnIn: 5 });
+    let alpha = 2;
+    for (let s = 0; s < 4; s++) {
+      alpha = (await runSweep({ core, pool, data, state, sums: [], scalar }, s, alpha)).alpha;
+    }
+    rows.push(Float32Array.from([...state.users.view, ...state.movies.view, alpha]));
+  }
+  assert.deepEqual(rows[1], rows[0]);
 });

@@ -88,7 +88,8 @@ fn main() {
                 &Hyper { mean: &hm, precision: &hp, offsets: None },
                 alpha,
                 (11, s as u64, 1),
-                &mut scratch
+                &mut scratch,
+                bpmf::Lanes::Simd
             ));
             assert!(bpmf::sample_hyper(&users, None, None, nu, k, stride, &mut hr, &mut hm, &mut hp));
             assert!(bpmf::sample_rows(
@@ -102,7 +103,8 @@ fn main() {
                 &Hyper { mean: &hm, precision: &hp, offsets: None },
                 alpha,
                 (11, s as u64, 0),
-                &mut scratch
+                &mut scratch,
+                bpmf::Lanes::Simd
             ));
             let e = bpmf::sse(&ucsr, 0..nu, &users, &movies, k, stride, mu);
             alpha = bpmf::sample_alpha(e, train.len(), &mut hr);

@@ -72,9 +72,10 @@ export function implicitSolve(x: number, n_rows: number, first: number, last: nu
  * the side's hyperparameters (`mean`, `d` f64; `precision`, `d×d` f64, `d =
  * k + 1`; `offsets`, every row's prior mean shift, `n_rows × stride` f32, or 0)
  * and the noise precision; the rows' ratings are a CSR naming rows of the other
- * side. See `bpmf::sample_rows`.
+ * side. `scalar` runs the scalar twin of the SIMD path (same bits). See
+ * `bpmf::sample_rows`.
  */
-export function bpmfSampleRows(rows: number, n_rows: number, first: number, last: number, indptr: number, indices: number, ratings: number, other: number, n_other: number, k: number, stride: number, mu: number, mean: number, precision: number, offsets: number, alpha: number, seed: number, sweep: number, side: number): void;
+export function bpmfSampleRows(rows: number, n_rows: number, first: number, last: number, indptr: number, indices: number, ratings: number, other: number, n_other: number, k: number, stride: number, mu: number, mean: number, precision: number, offsets: number, alpha: number, seed: number, sweep: number, side: number, scalar: boolean): void;
 /**
  * Draws a side's hyperparameters from their posterior given its `n_rows` rows
  * (less their prior mean shifts `offsets`, or 0) into `mean` (`k + 1` f64) and
@@ -527,7 +528,7 @@ export interface InitOutput {
   readonly bpmfMaxK: () => number;
   readonly bpmfSampleAlpha: (a: number, b: number, c: number, d: number) => number;
   readonly bpmfSampleHyper: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
-  readonly bpmfSampleRows: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number, q: number, r: number, s: number, t: number) => void;
+  readonly bpmfSampleRows: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number, q: number, r: number, s: number, t: number, u: number) => void;
   readonly bpmfSse: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly bytesInUse: () => number;
   readonly checksum: (a: number, b: number, c: number, d: number) => void;

@@ -427,7 +427,8 @@ export function implicitSolve(x, n_rows, first, last, indptr, indices, weights, 
  * the side's hyperparameters (`mean`, `d` f64; `precision`, `d×d` f64, `d =
  * k + 1`; `offsets`, every row's prior mean shift, `n_rows × stride` f32, or 0)
  * and the noise precision; the rows' ratings are a CSR naming rows of the other
- * side. See `bpmf::sample_rows`.
+ * side. `scalar` runs the scalar twin of the SIMD path (same bits). See
+ * `bpmf::sample_rows`.
  * @param {number} rows
  * @param {number} n_rows
  * @param {number} first
@@ -447,11 +448,12 @@ export function implicitSolve(x, n_rows, first, last, indptr, indices, weights, 
  * @param {number} seed
  * @param {number} sweep
  * @param {number} side
+ * @param {boolean} scalar
  */
-export function bpmfSampleRows(rows, n_rows, first, last, indptr, indices, ratings, other, n_other, k, stride, mu, mean, precision, offsets, alpha, seed, sweep, side) {
+export function bpmfSampleRows(rows, n_rows, first, last, indptr, indices, ratings, other, n_other, k, stride, mu, mean, precision, offsets, alpha, seed, sweep, side, scalar) {
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.bpmfSampleRows(retptr, rows, n_rows, first, last, indptr, indices, ratings, other, n_other, k, stride, mu, mean, precision, offsets, alpha, seed, sweep, side);
+        wasm.bpmfSampleRows(retptr, rows, n_rows, first, last, indptr, indices, ratings, other, n_other, k, stride, mu, mean, precision, offsets, alpha, seed, sweep, side, scalar);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {

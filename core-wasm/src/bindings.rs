@@ -1067,7 +1067,8 @@ fn bpmf_csr<'a>(
 /// the side's hyperparameters (`mean`, `d` f64; `precision`, `d×d` f64, `d =
 /// k + 1`; `offsets`, every row's prior mean shift, `n_rows × stride` f32, or 0)
 /// and the noise precision; the rows' ratings are a CSR naming rows of the other
-/// side. See `bpmf::sample_rows`.
+/// side. `scalar` runs the scalar twin of the SIMD path (same bits). See
+/// `bpmf::sample_rows`.
 #[wasm_bindgen(js_name = bpmfSampleRows)]
 #[allow(clippy::too_many_arguments)]
 pub fn bpmf_sample_rows(
@@ -1090,6 +1091,7 @@ pub fn bpmf_sample_rows(
     seed: u32,
     sweep: u32,
     side: u32,
+    scalar: bool,
 ) -> Result<(), JsError> {
     run("bpmfSampleRows", || {
         bpmf_shape(k, stride)?;
@@ -1108,7 +1110,9 @@ pub fn bpmf_sample_rows(
         let other = view::<f32>("other", other, product(n_other, stride)?)?;
         let mut scratch = vec![0.0f64; crate::bpmf::scratch_len(k)];
         let stream = (seed as u64, sweep as u64, side as u64);
-        if !crate::bpmf::sample_rows(&csr, range, own, other, k, stride, mu, &hyper, alpha, stream, &mut scratch) {
+        let lanes = if scalar { crate::bpmf::Lanes::Scalar } else { crate::bpmf::Lanes::Simd };
+        if !crate::bpmf::sample_rows(&csr, range, own, other, k, stride, mu, &hyper, alpha, stream, &mut scratch, lanes)
+        {
             return Err("a row's posterior precision is not positive definite".into());
         }
         Ok(())

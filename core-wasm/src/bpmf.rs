@@ -173,6 +173,88 @@ pub fn scratch_len(k: usize) -> usize {
     d * d + 3 * d
 }
 
+/// Row `r`'s data terms in f32: `g += Σ x xᵀ` over its ratings (`d` rows of `stride`
+/// floats; row `i` up to the end of the lane of 4 holding column `i`, the lower
+/// triangle the solve reads) and `h += Σ t x` (`stride` floats), where `x` is the other
+/// side's row with its bias lane set to 1 and `t = rating − μ − that bias`. Each lane
+/// adds one product per rating, in rating order, with no fused multiply-add: the SIMD
+/// path and this scalar twin give the same bits.
+#[allow(clippy::too_many_arguments)]
+fn data_terms_scalar(
+    csr: &Csr,
+    r: usize,
+    other: &[f32],
+    k: usize,
+    stride: usize,
+    mu: f32,
+    g: &mut [f32],
+    h: &mut [f32],
+) {
+    let d = k + 1;
+    let mut x = [0.0f32; MAX_K + 4];
+    for e in csr.indptr[r] as usize..csr.indptr[r + 1] as usize {
+        let o = &other[csr.indices[e] as usize * stride..][..stride];
+        x[..stride].copy_from_slice(o);
+        x[k] = 1.0;
+        let t = csr.ratings[e] - mu - o[k];
+        for i in 0..d {
+            for j in 0..(i / 4 + 1) * 4 {
+                g[i * stride + j] += x[i] * x[j];
+            }
+        }
+        for j in 0..stride {
+            h[j] += t * x[j];
+        }
+    }
+}
+
+/// [`data_terms_scalar`] on wasm32 SIMD lanes.
+#[cfg(target_arch = "wasm32")]
+#[allow(clippy::too_many_arguments)]
+fn data_terms(csr: &Csr, r: usize, other: &[f32], k: usize, stride: usize, mu: f32, g: &mut [f32], h: &mut [f32]) {
+    use core::arch::wasm32::*;
+    let d = k + 1;
+    let lanes = stride / 4;
+    let mut x = [f32x4_splat(0.0); (MAX_K + 4) / 4];
+    let mut xs = [0.0f32; MAX_K + 4];
+    // SAFETY: every vector access stays below `stride` floats of a row of `g`, `h` or `other`.
+    unsafe {
+        for e in csr.indptr[r] as usize..csr.indptr[r + 1] as usize {
+            let o = &other[csr.indices[e] as usize * stride..][..stride];
+            xs[..stride].copy_from_slice(o);
+            xs[k] = 1.0;
+            for (c, v) in x.iter_mut().take(lanes).enumerate() {
+                *v = v128_load(xs.as_ptr().add(4 * c) as *const v128);
+            }
+            let t = f32x4_splat(csr.ratings[e] - mu - o[k]);
+            for i in 0..d {
+                let xi = f32x4_splat(xs[i]);
+                let row = g.as_mut_ptr().add(i * stride);
+                for (c, v) in x.iter().take(i / 4 + 1).enumerate() {
+                    let at = row.add(4 * c) as *mut v128;
+                    v128_store(at, f32x4_add(v128_load(at), f32x4_mul(xi, *v)));
+                }
+            }
+            for (c, v) in x.iter().take(lanes).enumerate() {
+                let at = h.as_mut_ptr().add(4 * c) as *mut v128;
+                v128_store(at, f32x4_add(v128_load(at), f32x4_mul(t, *v)));
+            }
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+use data_terms_scalar as data_terms;
+
+/// Which implementation of the data terms a draw uses: the scalar twin exists to check the SIMD path's bits.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Lanes {
+    /// wasm32 SIMD when built for it (else the scalar code).
+    Simd,
+    /// The scalar twin.
+    Scalar,
+}
+
 /// Draws rows `rows` of one side from their conditional posterior given the
 /// other side's rows `other` (all of them), the side's hyperparameters and the
 /// noise precision `alpha`. `own` holds just the rows of the range. Returns
@@ -191,12 +273,14 @@ pub fn sample_rows(
     alpha: f64,
     stream: (u64, u64, u64),
     scratch: &mut [f64],
+    lanes: Lanes,
 ) -> bool {
     let d = k + 1;
     let (a, rest) = scratch.split_at_mut(d * d);
     let (b, rest) = rest.split_at_mut(d);
-    let (x, rest) = rest.split_at_mut(d);
-    let z = &mut rest[..d];
+    let z = &mut rest[d..2 * d];
+    let mut g = vec![0.0f32; d * stride];
+    let mut h = vec![0.0f32; stride];
     // Λμ, the prior's share of every row's linear term.
     let mut prior_b = [0.0f64; MAX_K + 1];
     for i in 0..d {
@@ -211,21 +295,17 @@ pub fn sample_rows(
                 b[i] += (0..d).map(|j| hyper.precision[i * d + j] * o[j] as f64).sum::<f64>();
             }
         }
-        for e in csr.indptr[r] as usize..csr.indptr[r + 1] as usize {
-            let o = &other[csr.indices[e] as usize * stride..][..stride];
-            for j in 0..k {
-                x[j] = o[j] as f64;
+        g.fill(0.0);
+        h.fill(0.0);
+        match lanes {
+            Lanes::Simd => data_terms(csr, r, other, k, stride, mu, &mut g, &mut h),
+            Lanes::Scalar => data_terms_scalar(csr, r, other, k, stride, mu, &mut g, &mut h),
+        }
+        for i in 0..d {
+            for j in 0..=i {
+                a[i * d + j] += alpha * g[i * stride + j] as f64;
             }
-            x[k] = 1.0;
-            let t = alpha * (csr.ratings[e] as f64 - mu as f64 - o[k] as f64);
-            for i in 0..d {
-                let ax = alpha * x[i];
-                let row = &mut a[i * d..i * d + i + 1];
-                for (j, v) in row.iter_mut().enumerate() {
-                    *v += ax * x[j];
-                }
-                b[i] += t * x[i];
-            }
+            b[i] += alpha * h[i] as f64;
         }
         if !cholesky(a, d) {
             return false;
@@ -462,7 +542,20 @@ mod tests {
         let hyper = Hyper { mean: &mean, precision: &precision, offsets: None };
         let mut own = vec![0.0f32; stride];
         let mut scratch = vec![0.0f64; scratch_len(k)];
-        assert!(sample_rows(&csr, 0..1, &mut own, &movies, k, stride, 3.0, &hyper, 1e4, (1, 2, 3), &mut scratch));
+        assert!(sample_rows(
+            &csr,
+            0..1,
+            &mut own,
+            &movies,
+            k,
+            stride,
+            3.0,
+            &hyper,
+            1e4,
+            (1, 2, 3),
+            &mut scratch,
+            Lanes::Simd
+        ));
         assert!((own[0] - 1.0).abs() < 0.01 && (own[1] + 0.5).abs() < 0.01 && (own[2] - 0.3).abs() < 0.01, "{own:?}");
         assert_eq!(own[3], 0.0, "padding stays zero");
     }

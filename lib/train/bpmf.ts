@@ -229,6 +229,8 @@ export interface SweepInput {
   state: BpmfState;
   /** Sets whose predictions are summed after burn-in (the first one's RMSE is reported as validation). */
   sums: PredictionSums[];
+  /** Run the rows' data terms on the scalar twin of the SIMD path (the same bits; for tests). */
+  scalar?: boolean;
 }
 
 /** The squared error is summed in this many fixed ranges, in order: the noise draw does not depend on the Workers. */
@@ -301,6 +303,7 @@ export async function runSweep(input: SweepInput, sweep: number, alpha: number):
         c.seed,
         sweep,
         side,
+        input.scalar ?? false,
       ],
     }));
     await pool.runAll(tasks);
