@@ -34,6 +34,8 @@ import { mapHistory } from "./serve/_history.ts";
 import { Recommender as RecommenderClass } from "./serve/recommender.ts";
 import { resolveTrainConfig, type TrainConfig } from "./train/config.ts";
 import { trainOnSplit } from "./train/train_split.ts";
+import { BPMF_DEFAULTS, type BpmfConfig, checkBpmfConfig } from "./train/bpmf.ts";
+import { bpmfOnSplit } from "./train/bpmf_split.ts";
 
 /**
  * Trains the model on a MovieLens ratings file and saves it (by default to
@@ -133,6 +135,12 @@ export interface FitOptions extends Partial<TrainConfig> {
   movies?: readonly { movieId: number; title: string; genres?: string[] }[];
   /** Fit the ranking model that orders recommendations (see {@link ImplicitConfig}). Default: true. */
   ranking?: boolean | Partial<ImplicitConfig>;
+  /**
+   * Sample Bayesian PMF instead of training by SGD (`true` for its defaults, or settings over them; its
+   * seed defaults to `seed`): every rating trains (no hold-out), and predictions carry `sd` and `interval`.
+   * Default: false.
+   */
+  bpmf?: boolean | Partial<BpmfConfig>;
 }
 
 /**
@@ -166,16 +174,32 @@ export interface FitOptions extends Partial<TrainConfig> {
  * ```
  */
 export async function fit(ratings: readonly RatingInput[], options: FitOptions = {}): Promise<Recommender> {
-  const { validation = 0.05, splitSeed = 42, threads = defaultThreads(), movies, ranking, ...settings } =
-    options;
+  const {
+    validation = 0.05,
+    splitSeed = 42,
+    threads = defaultThreads(),
+    movies,
+    ranking,
+    bpmf,
+    ...settings
+  } = options;
   const config = resolveTrainConfig(settings);
   const core = await WasmCore.create();
+  const sampler = bpmf ? { ...BPMF_DEFAULTS, seed: config.seed, ...(bpmf === true ? {} : bpmf) } : null;
+  if (sampler) checkBpmfConfig(core, sampler);
   using data = await ratingsFromArray(core, ratings);
-  const split = splitRatings(data, { kind: "random", seed: splitSeed, validation, test: 0 });
+  const split = splitRatings(data, {
+    kind: "random",
+    seed: splitSeed,
+    validation: sampler ? 0 : validation,
+    test: 0,
+  });
   const rankingConfig = ranking === false
     ? null
     : { ...defaultImplicitConfig(), seed: config.seed, ...(ranking === true ? {} : ranking) };
-  const run = await trainOnSplit(core, data, split, { config, threads });
+  const run = sampler
+    ? await bpmfOnSplit(core, data, split, { config: sampler, threads })
+    : { ...await trainOnSplit(core, data, split, { config, threads }), variances: null };
   let ranker: Ranker | null = null;
   try {
     if (rankingConfig) {
@@ -203,6 +227,8 @@ export async function fit(ratings: readonly RatingInput[], options: FitOptions =
       history,
       null,
       ranker,
+      undefined,
+      run.variances,
     );
   } catch (error) {
     ranker?.free();

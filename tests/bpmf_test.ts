@@ -14,7 +14,7 @@ import { bpmfOnSplit } from "../lib/train/bpmf_split.ts";
 import { BPMF_DEFAULTS, BpmfState, runSweep } from "../lib/train/bpmf.ts";
 import { TrainingCsrs, workRanges } from "../lib/train/bpmf_data.ts";
 import { WorkerPool } from "../lib/core/pool.ts";
-import { loadModel } from "../mod.ts";
+import { fit, loadModel } from "../mod.ts";
 
 Deno.test("bpmfOnSplit() beats biases only, its 90% intervals hold about 90%, and 1 or 3 Workers give the same model", async () => {
   await using dir = await tempDir();
@@ -196,4 +196,21 @@ Deno.test("a Gibbs sweep's SIMD data terms and their scalar twin give the same b
     rows.push(Float32Array.from([...state.users.view, ...state.movies.view, alpha]));
   }
   assert.deepEqual(rows[1], rows[0]);
+});
+
+Deno.test("fit({ bpmf }) samples in memory: predictions carry an sd and an interval, recommendations follow taste", async () => {
+  const ratings = [];
+  for (let userId = 1; userId <= 40; userId++) {
+    for (let movieId = 1; movieId <= 30; movieId++) {
+      if ((userId + movieId) % 3 !== 0) ratings.push({ userId, movieId, rating: movieId % 2 ? 5 : 1 });
+    }
+  }
+  using rec = await fit(ratings, { bpmf: { k: 4, sweeps: 40, burnIn: 15 }, ranking: false, seed: 1 });
+  const p = rec.predictRating({ userId: 1, movieId: 3 });
+  assert.ok(
+    p.rating > 4 && p.sd! > 0 && p.interval![0] < p.rating && p.interval![1] >= p.rating,
+    JSON.stringify(p),
+  );
+  assert.ok(rec.recommend(1, 3, { filterRated: false }).every((m) => m.movieId % 2 === 1));
+  await assert.rejects(fit(ratings, { bpmf: { sweeps: 5, burnIn: 5 } }), /--burn-in 5: expected 0–4/);
 });
