@@ -30,6 +30,8 @@ export interface BpmfTrainOptions {
   threads: number;
   split: SplitOptions;
   overwrite: boolean;
+  /** Continue from the sampler state beside the model file. */
+  resume: boolean;
   cache: boolean;
   skipInvalid: boolean;
   ranking: boolean;
@@ -51,6 +53,7 @@ export async function bpmfTrainCommand(core: WasmCore, o: BpmfTrainOptions): Pro
     threads: o.threads,
     split: o.split,
     overwrite: o.overwrite,
+    resume: o.resume,
     cache: o.cache,
     skipInvalid: o.skipInvalid,
     bpmf: o.bpmf,
@@ -135,7 +138,7 @@ export async function bpmfTrainCommand(core: WasmCore, o: BpmfTrainOptions): Pro
     ["global mean", t.globalMean.rmse.toFixed(4), t.globalMean.mae.toFixed(4), ""],
     ["biases only", t.biasOnly.rmse.toFixed(4), t.biasOnly.mae.toFixed(4), ""],
     [
-      `Bayesian PMF (k=${b.config.k}), as saved`,
+      `Bayesian PMF${result.metadata ? " + metadata" : ""} (k=${b.config.k}), as saved`,
       b.test.stored.rmse.toFixed(4),
       b.test.stored.mae.toFixed(4),
       pct(b.test.stored.coverage90),

@@ -121,9 +121,6 @@ export async function main(argv: string[]): Promise<void> {
   const bpmf = methodSettings(v);
   const core = await WasmCore.create();
   if (bpmf) {
-    if (v.resume) {
-      throw new UsageError("--resume does not go with --method bpmf (yet): Bayesian PMF samples afresh");
-    }
     try {
       checkBpmfConfig(core, bpmf);
     } catch (error) {
@@ -151,6 +148,7 @@ export async function main(argv: string[]): Promise<void> {
       threads,
       split,
       overwrite: v.overwrite,
+      resume: v.resume,
       cache: !v["no-cache"],
       skipInvalid: v["skip-invalid"],
       ranking: !v["no-ranking"],

@@ -6,10 +6,10 @@
 
 import assert from "node:assert/strict";
 import { generateSmallSet, runCommand } from "./_cli_helpers.ts";
-import { tempDir } from "./_helpers.ts";
+import { existsSync, tempDir } from "./_helpers.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
-import { splitRatings } from "../lib/ingest/splits.ts";
+import { SPLIT_DEFAULTS, splitRatings } from "../lib/ingest/splits.ts";
 import { bpmfOnSplit } from "../lib/train/bpmf_split.ts";
 import { BPMF_DEFAULTS, BpmfState, runSweep } from "../lib/train/bpmf.ts";
 import { TrainingCsrs, workRanges } from "../lib/train/bpmf_data.ts";
@@ -115,7 +115,7 @@ Deno.test("cv --method bpmf reports coverage and buckets in --json, and refuses 
   assert.match(sgd.stderr, /--sweeps is for --method bpmf/);
 });
 
-Deno.test("train --method bpmf saves a model whose predictions carry an sd and a 90% interval; --resume is refused", async () => {
+Deno.test("train --method bpmf saves a model whose predictions carry an sd and a 90% interval; a finished run has nothing to resume", async () => {
   await using dir = await tempDir();
   await generateSmallSet(dir.path);
   const model = `${dir.path}/bpmf.bin`;
@@ -165,6 +165,8 @@ Deno.test("train --method bpmf saves a model whose predictions carry an sd and a
     shown.stdout,
     /Predicted rating for user \d+: \d\.\d\d ± \d\.\d\d .*\(90% interval \d\.\d–\d\.\d\)/,
   );
+  // Finished: the sampler state is gone with the model written, so there is nothing to resume.
+  assert.ok(!existsSync(`${model}.sampler`));
   const resume = await runCommand("train.ts", [
     "--data",
     dir.path,
@@ -174,8 +176,8 @@ Deno.test("train --method bpmf saves a model whose predictions carry an sd and a
     "--model",
     model,
   ]);
-  assert.equal(resume.code, 2);
-  assert.match(resume.stderr, /--resume does not go with --method bpmf/);
+  assert.equal(resume.code, 1, resume.stderr);
+  assert.match(resume.stderr, /there is no sampler state to continue/);
 });
 
 Deno.test("a Gibbs sweep's SIMD data terms and their scalar twin give the same bits", async () => {
@@ -213,4 +215,50 @@ Deno.test("fit({ bpmf }) samples in memory: predictions carry an sd and an inter
   );
   assert.ok(rec.recommend(1, 3, { filterRated: false }).every((m) => m.movieId % 2 === 1));
   await assert.rejects(fit(ratings, { bpmf: { sweeps: 5, burnIn: 5 } }), /--burn-in 5: expected 0–4/);
+});
+
+Deno.test("a Gibbs run stopped after any sweep and resumed from its sampler state ends with the same model and report", async () => {
+  await using dir = await tempDir();
+  await generateSmallSet(dir.path);
+  const core = await WasmCore.create();
+  const { ratings } = await loadRatings(core, `${dir.path}/ratings.csv`);
+  using _ratings = ratings;
+  const split = splitRatings(ratings, { seed: 3, validation: 0.05, test: 0.2 });
+  const config = { ...BPMF_DEFAULTS, k: 6, sweeps: 20, burnIn: 8 };
+  const run = { fingerprint: ratings.fingerprint, split: { ...SPLIT_DEFAULTS, seed: 3, test: 0.2 } };
+  const path = `${dir.path}/model.bin.sampler`;
+  const whole = await bpmfOnSplit(core, ratings, split, { config, threads: 2 });
+  using wholeModel = whole.model;
+  // Stopped after sweep 12 (past burn-in: sums are in the state), then resumed on another Worker count.
+  await assert.rejects(
+    bpmfOnSplit(core, ratings, split, {
+      config,
+      threads: 2,
+      state: { path, resume: false, run, everySweep: true },
+      onSweep: (r) => {
+        if (r.sweep === 12) throw new Error("stop");
+      },
+    }),
+    /stop/,
+  );
+  const resumed = await bpmfOnSplit(core, ratings, split, {
+    config,
+    threads: 1,
+    state: { path, resume: true, run },
+  });
+  using model = resumed.model;
+  assert.equal(resumed.history.length, 20);
+  assert.deepEqual(resumed.history, whole.history);
+  assert.deepEqual(resumed.test, whole.test);
+  for (const name of ["p", "q", "bu", "bi"] as const) {
+    assert.deepEqual(model[name].view, wholeModel[name].view, name);
+  }
+  await assert.rejects(
+    bpmfOnSplit(core, ratings, split, {
+      config: { ...config, k: 7 },
+      threads: 1,
+      state: { path, resume: true, run },
+    }),
+    /other settings/,
+  );
 });

@@ -27,7 +27,11 @@ import {
 } from "./bpmf.ts";
 import { predictiveSd, type RowVariances, Z90 } from "../model/uncertainty.ts";
 import { TrainingCsrs } from "./bpmf_data.ts";
+import { readSamplerState, type SamplerHeader, writeSamplerState } from "./bpmf_state_file.ts";
 import type { MovieFeatures } from "../features/movie_features.ts";
+
+/** Sampling time between two writes of the sampler's state, as a multiple of the last write's time. */
+export const STATE_SPACING = 10;
 
 /** Calibration of the test predictions of movies with `min..max` training ratings. */
 export interface CalibrationBucket {
@@ -88,6 +92,17 @@ export async function bpmfOnSplit(
     features?: MovieFeatures | null;
     /** Another side of `split` to measure like TEST (the cold-start evaluation's held-out movies). */
     alsoSide?: number;
+    /**
+     * Keep the sampler's state in `path` (after the first sweep, then whenever sampling has run
+     * {@link STATE_SPACING} times as long as the last write took, or after every sweep with `everySweep`)
+     * and, with `resume`, continue from it; `run` says which ratings and split it belongs to.
+     */
+    state?: {
+      path: string;
+      resume: boolean;
+      run: Pick<SamplerHeader, "fingerprint" | "split">;
+      everySweep?: boolean;
+    };
   },
 ): Promise<BpmfSplitResult> {
   const config = options.config;
@@ -103,14 +118,36 @@ export async function bpmfOnSplit(
   const sums = [validationSums, testSums, ...(options.alsoSide === undefined ? [] : [alsoSums])];
   await using pool = await WorkerPool.create(core, { threads: options.threads });
   const history: SweepReport[] = [], sweepSeconds: number[] = [];
-  let alpha = 2;
-  for (let s = 0; s < config.sweeps; s++) {
+  let alpha = 2, first = 0;
+  const keep = options.state;
+  const stateHeader = keep ? { config, ...keep.run, featureSchema: options.features?.schema ?? null } : null;
+  if (keep?.resume) {
+    const saved = await readSamplerState(core, keep.path, state, sums, stateHeader!);
+    ({ alpha, sweep: first } = saved);
+    history.push(...saved.history);
+  }
+  let lastWrite: { end: number; took: number } | null = null;
+  for (let s = first; s < config.sweeps; s++) {
     const t = performance.now();
     const report = await runSweep({ core, pool, data, state, sums }, s, alpha);
     alpha = report.alpha;
     history.push(report);
     sweepSeconds.push((performance.now() - t) / 1000);
-    options.onSweep?.(report, sweepSeconds[s]);
+    options.onSweep?.(report, sweepSeconds.at(-1)!);
+    const due = !lastWrite || keep?.everySweep ||
+      performance.now() - lastWrite.end >= STATE_SPACING * lastWrite.took;
+    if (keep && s + 1 < config.sweeps && due) {
+      const w = performance.now();
+      await writeSamplerState(core, keep.path, state, sums, {
+        ...stateHeader!,
+        sweep: s + 1,
+        alpha,
+        kept: state.kept,
+        noiseVarianceSum: state.noiseVarianceSum,
+        history,
+      });
+      lastWrite = { end: performance.now(), took: performance.now() - w };
+    }
   }
   const { model, variances } = meanModel(core, ratings, state, data.mean);
   using train = gatherSide(core, ratings, split, SPLIT.TRAIN);

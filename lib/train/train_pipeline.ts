@@ -55,6 +55,7 @@ import type { WasmCore } from "../core/wasm.ts";
 import type { BpmfConfig, SweepReport } from "./bpmf.ts";
 import { bpmfOnSplit, type CalibrationBucket } from "./bpmf_split.ts";
 import { writeBpmfModel } from "./bpmf_model_file.ts";
+import { samplerStatePath } from "./bpmf_state_file.ts";
 
 /** Options of {@link trainFromFile}; training fields default as in `defaultTrainConfig`. */
 export interface TrainOptions extends Partial<TrainConfig> {
@@ -210,28 +211,17 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
     };
 
     const featuresDir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
-    if (options.bpmf && options.resume) {
-      throw new TypeError(
-        "Cannot resume Bayesian PMF: a sampled model file keeps its posterior summary, not the sampler",
-      );
-    }
-    if (options.bpmf && options.metadata) {
-      throw new TypeError(
-        "Bayesian PMF does not use TMDB features yet: leave out --use-metadata or use --method sgd",
-      );
-    }
-    using features = options.bpmf
-      ? null
-      : await openFeatures(core, { ...options, featuresDir }, ratings.movieIds, note);
+    using features = await openFeatures(core, { ...options, featuresDir }, ratings.movieIds, note);
     meta.data.featuresDir = features ? featuresDir : null;
+    // Movies with features and no ratings are predicted from metadata by the SGD model only (for now).
     meta.catalogue = await catalogueFor(
       options.ratingsPath,
       ratings.movieIds,
       note,
-      features ? await moviesWithFeatures(featuresDir) : null,
+      features && !options.bpmf ? await moviesWithFeatures(featuresDir) : null,
     );
     let resumed: TrainState | undefined;
-    if (options.resume) {
+    if (options.resume && !options.bpmf) {
       if (!modelPath) throw new TypeError("Cannot resume without a model file");
       resumed = await resumeState(
         core,
@@ -249,6 +239,7 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
         modelPath,
         meta,
         features,
+        resume: options.resume ?? false,
         onSweep: options.onSweep,
       })
       : await trainOnSplit(core, ratings, split, {
@@ -314,12 +305,23 @@ async function sampleOnSplit(
     modelPath: string | null;
     meta: CheckpointMeta;
     features: MovieFeatures | null;
+    /** Continue from the sampler state beside the model file. */
+    resume: boolean;
     onSweep?: (report: SweepReport, seconds: number) => void;
   },
 ): Promise<
   Pick<TrainFileResult, "model" | "config" | "history" | "bestEpoch" | "epochSeconds" | "test" | "bpmf">
 > {
+  const statePath = options.modelPath ? samplerStatePath(options.modelPath) : null;
+  if (options.resume && !statePath) throw new TypeError("Cannot resume without a model file");
   const run = await bpmfOnSplit(core, ratings, split, {
+    state: statePath
+      ? {
+        path: statePath,
+        resume: options.resume,
+        run: { fingerprint: options.meta.data.fingerprint, split: options.meta.split },
+      }
+      : undefined,
     features: options.features,
     config,
     threads: options.threads,
@@ -346,6 +348,10 @@ async function sampleOnSplit(
         },
         { ...options.meta, metrics },
       );
+      // The model file holds the result now: the sampler's state is not needed.
+      await Deno.remove(statePath!).catch((error) => {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      });
     }
   } catch (error) {
     run.model.free();
