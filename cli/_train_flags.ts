@@ -9,7 +9,8 @@
 import { defaultThreads } from "../lib/core/pool.ts";
 import { defaultTrainConfig, MAX_BLOCKS, type TrainConfig } from "../lib/train/config.ts";
 import { intFlag, numberFlag, UsageError } from "./_cli.ts";
-import { BPMF_DEFAULTS, type BpmfConfig } from "../lib/train/bpmf.ts";
+import { BPMF_DEFAULTS, type BpmfConfig, BpmfConfigError, checkBpmfConfig } from "../lib/train/bpmf.ts";
+import type { WasmCore } from "../lib/core/wasm.ts";
 
 const SGD = defaultTrainConfig("sgd"),
   ADAM = defaultTrainConfig("adam"),
@@ -187,4 +188,14 @@ export function methodSettings(
     seed: intFlag(v.seed, "seed", BPMF_DEFAULTS.seed, -(2 ** 31), 2 ** 31 - 1),
     featureReg: numberFlag(v["feature-reg"], "feature-reg", BPMF_DEFAULTS.featureReg, 1e-6, 1e8),
   };
+}
+
+/** Refuses Bayesian PMF settings the core cannot honour (k above its limit) as a usage error; null passes. */
+export function checkMethod(core: WasmCore, bpmf: BpmfConfig | null): void {
+  if (!bpmf) return;
+  try {
+    checkBpmfConfig(core, bpmf);
+  } catch (error) {
+    throw error instanceof BpmfConfigError ? new UsageError(error.message) : error;
+  }
 }

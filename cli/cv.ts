@@ -10,11 +10,12 @@ import { calibrationTable } from "./_calibration.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
 import { resolveTrainConfig } from "../lib/train/config.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
-import { fmtInt, intFlag, parseFlags, runCli, UsageError } from "./_cli.ts";
+import { fmtInt, intFlag, parseFlags, runCli } from "./_cli.ts";
 import { table } from "./_table.ts";
 import { writeCurveSvg } from "./_curve.ts";
 import { DATA_DEFAULT_HELP, defaultDataDir } from "./_data.ts";
 import {
+  checkMethod,
   META_FLAGS,
   META_FLAGS_HELP,
   metaSettings,
@@ -27,7 +28,6 @@ import {
 } from "./_train_flags.ts";
 import { openFeatures } from "../lib/train/train_pipeline.ts";
 import { defaultImplicitConfig } from "../lib/train/implicit.ts";
-import { BpmfConfigError, checkBpmfConfig } from "../lib/train/bpmf.ts";
 
 const HELP = `Usage: deno task cv [options]
 
@@ -80,13 +80,7 @@ export async function main(argv: string[]): Promise<void> {
   const bpmf = methodSettings(v);
   const path = v.ratings ?? `${v.data ?? (await defaultDataDir("ratings.csv", v.json)).dir}/ratings.csv`;
   const core = await WasmCore.create();
-  if (bpmf) {
-    try {
-      checkBpmfConfig(core, bpmf);
-    } catch (error) {
-      throw error instanceof BpmfConfigError ? new UsageError(error.message) : error;
-    }
-  }
+  checkMethod(core, bpmf);
   const { ratings } = await loadRatings(core, path);
   using _ratings = ratings;
   using features = await openFeatures(

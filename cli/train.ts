@@ -15,10 +15,10 @@ import { table } from "./_table.ts";
 import { coldStartCommand } from "./_cold_start.ts";
 import { bpmfTrainCommand } from "./_bpmf_train.ts";
 import { rankingModelLine, rankingTestReport } from "./_ranking_report.ts";
-import { BpmfConfigError, checkBpmfConfig } from "../lib/train/bpmf.ts";
 import { terminalChart, writeCurveSvg } from "./_curve.ts";
 import { DATA_DEFAULT_HELP, defaultDataDir } from "./_data.ts";
 import {
+  checkMethod,
   META_FLAGS,
   META_FLAGS_HELP,
   metaSettings,
@@ -120,25 +120,21 @@ export async function main(argv: string[]): Promise<void> {
 
   const bpmf = methodSettings(v);
   const core = await WasmCore.create();
+  checkMethod(core, bpmf);
+  if (v["cold-start-eval"]) {
+    await coldStartCommand(core, {
+      ratingsPath,
+      featuresDir: v.features,
+      settings,
+      threads,
+      split,
+      json: v.json,
+      noMetadata: v["no-metadata"],
+      bpmf,
+    });
+    return;
+  }
   if (bpmf) {
-    try {
-      checkBpmfConfig(core, bpmf);
-    } catch (error) {
-      throw error instanceof BpmfConfigError ? new UsageError(error.message) : error;
-    }
-    if (v["cold-start-eval"]) {
-      await coldStartCommand(core, {
-        ratingsPath,
-        featuresDir: v.features,
-        settings,
-        threads,
-        split,
-        json: v.json,
-        noMetadata: v["no-metadata"],
-        bpmf,
-      });
-      return;
-    }
     await bpmfTrainCommand(core, {
       bpmf,
       metadata,
@@ -154,18 +150,6 @@ export async function main(argv: string[]): Promise<void> {
       ranking: !v["no-ranking"],
       json: v.json,
       quiet: v.quiet,
-    });
-    return;
-  }
-  if (v["cold-start-eval"]) {
-    await coldStartCommand(core, {
-      ratingsPath,
-      featuresDir: v.features,
-      settings,
-      threads,
-      split,
-      json: v.json,
-      noMetadata: v["no-metadata"],
     });
     return;
   }
