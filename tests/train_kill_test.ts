@@ -52,3 +52,55 @@ Deno.test("a training process killed at any moment (SIGKILL) leaves a model file
   }
   assert.ok(loaded >= 3, `a model file was found after only ${loaded} of 6 kills`);
 });
+
+Deno.test("a Gibbs sampler killed (SIGKILL) once its state is saved resumes to the same model file as an uninterrupted run", async () => {
+  await using dir = await tempDir();
+  await generateMovieLens({ outDir: dir.path, ratings: 30_000, users: 600, movies: 300, seed: 4 });
+  const run = (model: string, extra: string[] = []) =>
+    new Deno.Command(DENO, {
+      args: [
+        "run",
+        "--config",
+        new URL("deno.json", ROOT).pathname,
+        "-A",
+        new URL("cli/train.ts", ROOT).pathname,
+        "--data",
+        dir.path,
+        "--method",
+        "bpmf",
+        "--k",
+        "16",
+        "--sweeps",
+        "400",
+        "--burn-in",
+        "100",
+        "--no-ranking",
+        "--model",
+        model,
+        "--quiet",
+        ...extra,
+      ],
+      stdout: "null",
+      stderr: "piped",
+    });
+  const killed = `${dir.path}/killed.bin`;
+  const child = run(killed).spawn();
+  // Wait for the event: the sampler state has been written (polled, no fixed sleep), then kill.
+  const state = `${killed}.sampler`;
+  while (true) {
+    try {
+      await Deno.stat(state);
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  child.kill("SIGKILL");
+  const status = await child.status;
+  assert.equal(status.success, false, "killed before it finished");
+  const resumed = await run(killed, ["--resume"]).output();
+  assert.equal(resumed.code, 0, new TextDecoder().decode(resumed.stderr));
+  const whole = await run(`${dir.path}/whole.bin`).output();
+  assert.equal(whole.code, 0, new TextDecoder().decode(whole.stderr));
+  assert.deepEqual(await Deno.readFile(killed), await Deno.readFile(`${dir.path}/whole.bin`));
+});
