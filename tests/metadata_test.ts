@@ -3,6 +3,10 @@ import { readCheckpoint } from "../lib/train/checkpoint.ts";
 import { coldStartEvaluation, coldStartSplit } from "../lib/train/cold_start.ts";
 import { BPMF_DEFAULTS } from "../lib/train/bpmf.ts";
 import { bpmfOnSplit } from "../lib/train/bpmf_split.ts";
+import { gatherSide } from "../lib/ingest/rating_set.ts";
+import { SPLIT, SPLIT_DEFAULTS, splitRatings } from "../lib/ingest/splits.ts";
+import { evaluateModel } from "../lib/evaluate/evaluate.ts";
+import { WorkerPool } from "../lib/core/pool.ts";
 import { generateMovieLens } from "../lib/data/generate.ts";
 import { loadMovieFeatures } from "../lib/features/movie_features.ts";
 import { preprocess } from "../lib/features/preprocess.ts";
@@ -165,6 +169,34 @@ Deno.test("Bayesian PMF with the features as the movies' prior mean: cold-start 
     models.push(Float32Array.from([...m.p.view, ...m.q.view, ...m.bi.view]));
   }
   assert.deepEqual(models[1], models[0]);
+});
+
+Deno.test("a Bayesian PMF model sampled with features predicts, once loaded, as the sampler measured it", async () => {
+  const dir = await dataset();
+  await using out = await tempDir();
+  const core = await WasmCore.create();
+  const path = `${out.path}/bpmf.bin`;
+  const result = await trainFromFile(core, {
+    ratingsPath: `${dir}/ratings.csv`,
+    modelPath: path,
+    threads: 2,
+    bpmf: { ...BPMF_DEFAULTS, sweeps: 30, burnIn: 10 },
+    ranking: false,
+  });
+  result.model.free();
+  const { ratings } = await loadRatings(core, `${dir}/ratings.csv`);
+  using _r = ratings;
+  using features = await loadMovieFeatures(core, dir, ratings.movieIds);
+  const { model, header } = await readCheckpoint(core, path);
+  using _m = model;
+  assert.ok(header.bpmf && header.meta && model.meta, "kept in the metadata model's form");
+  using test = gatherSide(core, ratings, splitRatings(ratings, SPLIT_DEFAULTS), SPLIT.TEST);
+  await using pool = await WorkerPool.create(core, { threads: 2 });
+  const loaded = await evaluateModel(core, pool, model, test, features);
+  assert.ok(
+    Math.abs(loaded.rmse - result.test.model.rmse) < 1e-4,
+    `${loaded.rmse} vs ${result.test.model.rmse}`,
+  );
 });
 
 Deno.test("cleanup of the shared metadata set", async () => {

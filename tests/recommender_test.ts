@@ -351,6 +351,21 @@ Deno.test("a catalogue movie with TMDB features and no ratings is searchable, pr
     const similar = rec.similarMovies(cold, 5);
     assert.equal(similar.length, 5);
     assert.ok(similar.every((m) => m.movieId !== cold));
+    // Sampled with the features as the movies' prior, the same movie gets its prior and a wider interval.
+    await train({
+      ratingsPath: `${dir}/ratings.csv`,
+      modelPath: `${dir}/bpmf.bin`,
+      bpmf: { k: 6, sweeps: 30, burnIn: 10 },
+      ranking: false,
+    });
+    using sampled = await loadModel(`${dir}/bpmf.bin`);
+    const b = sampled.predictRating({ userId: 1, movieId: cold });
+    assert.ok(
+      b.metadataOnly && b.sd! > 0 && b.interval![0] <= b.rating && b.rating <= b.interval![1],
+      JSON.stringify(b),
+    );
+    const known = sampled.predictRating({ userId: 1, movieId: sampled.movieIds[0] });
+    assert.ok(b.sd! > known.sd!, `a movie nobody rated is less certain: ${b.sd} vs ${known.sd}`);
     const everything = rec.recommend(1, 10_000, { by: "rating" });
     assert.ok(everything.some((m) => m.movieId === cold), "recommendable by predicted rating");
     assert.ok(

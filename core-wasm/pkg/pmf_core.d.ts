@@ -104,6 +104,11 @@ export function macauSampleBeta(indptr: number, indices: number, values: number,
  */
 export function bpmfSse(indptr: number, indices: number, ratings: number, first: number, last: number, users: number, n_users: number, movies: number, n_movies: number, k: number, stride: number, mu: number): number;
 /**
+ * Writes the diagonal of the inverse of the `d×d` f64 matrix `precision` to `out` (d f64): a side's
+ * prior variances.
+ */
+export function bpmfPriorVariance(precision: number, d: number, out: number): void;
+/**
  * The largest factor count the sampler takes.
  */
 export function bpmfMaxK(): number;
@@ -526,6 +531,7 @@ export interface InitOutput {
   readonly axpy: (a: number, b: number, c: number, d: number, e: number) => void;
   readonly bpmfAccumulate: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number) => void;
   readonly bpmfMaxK: () => number;
+  readonly bpmfPriorVariance: (a: number, b: number, c: number, d: number) => void;
   readonly bpmfSampleAlpha: (a: number, b: number, c: number, d: number) => number;
   readonly bpmfSampleHyper: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly bpmfSampleRows: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number, q: number, r: number, s: number, t: number, u: number) => void;

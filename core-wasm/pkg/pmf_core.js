@@ -611,6 +611,27 @@ export function bpmfSse(indptr, indices, ratings, first, last, users, n_users, m
 }
 
 /**
+ * Writes the diagonal of the inverse of the `d×d` f64 matrix `precision` to `out` (d f64): a side's
+ * prior variances.
+ * @param {number} precision
+ * @param {number} d
+ * @param {number} out
+ */
+export function bpmfPriorVariance(precision, d, out) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.bpmfPriorVariance(retptr, precision, d, out);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * The largest factor count the sampler takes.
  * @returns {number}
  */

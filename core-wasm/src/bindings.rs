@@ -1270,6 +1270,21 @@ pub fn bpmf_sse(
     })
 }
 
+/// Writes the diagonal of the inverse of the `d×d` f64 matrix `precision` to `out` (d f64): a side's
+/// prior variances.
+#[wasm_bindgen(js_name = bpmfPriorVariance)]
+pub fn bpmf_prior_variance(precision: usize, d: usize, out: usize) -> Result<(), JsError> {
+    run("bpmfPriorVariance", || {
+        if d == 0 || d > crate::bpmf::MAX_K + 1 {
+            return Err(format!("d = {d} is not in 1–{}", crate::bpmf::MAX_K + 1));
+        }
+        if !crate::bpmf::inverse_diagonal(view("precision", precision, d * d)?, d, view_mut("out", out, d)?) {
+            return Err("the precision is not positive definite".into());
+        }
+        Ok(())
+    })
+}
+
 /// The largest factor count the sampler takes.
 #[wasm_bindgen(js_name = bpmfMaxK)]
 pub fn bpmf_max_k() -> usize {

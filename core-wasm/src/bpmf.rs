@@ -435,6 +435,25 @@ pub fn sample_hyper(
     true
 }
 
+/// The diagonal of the inverse of the symmetric positive definite `d×d` matrix
+/// `precision` (a side's prior variances) into `out`. Returns false if it is not
+/// positive definite.
+pub fn inverse_diagonal(precision: &[f64], d: usize, out: &mut [f64]) -> bool {
+    let mut l = precision[..d * d].to_vec();
+    if !cholesky(&mut l, d) {
+        return false;
+    }
+    // (LLᵀ)⁻¹ = L⁻ᵀL⁻¹: entry (i, i) is Σ_j (L⁻¹)_ji², column i of L⁻¹ from L y = e_i.
+    let mut col = vec![0.0f64; d];
+    for i in 0..d {
+        col.fill(0.0);
+        col[i] = 1.0;
+        solve_lower(&l, d, &mut col);
+        out[i] = col.iter().map(|x| x * x).sum();
+    }
+    true
+}
+
 /// The model's raw prediction `μ + b_u + b_i + p_u·q_i` from a user's and a movie's row, in f64.
 #[inline]
 fn predict(p: &[f32], q: &[f32], k: usize, mu: f32) -> f64 {
@@ -501,6 +520,14 @@ mod tests {
             assert!((back - (i + 1) as f64).abs() < 1e-12);
         }
         assert!(!cholesky(&mut [1.0, 2.0, 2.0, 1.0], 2));
+    }
+
+    #[test]
+    fn inverse_diagonal_matches_a_known_inverse() {
+        // [[2, 1], [1, 2]]⁻¹ = [[2, -1], [-1, 2]] / 3.
+        let mut out = [0.0; 2];
+        assert!(inverse_diagonal(&[2.0, 1.0, 1.0, 2.0], 2, &mut out));
+        assert!((out[0] - 2.0 / 3.0).abs() < 1e-12 && (out[1] - 2.0 / 3.0).abs() < 1e-12);
     }
 
     #[test]

@@ -24,6 +24,11 @@ export interface RowVariances {
   movieBias: Float32Array;
   /** The noise variance (posterior mean of 1/α). */
   noise: number;
+  /**
+   * With movie features: the movie prior's variances (factors in `stride` floats, and the bias), which a
+   * movie nobody rated in training has.
+   */
+  prior?: { factors: Float32Array; bias: number };
 }
 
 /** The central 90% interval of a normal predictive: mean ± Z90·sd. */
@@ -33,7 +38,8 @@ export const Z90 = 1.6448536269514722;
  * The predictive standard deviation of user `u`'s rating of movie `m`, `p`
  * and `q` the posterior mean rows (`stride` floats each, `k` used). A user
  * who is not in the model (`u` < 0, folded in) counts the movie's
- * uncertainty and the noise only.
+ * uncertainty and the noise only. A movie past the model's rated ones (`m` ≥ its rows) has the movie
+ * prior's variances, or NaN without them. `q` at `qOffset` is the movie's effective row.
  */
 export function predictiveSd(
   v: RowVariances,
@@ -46,10 +52,14 @@ export function predictiveSd(
   m: number,
   stride: number,
 ): number {
-  let variance = v.noise + v.movieBias[m] + (u >= 0 ? v.userBias[u] : 0);
+  // A movie past the rated ones (no ratings in training) has the prior's variances.
+  const unrated = m * stride >= v.movies.length;
+  if (unrated && !v.prior) return NaN;
+  let variance = v.noise + (unrated ? v.prior!.bias : v.movieBias[m]) + (u >= 0 ? v.userBias[u] : 0);
   for (let j = 0; j < k; j++) {
     const pj = p[pOffset + j], qj = q[qOffset + j];
-    const vq = v.movies[m * stride + j], vp = u >= 0 ? v.users[u * stride + j] : 0;
+    const vq = unrated ? v.prior!.factors[j] : v.movies[m * stride + j],
+      vp = u >= 0 ? v.users[u * stride + j] : 0;
     variance += pj * pj * vq + qj * qj * vp + vp * vq;
   }
   return Math.sqrt(variance);

@@ -429,7 +429,7 @@ export class Recommender implements Disposable {
       userMean: about.userMean,
       movieMean: this.#movieMean(m),
       actualRating: about.actualRating(m),
-      ...this.#uncertaintyOf(about.row, m, rating),
+      ...this.#uncertaintyOf(about.row, m, rating, vectors),
       ...(match ? { match } : {}),
     };
   }
@@ -439,12 +439,13 @@ export class Recommender implements Disposable {
     row: { index: number; factors: Float32Array },
     m: number,
     rating: number,
+    vectors: MovieVectors,
   ): Pick<Prediction, "sd" | "interval"> {
     const v = this.#uncertainty;
-    if (!v || m >= this.#model.nMovies) return {};
+    if (!v) return {};
     const s = this.#model.stride;
-    const sd = predictiveSd(v, row.factors, 0, this.#model.q.view, m * s, this.#model.k, row.index, m, s);
-    return { sd, interval: interval90(rating, sd) };
+    const sd = predictiveSd(v, row.factors, 0, vectors.vectors.view, m * s, this.#model.k, row.index, m, s);
+    return Number.isFinite(sd) ? { sd, interval: interval90(rating, sd) } : {};
   }
 
   /** User u's rating of movie m from the loaded ratings, or null. */

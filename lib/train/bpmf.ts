@@ -85,6 +85,13 @@ export class Projection implements Disposable {
   readonly offsets: CoreArray<Float32Array>;
   /** λ·βᵀβ. */
   readonly scatter: CoreArray<Float64Array>;
+  /**
+   * Sums over the kept samples (host): β, the movie side's prior mean and its prior variances (the
+   * diagonal of Λ⁻¹) — what a movie with features and no ratings is predicted from.
+   */
+  readonly betaSum: Float64Array;
+  readonly priorMeanSum: Float64Array;
+  readonly priorVarianceSum: Float64Array;
 
   /** Buffers for `nMovies` movies and the factor of FᵀF + λI. */
   constructor(core: WasmCore, features: MovieFeatures, nMovies: number, config: BpmfConfig, stride: number) {
@@ -92,6 +99,9 @@ export class Projection implements Disposable {
     const nf = features.nFeatures, d = config.k + 1;
     [this.factor, this.beta, this.scatter] = core.allocArrays(Float64Array, [nf * nf, nf * d, d * d]);
     this.offsets = core.allocArray(Float32Array, nMovies * stride, 64);
+    this.betaSum = new Float64Array(nf * d);
+    this.priorMeanSum = new Float64Array(d);
+    this.priorVarianceSum = new Float64Array(d);
     try {
       core.kernels.macauGramFactor(...this.csr(), config.featureReg, this.factor.ptr);
     } catch (error) {
@@ -280,6 +290,13 @@ export async function runSweep(input: SweepInput, sweep: number, alpha: number):
         pr.offsets.ptr,
         pr.scatter.ptr,
       );
+      if (sweep >= c.burnIn) {
+        addInto(pr.betaSum, null, pr.beta.view);
+        addInto(pr.priorMeanSum, null, mean.view);
+        using variance = core.allocArray(Float64Array, c.k + 1);
+        core.kernels.bpmfPriorVariance(precision.ptr, c.k + 1, variance.ptr);
+        addInto(pr.priorVarianceSum, null, variance.view);
+      }
     }
     const tasks = workRanges(csr.indptr.view, parts, d).map(([first, last]): PoolTask<"bpmfSampleRows"> => ({
       kernel: "bpmfSampleRows",
@@ -367,10 +384,10 @@ export async function runSweep(input: SweepInput, sweep: number, alpha: number):
   return { sweep: sweep + 1, trainRmse: Math.sqrt(sse / Math.max(1, data.n)), validationRmse, alpha: next };
 }
 
-function addInto(sum: Float64Array, squares: Float64Array, rows: Float32Array): void {
+function addInto(sum: Float64Array, squares: Float64Array | null, rows: Float32Array | Float64Array): void {
   for (let i = 0; i < sum.length; i++) {
     sum[i] += rows[i];
-    squares[i] += rows[i] * rows[i];
+    if (squares) squares[i] += rows[i] * rows[i];
   }
 }
 

@@ -37,6 +37,11 @@ export async function writeBpmfModel(
   const sources = modelArraysToWrite(core, model, meta);
   const arrays = [variances.users, variances.userBias, variances.movies, variances.movieBias];
   VARIANCE_ARRAYS.forEach((name, i) => sources.push(plainArray(name, arrays[i], "f32")));
+  if (variances.prior) {
+    sources.push(
+      plainArray("var_prior", Float32Array.from([...variances.prior.factors, variances.prior.bias]), "f32"),
+    );
+  }
   const header: Omit<ModelHeader, "arrays"> = {
     format: "movie-recommender-model",
     shape: { nUsers: model.nUsers, nMovies: model.nMovies, k: model.k, stride: model.stride },
@@ -54,7 +59,10 @@ export async function writeBpmfModel(
     history: [],
     metrics: meta.metrics ?? null,
     ...catalogueHeader(meta),
-    meta: null,
+    // With features the rows are kept in the metadata model's form (see `bpmf_split.ts`, `withProjection`).
+    meta: model.meta
+      ? { nFeatures: model.meta.nFeatures, schema: model.meta.schema, steps: 0, hidden: 0 }
+      : null,
     bpmf,
   };
   await writeContainer(path, MODEL_FORMAT, { ...header }, sources, { createDir: true });

@@ -149,7 +149,10 @@ export async function bpmfOnSplit(
       lastWrite = { end: performance.now(), took: performance.now() - w };
     }
   }
-  const { model, variances } = meanModel(core, ratings, state, data.mean);
+  const means = meanModel(core, ratings, state, data.mean);
+  const { variances } = means;
+  const stored = storedErrors(means.model, variances, test);
+  const model = state.projection ? withProjection(core, means.model, state, variances) : means.model;
   using train = gatherSide(core, ratings, split, SPLIT.TRAIN);
   const bias = fitBiases(train, ratings.nUsers, ratings.nMovies);
   const counts = data.byMovie.indptr.view;
@@ -160,7 +163,7 @@ export async function bpmfOnSplit(
     sweepSeconds,
     test: {
       model: posteriorErrors(testSums, state),
-      stored: storedErrors(model, variances, test),
+      stored,
       globalMean: constantMetrics(test, meanOf(train)),
       biasOnly: biasMetrics(bias, test),
       buckets: calibrationBuckets(testSums, state, (m) => counts[m + 1] - counts[m]),
@@ -215,6 +218,67 @@ function meanModel(
     }
   }
   return { model, variances };
+}
+
+/**
+ * The posterior mean rows of a model sampled with features, in the form of a model with a metadata
+ * projection (`lib/model/meta_params.ts`: a movie's vector `q_i + W·f_i`, bias `b_i + w_b·f_i`): W and
+ * w_b are β's posterior mean, and the movie prior's mean μ goes into the user biases (`p_u·μ_q`) and the
+ * global mean (`μ_b`), so the predictions of rated movies are unchanged and a movie with features and no
+ * ratings gets its prior mean `μ + βᵀf`. Frees `means`; records the prior's variances in `variances`.
+ */
+function withProjection(
+  core: WasmCore,
+  means: PmfModel,
+  state: BpmfState,
+  variances: RowVariances,
+): PmfModel {
+  const pr = state.projection!, f = pr.features, kept = Math.max(1, state.kept);
+  const k = means.k, d = k + 1, t = means.stride, nf = f.nFeatures;
+  const model = new PmfModel(
+    core,
+    { nUsers: means.nUsers, nMovies: means.nMovies, k },
+    means.userIds,
+    means.movieIds,
+    { nFeatures: nf, schema: f.schema, hidden: 0 },
+  );
+  try {
+    const beta = Float64Array.from(pr.betaSum, (x) => x / kept);
+    const prior = Float64Array.from(pr.priorMeanSum, (x) => x / kept);
+    const [w, wb] = model.meta!.tensors.map((a) => a.view);
+    for (let c = 0; c < nf; c++) {
+      for (let j = 0; j < k; j++) w[c * t + j] = beta[c * d + j];
+      wb[c] = beta[c * d + k];
+    }
+    const ip = f.indptr.view, ix = f.indices.view, iv = f.values.view;
+    const q = model.q.view, bi = model.bi.view, mq = means.q.view, mbi = means.bi.view;
+    const shift = new Float64Array(d);
+    for (let i = 0; i < model.nMovies; i++) {
+      shift.set(prior);
+      for (let e = ip[i]; e < ip[i + 1]; e++) {
+        for (let j = 0; j < d; j++) shift[j] += iv[e] * beta[ix[e] * d + j];
+      }
+      for (let j = 0; j < k; j++) q[i * t + j] = mq[i * t + j] - shift[j];
+      bi[i] = mbi[i] - shift[k];
+    }
+    const p = model.p.view, bu = model.bu.view;
+    p.set(means.p.view);
+    for (let u = 0; u < model.nUsers; u++) {
+      let dot = 0;
+      for (let j = 0; j < k; j++) dot += p[u * t + j] * prior[j];
+      bu[u] = means.bu.view[u] + dot;
+    }
+    model.mu = Math.fround(means.mu + prior[k]);
+    const factors = new Float32Array(t);
+    for (let j = 0; j < k; j++) factors[j] = pr.priorVarianceSum[j] / kept;
+    variances.prior = { factors, bias: pr.priorVarianceSum[k] / kept };
+  } catch (error) {
+    model.free();
+    throw error;
+  } finally {
+    means.free();
+  }
+  return model;
 }
 
 /** Errors and 90% coverage of the stored model's predictions (mean rows, the variances' sd) on `set`. */

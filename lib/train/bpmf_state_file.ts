@@ -70,10 +70,14 @@ function stateArrays(
   sums.forEach((s, i) => out.push({ name: `sum${i}`, core: s.sum }, { name: `sum_sq${i}`, core: s.sumSq }));
   const p = state.projection;
   if (p) {
-    out.push({ name: "beta", core: p.beta }, { name: "offsets", core: p.offsets }, {
-      name: "scatter",
-      core: p.scatter,
-    });
+    out.push(
+      { name: "beta", core: p.beta },
+      { name: "offsets", core: p.offsets },
+      { name: "scatter", core: p.scatter },
+      { name: "beta_sum", host: p.betaSum },
+      { name: "prior_mean_sum", host: p.priorMeanSum },
+      { name: "prior_variance_sum", host: p.priorVarianceSum },
+    );
   }
   return out;
 }

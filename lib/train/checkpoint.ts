@@ -170,7 +170,11 @@ export interface StoredBpmf {
   sweeps: SweepReport[];
 }
 
-/** Names of the posterior variance arrays of a Bayesian PMF model file, in `RowVariances` order. */
+/**
+ * Names of the posterior variance arrays of a Bayesian PMF model file, in `RowVariances` order; with
+ * movie features also `var_prior`, the movie prior's variances (`stride` floats for the factors, then
+ * the bias).
+ */
 export const VARIANCE_ARRAYS = ["var_p", "var_bu", "var_q", "var_bi"] as const;
 
 /** What a model file records about its ranking model. */
@@ -507,7 +511,7 @@ export async function readCheckpoint(
     const ranking = header.ranking && !options.training && options.ranking !== false
       ? readRankingSync(core, path, header)
       : undefined;
-    const uncertainty = header.bpmf ? readUncertainty(header.bpmf, (name) => load(name)!) : undefined;
+    const uncertainty = header.bpmf ? readUncertainty(header.bpmf, (name) => load(name)!, has) : undefined;
     if (!options.training) return { header, model, stats, ranking, uncertainty };
 
     const current = new PmfModel(core, { nUsers, nMovies, k }, userIds, movieIds, metaShape);
@@ -547,11 +551,20 @@ export async function readCheckpoint(
 }
 
 /** A Bayesian PMF model's variances from its arrays (already verified). */
-function readUncertainty(bpmf: StoredBpmf, read: (name: string) => Uint32Array): RowVariances {
+function readUncertainty(
+  bpmf: StoredBpmf,
+  read: (name: string) => Uint32Array,
+  has: (name: string) => boolean,
+): RowVariances {
   const [users, userBias, movies, movieBias] = VARIANCE_ARRAYS.map((name) =>
     new Float32Array(read(name).buffer)
   );
-  return { users, userBias, movies, movieBias, noise: bpmf.noiseVariance };
+  const out: RowVariances = { users, userBias, movies, movieBias, noise: bpmf.noiseVariance };
+  if (has("var_prior")) {
+    const prior = new Float32Array(read("var_prior").buffer);
+    out.prior = { factors: prior.subarray(0, prior.length - 1), bias: prior[prior.length - 1] };
+  }
+  return out;
 }
 
 /** The catalogue stored in a model file's header (tmdbId and imdbId are not kept), or null. */

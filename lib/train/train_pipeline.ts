@@ -52,7 +52,7 @@ import {
 import { CoreRows } from "./implicit_data.ts";
 import { type RankingReport, rankingTask } from "../evaluate/ranking.ts";
 import type { WasmCore } from "../core/wasm.ts";
-import type { BpmfConfig, SweepReport } from "./bpmf.ts";
+import { BPMF_DEFAULTS, type BpmfConfig, checkBpmfConfig, type SweepReport } from "./bpmf.ts";
 import { bpmfOnSplit, type CalibrationBucket } from "./bpmf_split.ts";
 import { writeBpmfModel } from "./bpmf_model_file.ts";
 import { samplerStatePath } from "./bpmf_state_file.ts";
@@ -100,10 +100,12 @@ export interface TrainOptions extends Partial<TrainConfig> {
   /** Called with the ranking model's progress (stage, sweeps done, sweeps). */
   onRanking?: TrainImplicitProgress;
   /**
-   * Sample Bayesian PMF with these settings instead of training by SGD (TMDB features, when used, are
-   * the movies' prior mean; no resume; the model file keeps the posterior means and variances).
+   * Sample Bayesian PMF instead of training by SGD: `true` for its defaults (`BPMF_DEFAULTS`, the seed
+   * from `seed`) or settings over them. TMDB features, when used, are the movies' prior mean; `resume`
+   * continues from the sampler state beside the model file; the model file keeps the posterior means
+   * and variances. Default: SGD.
    */
-  bpmf?: BpmfConfig | null;
+  bpmf?: boolean | Partial<BpmfConfig> | null;
   /** Bayesian PMF: called after each sweep with its report and seconds. */
   onSweep?: (report: SweepReport, seconds: number) => void;
 }
@@ -165,6 +167,10 @@ export interface TrainSummary {
 /** Trains on a ratings file; see the module doc. */
 export async function trainFromFile(core: WasmCore, options: TrainOptions): Promise<TrainFileResult> {
   const config = resolveTrainConfig(options);
+  const bpmf = options.bpmf
+    ? { ...BPMF_DEFAULTS, seed: config.seed, ...(options.bpmf === true ? {} : options.bpmf) }
+    : null;
+  if (bpmf) checkBpmfConfig(core, bpmf);
   const threads = options.threads ?? defaultThreads();
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
     throw new RangeError(`Invalid threads "${threads}": expected an integer in 1–64`);
@@ -213,15 +219,14 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
     const featuresDir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
     using features = await openFeatures(core, { ...options, featuresDir }, ratings.movieIds, note);
     meta.data.featuresDir = features ? featuresDir : null;
-    // Movies with features and no ratings are predicted from metadata by the SGD model only (for now).
     meta.catalogue = await catalogueFor(
       options.ratingsPath,
       ratings.movieIds,
       note,
-      features && !options.bpmf ? await moviesWithFeatures(featuresDir) : null,
+      features ? await moviesWithFeatures(featuresDir) : null,
     );
     let resumed: TrainState | undefined;
-    if (options.resume && !options.bpmf) {
+    if (options.resume && !bpmf) {
       if (!modelPath) throw new TypeError("Cannot resume without a model file");
       resumed = await resumeState(
         core,
@@ -233,8 +238,8 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
       );
       note(`Resuming from "${modelPath}" after epoch ${resumed.epoch} (its settings are used)`);
     }
-    const run = options.bpmf
-      ? await sampleOnSplit(core, ratings, split, options.bpmf, {
+    const run = bpmf
+      ? await sampleOnSplit(core, ratings, split, bpmf, {
         threads,
         modelPath,
         meta,
