@@ -56,7 +56,8 @@ export async function loadRecommender(options: LoadModelOptions = {}): Promise<R
       await loadMovieCatalogue(options.moviesPath ?? `${dir}movies.csv`);
     let features: MovieFeatures | null = null;
     let coldIds = new Uint32Array(0);
-    if (model.meta && options.metadata !== false) {
+    // A model sampled with features (Bayesian PMF) keeps part of every movie's row in W·f: it always uses them.
+    if (model.meta && (options.metadata !== false || header.bpmf)) {
       const featuresDir = options.featuresDir ?? recorded(header.data.featuresDir) ??
         dir.replace(/[/\\]$/, "");
       // The catalogue's movies with features and no ratings (the model file lists them since training

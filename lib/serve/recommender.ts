@@ -221,7 +221,10 @@ export class Recommender implements Disposable {
     this.#features = features;
     this.hasMetadata = !!(model.meta && features);
     this.#withMeta = new MovieVectors(core, model, features, features !== null);
-    this.#withoutMeta = model.meta ? new MovieVectors(core, model, features, false) : null;
+    // A model sampled with features keeps part of every movie's row in W·f: it has no form without them.
+    this.#withoutMeta = model.meta && !uncertainty?.prior
+      ? new MovieVectors(core, model, features, false)
+      : null;
     this.#scratch = core.allocArray(Float32Array, 1);
     this.#history = history;
     this.#movieStats = null;
@@ -415,7 +418,7 @@ export class Recommender implements Disposable {
     const { index: m, match } = this.#resolveWithMatch(ref);
     // A movie without ratings has nothing but its metadata.
     const cold = m >= this.#model.nMovies;
-    const useMeta = ((options.useMetadata ?? true) || cold) && this.hasMetadata;
+    const useMeta = ((options.useMetadata ?? true) || cold || !this.#withoutMeta) && this.hasMetadata;
     const vectors = useMeta || !this.#withoutMeta ? this.#withMeta : this.#withoutMeta;
     const rating = predictMovie(this.#core, this.#model, vectors, who, m, this.#scratch);
     const q = this.#model.q.view.subarray(m * this.#model.stride, (m + 1) * this.#model.stride);
