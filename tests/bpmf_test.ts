@@ -9,6 +9,7 @@ import { generateSmallSet, runCommand } from "./_cli_helpers.ts";
 import { existsSync, tempDir } from "./_helpers.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
+import type { Ratings } from "../lib/ingest/ratings.ts";
 import { SPLIT_DEFAULTS, splitRatings } from "../lib/ingest/splits.ts";
 import { bpmfOnSplit } from "../lib/train/bpmf_split.ts";
 import { BPMF_DEFAULTS, BpmfState, runSweep } from "../lib/train/bpmf.ts";
@@ -16,13 +17,18 @@ import { TrainingCsrs, workRanges } from "../lib/train/bpmf_data.ts";
 import { WorkerPool } from "../lib/core/pool.ts";
 import { fit, loadModel } from "../mod.ts";
 
+/** The tests' small generated set in `dir`, loaded, with a seeded 75/5/20 split; the caller frees the ratings. */
+async function smallSet(dir: string): Promise<{ core: WasmCore; ratings: Ratings; split: Uint8Array }> {
+  await generateSmallSet(dir);
+  const core = await WasmCore.create();
+  const { ratings } = await loadRatings(core, `${dir}/ratings.csv`);
+  return { core, ratings, split: splitRatings(ratings, { seed: 3, validation: 0.05, test: 0.2 }) };
+}
+
 Deno.test("bpmfOnSplit() beats biases only, its 90% intervals hold about 90%, and 1 or 3 Workers give the same model", async () => {
   await using dir = await tempDir();
-  await generateSmallSet(dir.path);
-  const core = await WasmCore.create();
-  const { ratings } = await loadRatings(core, `${dir.path}/ratings.csv`);
+  const { core, ratings, split } = await smallSet(dir.path);
   using _ratings = ratings;
-  const split = splitRatings(ratings, { seed: 3, validation: 0.05, test: 0.2 });
   const loaded = core.bytesInUse;
   const config = { ...BPMF_DEFAULTS, sweeps: 60, burnIn: 20 };
   const models: Float32Array[] = [];
@@ -182,9 +188,7 @@ Deno.test("train --method bpmf saves a model whose predictions carry an sd and a
 
 Deno.test("a Gibbs sweep's SIMD data terms and their scalar twin give the same bits", async () => {
   await using dir = await tempDir();
-  await generateSmallSet(dir.path);
-  const core = await WasmCore.create();
-  const { ratings } = await loadRatings(core, `${dir.path}/ratings.csv`);
+  const { core, ratings } = await smallSet(dir.path);
   using _ratings = ratings;
   using data = new TrainingCsrs(core, ratings, () => true);
   await using pool = await WorkerPool.create(core, { threads: 2 });
@@ -219,11 +223,8 @@ Deno.test("fit({ bpmf }) samples in memory: predictions carry an sd and an inter
 
 Deno.test("a Gibbs run stopped after any sweep and resumed from its sampler state ends with the same model and report", async () => {
   await using dir = await tempDir();
-  await generateSmallSet(dir.path);
-  const core = await WasmCore.create();
-  const { ratings } = await loadRatings(core, `${dir.path}/ratings.csv`);
+  const { core, ratings, split } = await smallSet(dir.path);
   using _ratings = ratings;
-  const split = splitRatings(ratings, { seed: 3, validation: 0.05, test: 0.2 });
   const config = { ...BPMF_DEFAULTS, k: 6, sweeps: 20, burnIn: 8 };
   const run = { fingerprint: ratings.fingerprint, split: { ...SPLIT_DEFAULTS, seed: 3, test: 0.2 } };
   const path = `${dir.path}/model.bin.sampler`;

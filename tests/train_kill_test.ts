@@ -4,6 +4,22 @@ import { generateMovieLens } from "../lib/data/generate.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { DENO, ROOT, tempDir } from "./_helpers.ts";
 
+/** `deno task train` with `args`; stdout discarded, stderr piped (for `output()`) or discarded. */
+function trainCommand(args: string[], stderr: "piped" | "null" = "null"): Deno.Command {
+  return new Deno.Command(DENO, {
+    args: [
+      "run",
+      "--config",
+      new URL("deno.json", ROOT).pathname,
+      "-A",
+      new URL("cli/train.ts", ROOT).pathname,
+      ...args,
+    ],
+    stdout: "null",
+    stderr,
+  });
+}
+
 Deno.test("a training process killed at any moment (SIGKILL) leaves a model file that loads", async () => {
   await using dir = await tempDir();
   // Many users and k = 256 make each checkpoint ~12 MB, so kills often land mid-write.
@@ -12,29 +28,20 @@ Deno.test("a training process killed at any moment (SIGKILL) leaves a model file
   const core = await WasmCore.create();
   let loaded = 0;
   for (const delay of [900, 1100, 1300, 1500, 1700, 1900]) {
-    const child = new Deno.Command(DENO, {
-      args: [
-        "run",
-        "--config",
-        new URL("deno.json", ROOT).pathname,
-        "-A",
-        new URL("cli/train.ts", ROOT).pathname,
-        "--data",
-        dir.path,
-        "--k",
-        "256",
-        "--epochs",
-        "10000",
-        "--patience",
-        "10000",
-        "--model",
-        model,
-        "--quiet",
-        ...(loaded ? ["--resume"] : []),
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const child = trainCommand([
+      "--data",
+      dir.path,
+      "--k",
+      "256",
+      "--epochs",
+      "10000",
+      "--patience",
+      "10000",
+      "--model",
+      model,
+      "--quiet",
+      ...(loaded ? ["--resume"] : []),
+    ]).spawn();
     await new Promise((resolve) => setTimeout(resolve, delay));
     child.kill("SIGKILL");
     await child.status;
@@ -56,35 +63,26 @@ Deno.test("a training process killed at any moment (SIGKILL) leaves a model file
 Deno.test("a Gibbs sampler killed (SIGKILL) once its state is saved resumes to the same model file as an uninterrupted run", async () => {
   await using dir = await tempDir();
   await generateMovieLens({ outDir: dir.path, ratings: 30_000, users: 600, movies: 300, seed: 4 });
-  const run = (model: string, extra: string[] = []) =>
-    new Deno.Command(DENO, {
-      args: [
-        "run",
-        "--config",
-        new URL("deno.json", ROOT).pathname,
-        "-A",
-        new URL("cli/train.ts", ROOT).pathname,
-        "--data",
-        dir.path,
-        "--method",
-        "bpmf",
-        "--k",
-        "16",
-        "--sweeps",
-        "400",
-        "--burn-in",
-        "100",
-        "--no-ranking",
-        "--model",
-        model,
-        "--quiet",
-        ...extra,
-      ],
-      stdout: "null",
-      stderr: "piped",
-    });
+  const run = (model: string, extra: string[] = [], stderr: "piped" | "null" = "piped") =>
+    trainCommand([
+      "--data",
+      dir.path,
+      "--method",
+      "bpmf",
+      "--k",
+      "16",
+      "--sweeps",
+      "400",
+      "--burn-in",
+      "100",
+      "--no-ranking",
+      "--model",
+      model,
+      "--quiet",
+      ...extra,
+    ], stderr);
   const killed = `${dir.path}/killed.bin`;
-  const child = run(killed).spawn();
+  const child = run(killed, [], "null").spawn();
   // Wait for the event: the sampler state has been written (polled, no fixed sleep), then kill.
   const state = `${killed}.sampler`;
   while (true) {
