@@ -176,9 +176,11 @@ pub fn scratch_len(k: usize) -> usize {
 /// Row `r`'s data terms in f32: `g += Σ x xᵀ` over its ratings (`d` rows of `stride`
 /// floats; row `i` up to the end of the lane of 4 holding column `i`, the lower
 /// triangle the solve reads) and `h += Σ t x` (`stride` floats), where `x` is the other
-/// side's row with its bias lane set to 1 and `t = rating − μ − that bias`. Each lane
-/// adds one product per rating, in rating order, with no fused multiply-add: the SIMD
-/// path and this scalar twin give the same bits.
+/// side's row with its bias lane set to 1 and `t = rating − μ − that bias`. Ratings go
+/// two at a time (`g += (xₐxₐ + x_b x_b)`, a last odd one paired with zeros), so each
+/// accumulator is loaded and stored once per pair; each lane does the same operations
+/// in the same order on both paths, with no fused multiply-add: the SIMD path and this
+/// scalar twin give the same bits.
 #[allow(clippy::too_many_arguments)]
 fn data_terms_scalar(
     csr: &Csr,
@@ -191,21 +193,37 @@ fn data_terms_scalar(
     h: &mut [f32],
 ) {
     let d = k + 1;
-    let mut x = [0.0f32; MAX_K + 4];
-    for e in csr.indptr[r] as usize..csr.indptr[r + 1] as usize {
-        let o = &other[csr.indices[e] as usize * stride..][..stride];
-        x[..stride].copy_from_slice(o);
-        x[k] = 1.0;
-        let t = csr.ratings[e] - mu - o[k];
+    let (mut xa, mut xb) = ([0.0f32; MAX_K + 4], [0.0f32; MAX_K + 4]);
+    let (first, last) = (csr.indptr[r] as usize, csr.indptr[r + 1] as usize);
+    let mut e = first;
+    while e < last {
+        let ta = design(csr, e, other, k, stride, mu, &mut xa);
+        let tb = if e + 1 < last {
+            design(csr, e + 1, other, k, stride, mu, &mut xb)
+        } else {
+            xb.fill(0.0);
+            0.0
+        };
         for i in 0..d {
             for j in 0..(i / 4 + 1) * 4 {
-                g[i * stride + j] += x[i] * x[j];
+                g[i * stride + j] += xa[i] * xa[j] + xb[i] * xb[j];
             }
         }
         for j in 0..stride {
-            h[j] += t * x[j];
+            h[j] += ta * xa[j] + tb * xb[j];
         }
+        e += 2;
     }
+}
+
+/// Rating `e`'s design row into `x` (the other side's row, its bias lane set to 1) and its target
+/// `t = rating − μ − that bias`.
+#[inline(always)]
+fn design(csr: &Csr, e: usize, other: &[f32], k: usize, stride: usize, mu: f32, x: &mut [f32]) -> f32 {
+    let o = &other[csr.indices[e] as usize * stride..][..stride];
+    x[..stride].copy_from_slice(o);
+    x[k] = 1.0;
+    csr.ratings[e] - mu - o[k]
 }
 
 /// [`data_terms_scalar`] on wasm32 SIMD lanes.
@@ -215,30 +233,37 @@ fn data_terms(csr: &Csr, r: usize, other: &[f32], k: usize, stride: usize, mu: f
     use core::arch::wasm32::*;
     let d = k + 1;
     let lanes = stride / 4;
-    let mut x = [f32x4_splat(0.0); (MAX_K + 4) / 4];
-    let mut xs = [0.0f32; MAX_K + 4];
-    // SAFETY: every vector access stays below `stride` floats of a row of `g`, `h` or `other`.
+    let (mut xa, mut xb) = ([0.0f32; MAX_K + 4], [0.0f32; MAX_K + 4]);
+    let (first, last) = (csr.indptr[r] as usize, csr.indptr[r + 1] as usize);
+    // SAFETY: every vector access stays below `stride` floats of a row of `g`, `h`, `xa` or `xb`.
     unsafe {
-        for e in csr.indptr[r] as usize..csr.indptr[r + 1] as usize {
-            let o = &other[csr.indices[e] as usize * stride..][..stride];
-            xs[..stride].copy_from_slice(o);
-            xs[k] = 1.0;
-            for (c, v) in x.iter_mut().take(lanes).enumerate() {
-                *v = v128_load(xs.as_ptr().add(4 * c) as *const v128);
-            }
-            let t = f32x4_splat(csr.ratings[e] - mu - o[k]);
+        let mut e = first;
+        while e < last {
+            let ta = f32x4_splat(design(csr, e, other, k, stride, mu, &mut xa));
+            let tb = f32x4_splat(if e + 1 < last {
+                design(csr, e + 1, other, k, stride, mu, &mut xb)
+            } else {
+                xb.fill(0.0);
+                0.0
+            });
+            let (pa, pb) = (xa.as_ptr(), xb.as_ptr());
             for i in 0..d {
-                let xi = f32x4_splat(xs[i]);
+                let (ia, ib) = (f32x4_splat(xa[i]), f32x4_splat(xb[i]));
                 let row = g.as_mut_ptr().add(i * stride);
-                for (c, v) in x.iter().take(i / 4 + 1).enumerate() {
+                for c in 0..i / 4 + 1 {
                     let at = row.add(4 * c) as *mut v128;
-                    v128_store(at, f32x4_add(v128_load(at), f32x4_mul(xi, *v)));
+                    let va = v128_load(pa.add(4 * c) as *const v128);
+                    let vb = v128_load(pb.add(4 * c) as *const v128);
+                    v128_store(at, f32x4_add(v128_load(at), f32x4_add(f32x4_mul(ia, va), f32x4_mul(ib, vb))));
                 }
             }
-            for (c, v) in x.iter().take(lanes).enumerate() {
+            for c in 0..lanes {
                 let at = h.as_mut_ptr().add(4 * c) as *mut v128;
-                v128_store(at, f32x4_add(v128_load(at), f32x4_mul(t, *v)));
+                let va = v128_load(pa.add(4 * c) as *const v128);
+                let vb = v128_load(pb.add(4 * c) as *const v128);
+                v128_store(at, f32x4_add(v128_load(at), f32x4_add(f32x4_mul(ta, va), f32x4_mul(tb, vb))));
             }
+            e += 2;
         }
     }
 }
