@@ -167,10 +167,10 @@ pub struct Hyper<'a> {
     pub offsets: Option<&'a [f32]>,
 }
 
-/// Scratch space for one row's solve (`d×d + 3d` f64).
+/// Scratch space for one row's solve (`d×d + 2d` f64: the precision, the linear term, the noise).
 pub fn scratch_len(k: usize) -> usize {
     let d = k + 1;
-    d * d + 3 * d
+    d * d + 2 * d
 }
 
 /// Row `r`'s data terms in f32: `g += Σ x xᵀ` over its ratings (`d` rows of `stride`
@@ -302,8 +302,8 @@ pub fn sample_rows(
 ) -> bool {
     let d = k + 1;
     let (a, rest) = scratch.split_at_mut(d * d);
-    let (b, rest) = rest.split_at_mut(d);
-    let z = &mut rest[d..2 * d];
+    let (b, z) = rest.split_at_mut(d);
+    let z = &mut z[..d];
     let mut g = vec![0.0f32; d * stride];
     let mut h = vec![0.0f32; stride];
     // Λμ, the prior's share of every row's linear term.

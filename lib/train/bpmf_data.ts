@@ -8,6 +8,7 @@
 
 import type { CoreArray, WasmCore } from "../core/wasm.ts";
 import type { Ratings } from "../ingest/ratings.ts";
+import { transposeCsr } from "./implicit_data.ts";
 
 /** One side's ratings: row r's other-side rows and ratings at `indptr[r]..indptr[r + 1]`. */
 export interface SideCsr {
@@ -40,7 +41,7 @@ export class TrainingCsrs implements Disposable {
     const off = ratings.userOffsets.view,
       movie = ratings.columns.movies.view,
       value = ratings.columns.ratings.view;
-    const up = uPtr.view, ui = uIdx.view, ur = uR.view, counts = mPtr.view;
+    const up = uPtr.view, ui = uIdx.view, ur = uR.view;
     let at = 0, sum = 0;
     for (let u = 0; u < nUsers; u++) {
       for (let i = off[u]; i < off[u + 1]; i++) {
@@ -48,20 +49,15 @@ export class TrainingCsrs implements Disposable {
         ui[at] = movie[i];
         ur[at++] = value[i];
         sum += value[i];
-        counts[movie[i] + 1]++;
       }
       up[u + 1] = at;
     }
     this.mean = n ? sum / n : 0;
-    for (let m = 0; m < nMovies; m++) counts[m + 1] += counts[m];
-    const fill = counts.slice(0, nMovies), mi = mIdx.view, mr = mR.view;
-    for (let u = 0; u < nUsers; u++) {
-      for (let i = up[u]; i < up[u + 1]; i++) {
-        const to = fill[ui[i]]++;
-        mi[to] = u;
-        mr[to] = ur[i];
-      }
-    }
+    transposeCsr(up, ui.subarray(0, n), ur.subarray(0, n), nMovies, {
+      indptr: mPtr.view,
+      indices: mIdx.view,
+      values: mR.view,
+    });
   }
 
   /** Releases the arrays. */

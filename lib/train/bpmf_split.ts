@@ -27,6 +27,7 @@ import {
 } from "./bpmf.ts";
 import { predictiveSd, type RowVariances, Z90 } from "../model/uncertainty.ts";
 import { TrainingCsrs } from "./bpmf_data.ts";
+import { project } from "../model/meta_params.ts";
 import { readSamplerState, type SamplerHeader, writeSamplerState } from "./bpmf_state_file.ts";
 import type { MovieFeatures } from "../features/movie_features.ts";
 
@@ -113,9 +114,9 @@ export async function bpmfOnSplit(
   using state = new BpmfState(core, ratings.nUsers, ratings.nMovies, config, options.features ?? null);
   using validationSums = new PredictionSums(core, validation);
   using testSums = new PredictionSums(core, test);
-  using also = gatherSide(core, ratings, split, options.alsoSide ?? SPLIT.TEST);
-  using alsoSums = new PredictionSums(core, also);
-  const sums = [validationSums, testSums, ...(options.alsoSide === undefined ? [] : [alsoSums])];
+  using also = options.alsoSide === undefined ? null : gatherSide(core, ratings, split, options.alsoSide);
+  using alsoSums = also ? new PredictionSums(core, also) : null;
+  const sums = [validationSums, testSums, ...(alsoSums ? [alsoSums] : [])];
   await using pool = await WorkerPool.create(core, { threads: options.threads });
   const history: SweepReport[] = [], sweepSeconds: number[] = [];
   let alpha = 2, first = 0;
@@ -167,7 +168,7 @@ export async function bpmfOnSplit(
       globalMean: constantMetrics(test, meanOf(train)),
       biasOnly: biasMetrics(bias, test),
       buckets: calibrationBuckets(testSums, state, (m) => counts[m + 1] - counts[m]),
-      ...(options.alsoSide === undefined ? {} : { also: posteriorErrors(alsoSums, state) }),
+      ...(alsoSums ? { also: posteriorErrors(alsoSums, state) } : {}),
     },
     noiseSd: Math.sqrt(state.noiseVarianceSum / Math.max(1, state.kept)),
   };
@@ -250,16 +251,14 @@ function withProjection(
       for (let j = 0; j < k; j++) w[c * t + j] = beta[c * d + j];
       wb[c] = beta[c * d + k];
     }
-    const ip = f.indptr.view, ix = f.indices.view, iv = f.values.view;
+    // W·f_i and w_b·f_i by the projection loaded models use, so they give back the sampled rows.
+    const [m, mb] = core.allocArrays(Float32Array, [model.nMovies * t, model.nMovies], 64);
+    using _m = m, _mb = mb;
+    project(core, f, model.meta!, m, mb);
     const q = model.q.view, bi = model.bi.view, mq = means.q.view, mbi = means.bi.view;
-    const shift = new Float64Array(d);
     for (let i = 0; i < model.nMovies; i++) {
-      shift.set(prior);
-      for (let e = ip[i]; e < ip[i + 1]; e++) {
-        for (let j = 0; j < d; j++) shift[j] += iv[e] * beta[ix[e] * d + j];
-      }
-      for (let j = 0; j < k; j++) q[i * t + j] = mq[i * t + j] - shift[j];
-      bi[i] = mbi[i] - shift[k];
+      for (let j = 0; j < k; j++) q[i * t + j] = mq[i * t + j] - prior[j] - m.view[i * t + j];
+      bi[i] = mbi[i] - prior[k] - mb.view[i];
     }
     const p = model.p.view, bu = model.bu.view;
     p.set(means.p.view);

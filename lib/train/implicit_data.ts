@@ -108,6 +108,31 @@ export interface CoreCsr {
 }
 
 /**
+ * Writes the transpose of a CSR (`indptr`, `indices` below `nCols`, `values`) into `out`: column c's
+ * rows in increasing order with their values at `out.indptr[c]..out.indptr[c + 1]`. `out.indptr`
+ * (`nCols + 1` entries) must be zero.
+ */
+export function transposeCsr(
+  indptr: Uint32Array,
+  indices: Uint32Array,
+  values: Float32Array,
+  nCols: number,
+  out: { indptr: Uint32Array; indices: Uint32Array; values: Float32Array },
+): void {
+  const rows = indptr.length - 1, nnz = indptr[rows], counts = out.indptr;
+  for (let i = 0; i < nnz; i++) counts[indices[i] + 1]++;
+  for (let c = 0; c < nCols; c++) counts[c + 1] += counts[c];
+  const fill = counts.slice(0, nCols);
+  for (let r = 0; r < rows; r++) {
+    for (let i = indptr[r]; i < indptr[r + 1]; i++) {
+      const at = fill[indices[i]]++;
+      out.indices[at] = r;
+      out.values[at] = values[i];
+    }
+  }
+}
+
+/**
  * The observations in both directions (users → movies, movies → users), in
  * the core's memory; built straight from {@link RatedRows} without host copies.
  */
@@ -131,17 +156,11 @@ export class Observations implements Disposable {
     uIdx.view.set(rows.movies);
     const w = uW.view;
     for (let i = 0; i < rows.ratings.length; i++) w[i] = observationWeight(rows.ratings[i], weighting);
-    const counts = mPtr.view;
-    for (let i = 0; i < rows.movies.length; i++) counts[rows.movies[i] + 1]++;
-    for (let m = 0; m < nMovies; m++) counts[m + 1] += counts[m];
-    const fill = counts.slice(0, nMovies), users = mIdx.view, mw = mW.view;
-    for (let u = 0; u < nUsers; u++) {
-      for (let i = rows.indptr[u]; i < rows.indptr[u + 1]; i++) {
-        const at = fill[rows.movies[i]]++;
-        users[at] = u;
-        mw[at] = w[i];
-      }
-    }
+    transposeCsr(rows.indptr, rows.movies, w, nMovies, {
+      indptr: mPtr.view,
+      indices: mIdx.view,
+      values: mW.view,
+    });
   }
 
   /** Releases the arrays. */
