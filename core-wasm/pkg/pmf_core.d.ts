@@ -13,6 +13,17 @@ export function alloc(bytes: number, align: number): number;
  */
 export function metaProject(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, w: number, wb: number, m: number, mb: number, first: number, last: number): void;
 /**
+ * Begins a round of SGD with metadata: the rated movies' rows and biases shifted to
+ * `q + m`, `b + mb` and kept in `vs`, `bvs` (see `meta::enter`); `rows` movies.
+ */
+export function metaEnter(q: number, b: number, m: number, mb: number, counts: number, rows: number, stride: number, vs: number, bvs: number): void;
+/**
+ * Ends a round of SGD with metadata: W's gradient sums from the rows' change, and the
+ * rows shifted back (see `meta::leave`). `rates`: 1/lr, 1/lr of the biases, and the two
+ * regularisations times the round's share of ratings.
+ */
+export function metaLeave(q: number, b: number, m: number, mb: number, counts: number, rows: number, stride: number, vs: number, bvs: number, rates: Float32Array, g: number, gb: number): void;
+/**
  * AdaGrad's row norms: `state[4r + 2] = |row r|²` for `n` rows of `stride` floats
  * (see `train::refresh_norms`).
  */
@@ -38,17 +49,6 @@ export function metaProjectHidden(indptr: number, indices: number, values: numbe
  */
 export function metaReduceHidden(indptr: number, indices: number, values: number, rows: number, cols: number, units: number, stride: number, params: number, hidden: number, g: number, gb: number, grads: number): void;
 /**
- * Folds in a new user from `n` ratings on movies whose effective vectors
- * (`n × stride`, first `k` used) and biases are given; writes the user's
- * `k` factors to `out_p` and returns the user's bias.
- */
-export function foldIn(vectors: number, bias: number, ratings: number, n: number, stride: number, k: number, mu: number, reg: number, reg_bias: number, iterations: number, out_p: number): number;
-/**
- * Adds `Σ x xᵀ` over rows `first..last` of `rows` (`stride` floats each) to
- * `out` (`stride × stride`).
- */
-export function implicitGram(rows: number, first: number, last: number, stride: number, out: number): void;
-/**
  * Trains on ratings `start..end` of the pass at `pass` (see
  * [`TrainPass::address`]); returns the sum of squared errors measured
  * before each update. `scalar` picks the scalar twin (same bits).
@@ -59,6 +59,17 @@ export function trainRange(pass: number, start: number, end: number, scalar: boo
  * `start..end` of the pass at `pass`, as `[sse, sae]`.
  */
 export function errorsRange(pass: number, start: number, end: number): Float64Array;
+/**
+ * Folds in a new user from `n` ratings on movies whose effective vectors
+ * (`n × stride`, first `k` used) and biases are given; writes the user's
+ * `k` factors to `out_p` and returns the user's bias.
+ */
+export function foldIn(vectors: number, bias: number, ratings: number, n: number, stride: number, k: number, mu: number, reg: number, reg_bias: number, iterations: number, out_p: number): number;
+/**
+ * Adds `Σ x xᵀ` over rows `first..last` of `rows` (`stride` floats each) to
+ * `out` (`stride × stride`).
+ */
+export function implicitGram(rows: number, first: number, last: number, stride: number, out: number): void;
 /**
  * Solves rows `first..last` of one side (`x`, `n_rows × stride`) against the
  * other side (`other`, `n_other × stride`) and its Gram matrix; the rows'
@@ -77,6 +88,10 @@ export function implicitSolve(x: number, n_rows: number, first: number, last: nu
  */
 export function bpmfSampleRows(rows: number, n_rows: number, first: number, last: number, indptr: number, indices: number, ratings: number, other: number, n_other: number, k: number, stride: number, mu: number, mean: number, precision: number, offsets: number, alpha: number, seed: number, sweep: number, side: number, scalar: boolean): void;
 /**
+ * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
+ */
+export function free(ptr: number, bytes: number, align: number): void;
+/**
  * Draws a side's hyperparameters from their posterior given its `n_rows` rows
  * (less their prior mean shifts `offsets`, or 0) into `mean` (`k + 1` f64) and
  * `precision` (`(k + 1)²` f64); with movie features, `scatter` (`λ·βᵀβ`, d×d f64)
@@ -88,10 +103,6 @@ export function bpmfSampleHyper(rows: number, offsets: number, scatter: number, 
  * (`rows` movies × `cols` features); see `macau::gram_factor`.
  */
 export function macauGramFactor(indptr: number, indices: number, values: number, rows: number, cols: number, lambda: number, factor: number): void;
-/**
- * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
- */
-export function free(ptr: number, bytes: number, align: number): void;
 /**
  * Draws the projection β (`cols × (k + 1)` f64) of the movies' features given
  * their rows `v` and the movie side's hyperparameters; writes every movie's prior
@@ -557,6 +568,8 @@ export interface InitOutput {
   readonly macauGramFactor: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => void;
   readonly macauSampleBeta: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number, q: number, r: number) => void;
   readonly metaAdam: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
+  readonly metaEnter: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number) => void;
+  readonly metaLeave: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number) => void;
   readonly metaProject: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly metaProjectHidden: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
   readonly metaReduce: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
@@ -584,7 +597,8 @@ export interface InitOutput {
   readonly __wbg_get_trainpass_stride: (a: number) => number;
   readonly memory: WebAssembly.Memory;
   readonly __wbindgen_add_to_stack_pointer: (a: number) => number;
-  readonly __wbindgen_export: (a: number, b: number, c: number) => void;
+  readonly __wbindgen_export: (a: number, b: number) => number;
+  readonly __wbindgen_export2: (a: number, b: number, c: number) => void;
   readonly __wbindgen_thread_destroy: (a?: number, b?: number, c?: number) => void;
   readonly __wbindgen_start: (a: number) => void;
 }

@@ -123,6 +123,83 @@ export function metaProject(indptr, indices, values, rows, cols, stride, w, wb, 
 }
 
 /**
+ * Begins a round of SGD with metadata: the rated movies' rows and biases shifted to
+ * `q + m`, `b + mb` and kept in `vs`, `bvs` (see `meta::enter`); `rows` movies.
+ * @param {number} q
+ * @param {number} b
+ * @param {number} m
+ * @param {number} mb
+ * @param {number} counts
+ * @param {number} rows
+ * @param {number} stride
+ * @param {number} vs
+ * @param {number} bvs
+ */
+export function metaEnter(q, b, m, mb, counts, rows, stride, vs, bvs) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.metaEnter(retptr, q, b, m, mb, counts, rows, stride, vs, bvs);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+let cachedFloat32ArrayMemory0 = null;
+
+function getFloat32ArrayMemory0() {
+    if (cachedFloat32ArrayMemory0 === null || cachedFloat32ArrayMemory0.buffer !== wasm.memory.buffer) {
+        cachedFloat32ArrayMemory0 = new Float32Array(wasm.memory.buffer);
+    }
+    return cachedFloat32ArrayMemory0;
+}
+
+let WASM_VECTOR_LEN = 0;
+
+function passArrayF32ToWasm0(arg, malloc) {
+    const ptr = malloc(arg.length * 4, 4) >>> 0;
+    getFloat32ArrayMemory0().set(arg, ptr / 4);
+    WASM_VECTOR_LEN = arg.length;
+    return ptr;
+}
+/**
+ * Ends a round of SGD with metadata: W's gradient sums from the rows' change, and the
+ * rows shifted back (see `meta::leave`). `rates`: 1/lr, 1/lr of the biases, and the two
+ * regularisations times the round's share of ratings.
+ * @param {number} q
+ * @param {number} b
+ * @param {number} m
+ * @param {number} mb
+ * @param {number} counts
+ * @param {number} rows
+ * @param {number} stride
+ * @param {number} vs
+ * @param {number} bvs
+ * @param {Float32Array} rates
+ * @param {number} g
+ * @param {number} gb
+ */
+export function metaLeave(q, b, m, mb, counts, rows, stride, vs, bvs, rates, g, gb) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        const ptr0 = passArrayF32ToWasm0(rates, wasm.__wbindgen_export);
+        const len0 = WASM_VECTOR_LEN;
+        wasm.metaLeave(retptr, q, b, m, mb, counts, rows, stride, vs, bvs, ptr0, len0, g, gb);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * AdaGrad's row norms: `state[4r + 2] = |row r|²` for `n` rows of `stride` floats
  * (see `train::refresh_norms`).
  * @param {number} rows
@@ -262,62 +339,6 @@ export function metaReduceHidden(indptr, indices, values, rows, cols, units, str
 }
 
 /**
- * Folds in a new user from `n` ratings on movies whose effective vectors
- * (`n × stride`, first `k` used) and biases are given; writes the user's
- * `k` factors to `out_p` and returns the user's bias.
- * @param {number} vectors
- * @param {number} bias
- * @param {number} ratings
- * @param {number} n
- * @param {number} stride
- * @param {number} k
- * @param {number} mu
- * @param {number} reg
- * @param {number} reg_bias
- * @param {number} iterations
- * @param {number} out_p
- * @returns {number}
- */
-export function foldIn(vectors, bias, ratings, n, stride, k, mu, reg, reg_bias, iterations, out_p) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.foldIn(retptr, vectors, bias, ratings, n, stride, k, mu, reg, reg_bias, iterations, out_p);
-        var r0 = getDataViewMemory0().getFloat32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
-        if (r2) {
-            throw takeObject(r1);
-        }
-        return r0;
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
- * Adds `Σ x xᵀ` over rows `first..last` of `rows` (`stride` floats each) to
- * `out` (`stride × stride`).
- * @param {number} rows
- * @param {number} first
- * @param {number} last
- * @param {number} stride
- * @param {number} out
- */
-export function implicitGram(rows, first, last, stride, out) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.implicitGram(retptr, rows, first, last, stride, out);
-        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        if (r1) {
-            throw takeObject(r0);
-        }
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
  * Trains on ratings `start..end` of the pass at `pass` (see
  * [`TrainPass::address`]); returns the sum of squared errors measured
  * before each update. `scalar` picks the scalar twin (same bits).
@@ -376,8 +397,64 @@ export function errorsRange(pass, start, end) {
             throw takeObject(r2);
         }
         var v1 = getArrayF64FromWasm0(r0, r1).slice();
-        wasm.__wbindgen_export(r0, r1 * 8, 8);
+        wasm.__wbindgen_export2(r0, r1 * 8, 8);
         return v1;
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * Folds in a new user from `n` ratings on movies whose effective vectors
+ * (`n × stride`, first `k` used) and biases are given; writes the user's
+ * `k` factors to `out_p` and returns the user's bias.
+ * @param {number} vectors
+ * @param {number} bias
+ * @param {number} ratings
+ * @param {number} n
+ * @param {number} stride
+ * @param {number} k
+ * @param {number} mu
+ * @param {number} reg
+ * @param {number} reg_bias
+ * @param {number} iterations
+ * @param {number} out_p
+ * @returns {number}
+ */
+export function foldIn(vectors, bias, ratings, n, stride, k, mu, reg, reg_bias, iterations, out_p) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.foldIn(retptr, vectors, bias, ratings, n, stride, k, mu, reg, reg_bias, iterations, out_p);
+        var r0 = getDataViewMemory0().getFloat32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+        if (r2) {
+            throw takeObject(r1);
+        }
+        return r0;
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * Adds `Σ x xᵀ` over rows `first..last` of `rows` (`stride` floats each) to
+ * `out` (`stride × stride`).
+ * @param {number} rows
+ * @param {number} first
+ * @param {number} last
+ * @param {number} stride
+ * @param {number} out
+ */
+export function implicitGram(rows, first, last, stride, out) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.implicitGram(retptr, rows, first, last, stride, out);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
     }
@@ -465,6 +542,26 @@ export function bpmfSampleRows(rows, n_rows, first, last, indptr, indices, ratin
 }
 
 /**
+ * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
+ * @param {number} ptr
+ * @param {number} bytes
+ * @param {number} align
+ */
+export function free(ptr, bytes, align) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.free(retptr, ptr, bytes, align);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * Draws a side's hyperparameters from their posterior given its `n_rows` rows
  * (less their prior mean shifts `offsets`, or 0) into `mean` (`k + 1` f64) and
  * `precision` (`(k + 1)²` f64); with movie features, `scatter` (`λ·βᵀβ`, d×d f64)
@@ -511,26 +608,6 @@ export function macauGramFactor(indptr, indices, values, rows, cols, lambda, fac
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
         wasm.macauGramFactor(retptr, indptr, indices, values, rows, cols, lambda, factor);
-        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        if (r1) {
-            throw takeObject(r0);
-        }
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
- * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
- * @param {number} ptr
- * @param {number} bytes
- * @param {number} align
- */
-export function free(ptr, bytes, align) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.free(retptr, ptr, bytes, align);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {
@@ -904,7 +981,7 @@ export function checksum(words, n, scalar) {
         return getStringFromWasm0(ptr1, len1);
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
-        wasm.__wbindgen_export(deferred2_0, deferred2_1, 1);
+        wasm.__wbindgen_export2(deferred2_0, deferred2_1, 1);
     }
 }
 
@@ -938,7 +1015,7 @@ export function checksumMany(ptrs, lens, n) {
             throw takeObject(r2);
         }
         var v1 = getArrayJsValueFromWasm0(r0, r1).slice();
-        wasm.__wbindgen_export(r0, r1 * 4, 4);
+        wasm.__wbindgen_export2(r0, r1 * 4, 4);
         return v1;
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
@@ -1933,6 +2010,7 @@ function __wbg_finalize_init(instance, module, thread_stack_size) {
     wasm = instance.exports;
     __wbg_init.__wbindgen_wasm_module = module;
     cachedDataViewMemory0 = null;
+    cachedFloat32ArrayMemory0 = null;
     cachedFloat64ArrayMemory0 = null;
     cachedUint8ArrayMemory0 = null;
 

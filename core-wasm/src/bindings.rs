@@ -725,6 +725,66 @@ pub fn meta_project(
     })
 }
 
+/// Begins a round of SGD with metadata: the rated movies' rows and biases shifted to
+/// `q + m`, `b + mb` and kept in `vs`, `bvs` (see `meta::enter`); `rows` movies.
+#[wasm_bindgen(js_name = metaEnter)]
+#[allow(clippy::too_many_arguments)]
+pub fn meta_enter(
+    q: usize,
+    b: usize,
+    m: usize,
+    mb: usize,
+    counts: usize,
+    rows: usize,
+    stride: usize,
+    vs: usize,
+    bvs: usize,
+) -> Result<(), JsError> {
+    run("metaEnter", || {
+        check_stride(stride)?;
+        let len = product(rows, stride)?;
+        let (q, b) = (view_mut("q", q, len)?, view_mut("b", b, rows)?);
+        let (m, mb, counts) = (view("m", m, len)?, view("mb", mb, rows)?, view("counts", counts, rows)?);
+        let (vs, bvs) = (view_mut("vs", vs, len)?, view_mut("bvs", bvs, rows)?);
+        crate::meta::enter(q, b, m, mb, counts, stride, vs, bvs);
+        Ok(())
+    })
+}
+
+/// Ends a round of SGD with metadata: W's gradient sums from the rows' change, and the
+/// rows shifted back (see `meta::leave`). `rates`: 1/lr, 1/lr of the biases, and the two
+/// regularisations times the round's share of ratings.
+#[wasm_bindgen(js_name = metaLeave)]
+#[allow(clippy::too_many_arguments)]
+pub fn meta_leave(
+    q: usize,
+    b: usize,
+    m: usize,
+    mb: usize,
+    counts: usize,
+    rows: usize,
+    stride: usize,
+    vs: usize,
+    bvs: usize,
+    rates: &[f32],
+    g: usize,
+    gb: usize,
+) -> Result<(), JsError> {
+    run("metaLeave", || {
+        check_stride(stride)?;
+        let &[inv_lr, inv_lr_bias, reg, reg_bias] = rates else {
+            return Err(format!("rates: expected 4 numbers, got {}", rates.len()));
+        };
+        let len = product(rows, stride)?;
+        let (q, b) = (view_mut("q", q, len)?, view_mut("b", b, rows)?);
+        let (m, mb, counts) = (view("m", m, len)?, view("mb", mb, rows)?, view("counts", counts, rows)?);
+        let start = (view("vs", vs, len)?, view("bvs", bvs, rows)?);
+        let r = crate::meta::RoundRates { inv_lr, inv_lr_bias, reg, reg_bias };
+        crate::meta::leave(q, b, m, mb, counts, stride, start, r, view_mut("g", g, len)?, view_mut("gb", gb, rows)?);
+        Ok(())
+    })
+}
+
 /// The address of f32 element `index` of the array at `ptr`.
 fn element(ptr: usize, index: usize) -> Check<usize> {
     index.checked_mul(4).and_then(|b| ptr.checked_add(b)).ok_or_else(|| format!("element {index} overflows"))

@@ -75,6 +75,83 @@ pub fn reduce(
     }
 }
 
+/// The rated movies' rows and biases in the form SGD with metadata trains them: `v = q + m`,
+/// `bv = b + mb`, regularised toward `m` and `mb` (with W fixed, the same steps as `q` and `b`
+/// regularised toward zero, without adding `m` at every rating). `enter` shifts `q += m`,
+/// `b += mb` and keeps the result in `vs`, `bvs` (the round's start); movies with no training
+/// ratings (`counts` 0) are left as they are.
+#[allow(clippy::too_many_arguments)]
+pub fn enter(
+    q: &mut [f32],
+    b: &mut [f32],
+    m: &[f32],
+    mb: &[f32],
+    counts: &[f32],
+    stride: usize,
+    vs: &mut [f32],
+    bvs: &mut [f32],
+) {
+    for (i, &c) in counts.iter().enumerate() {
+        if c == 0.0 {
+            continue;
+        }
+        let r = i * stride..(i + 1) * stride;
+        for ((qj, &mj), sj) in q[r.clone()].iter_mut().zip(&m[r.clone()]).zip(&mut vs[r]) {
+            *qj += mj;
+            *sj = *qj;
+        }
+        b[i] += mb[i];
+        bvs[i] = b[i];
+    }
+}
+
+/// Coefficients of [`leave`]: `1/lr` of the rows and of the biases, and the rows' and
+/// biases' regularisation times the share of each movie's ratings the round trained.
+#[derive(Clone, Copy)]
+pub struct RoundRates {
+    /// `1 / lr` of the rows.
+    pub inv_lr: f32,
+    /// `1 / lr` of the biases.
+    pub inv_lr_bias: f32,
+    /// Row regularisation × share.
+    pub reg: f32,
+    /// Bias regularisation × share.
+    pub reg_bias: f32,
+}
+
+/// Ends a round that [`enter`] began: adds each rated movie's summed data gradient
+/// `Σ e·p` (ascent) to `g` and `Σ e` to `gb` — what W's step needs, recovered from the
+/// rows instead of summed at every rating: a step is `v' = v + lr·(e·p − reg·(v − m))`,
+/// so `Σ e·p = Δv/lr + reg·Σ(v − m)`, the second sum taken as `c·((vs + v)/2 − m)` with
+/// `c` the ratings the round trained — and shifts back `q −= m`, `b −= mb`.
+#[allow(clippy::too_many_arguments)]
+pub fn leave(
+    q: &mut [f32],
+    b: &mut [f32],
+    m: &[f32],
+    mb: &[f32],
+    counts: &[f32],
+    stride: usize,
+    (vs, bvs): (&[f32], &[f32]),
+    r: RoundRates,
+    g: &mut [f32],
+    gb: &mut [f32],
+) {
+    for (i, &c) in counts.iter().enumerate() {
+        if c == 0.0 {
+            continue;
+        }
+        let rows = i * stride..(i + 1) * stride;
+        let (reg, mi, si) = (r.reg * c, &m[rows.clone()], &vs[rows.clone()]);
+        for (((qj, gj), &mj), &sj) in q[rows.clone()].iter_mut().zip(&mut g[rows]).zip(mi).zip(si) {
+            *gj += (*qj - sj) * r.inv_lr + reg * (0.5 * (sj + *qj) - mj);
+            *qj -= mj;
+        }
+        gb[i] += (b[i] - bvs[i]) * r.inv_lr_bias + (r.reg_bias * c) * (0.5 * (bvs[i] + b[i]) - mb[i]);
+        b[i] -= mb[i];
+    }
+}
+
 /// One Adam step on `w` from the ascent sum `dw` (zeroed afterwards): the loss
 /// gradient is `-scale * dw + reg * w`; `c1`, `c2` are `1 - beta^t`.
 #[allow(clippy::too_many_arguments)]
@@ -205,6 +282,44 @@ pub fn reduce_hidden(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_round_recovers_the_summed_gradient_and_restores_the_rows() {
+        // Two movies of 4 floats: movie 0 takes three SGD steps against its metadata row,
+        // movie 1 has no ratings.
+        let (stride, lr, reg) = (4, 0.05f32, 0.1f32);
+        let mut q = vec![0.3, -0.2, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0];
+        let mut b = vec![0.2, 0.0];
+        let (m, mb) = (vec![0.5, 0.1, -0.3, 0.2, 0.7, 0.7, 0.7, 0.7], vec![0.4, 0.3]);
+        let counts = [3.0, 0.0];
+        let (q0, b0) = (q.clone(), b.clone());
+        let (mut vs, mut bvs) = (vec![0.0; 8], vec![0.0; 2]);
+        enter(&mut q, &mut b, &m, &mb, &counts, stride, &mut vs, &mut bvs);
+        assert_eq!(&q[4..], &[0.0; 4], "a movie without ratings stays as it is");
+        let (mut want, mut want_b) = ([0.0f32; 4], 0.0f32);
+        for (e, p) in [(0.5f32, [1.0f32, 0.5, -0.5, 0.2]), (-0.3, [0.2, 0.1, 0.4, -1.0]), (0.8, [0.3, -0.6, 0.2, 0.5])]
+        {
+            for j in 0..4 {
+                want[j] += e * p[j];
+                q[j] += lr * (e * p[j] - reg * (q[j] - m[j]));
+            }
+            want_b += e;
+            b[0] += lr * (e - reg * (b[0] - mb[0]));
+        }
+        let (mut g, mut gb) = (vec![0.0; 8], vec![0.0; 2]);
+        let rates = RoundRates { inv_lr: 1.0 / lr, inv_lr_bias: 1.0 / lr, reg, reg_bias: reg };
+        leave(&mut q, &mut b, &m, &mb, &counts, stride, (&vs, &bvs), rates, &mut g, &mut gb);
+        // Exact but for the regularisation's sum, taken by the trapezoid rule:
+        // at most reg · steps · max |Δv| = 0.1 · 3 · 0.04 off.
+        for j in 0..4 {
+            assert!((g[j] - want[j]).abs() < 0.012, "lane {j}: {} vs {}", g[j], want[j]);
+            // Back in the model's form: the own part moved by the steps only.
+            assert!((q[j] - (vs[j] - m[j])).abs() < 0.2 && (q[j] - q0[j]).abs() < 0.2);
+        }
+        assert!((gb[0] - want_b).abs() < 0.012, "{} vs {want_b}", gb[0]);
+        assert!((b[0] - b0[0]).abs() < 0.1);
+        assert_eq!((&g[4..], gb[1], b[1]), (&[0.0f32; 4][..], 0.0, 0.0));
+    }
 
     #[test]
     fn projects_reduces_and_learns_a_linear_map() {

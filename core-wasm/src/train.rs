@@ -151,18 +151,21 @@ pub trait RowOps {
     /// (each lane of `qm` is read before that lane of `q` is written).
     #[allow(clippy::too_many_arguments)]
     unsafe fn step(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, ap: f32, bp: f32, aq: f32, bq: f32);
-    /// `p · (q + m)`, the bits of [`RowOps::dot`] of `p` and `q + m` (with metadata: the
-    /// user against the movie's effective row, never stored).
-    fn dot_sum(p: &[f32], q: &[f32], m: &[f32]) -> f32;
-    /// SGD with metadata, one pass over the rows: every lane as `g += e*p_old`, then
-    /// `p = (ap*p) + (bp*v)` with `v = q + m` (`m` alone when `own` is false: the movie is
-    /// treated as new) and, when `own`, `q = (aq*q) + (bq*p_old)`; the bits of
-    /// [`RowOps::axpy`] into `g` followed by [`RowOps::step`] against a stored `v`.
+    /// SGD of a movie row `v` regularised toward its metadata row `m` instead of zero:
+    /// every lane as `p = (a*p) + (s*v)` and `v = ((a*v) + (s*p_old)) + (c*m)`. With
+    /// `a = 1 - lr*reg`, `s = lr*e` and `c = lr*reg` this is `v += lr*(e*p - reg*(v - m))`.
     ///
     /// # Safety
-    /// `p`, `q`, `m` and `g` hold `n` floats each and do not overlap.
+    /// `p`, `v` and `m` hold `n` floats each and do not overlap.
     #[allow(clippy::too_many_arguments)]
-    unsafe fn step_meta(p: *mut f32, q: *mut f32, m: *const f32, g: *mut f32, n: usize, c: [f32; 5], own: bool);
+    unsafe fn step_prior(p: *mut f32, v: *mut f32, m: *const f32, n: usize, a: f32, s: f32, c: f32);
+    /// A rating seen as if its movie were new: every lane as `g += e*p_old`, then
+    /// `p = (a*p) + (s*m)`; the bits of [`RowOps::axpy`] into `g` followed by
+    /// [`RowOps::step`] of `p` against `m` alone.
+    ///
+    /// # Safety
+    /// `p`, `m` and `g` hold `n` floats each and do not overlap.
+    unsafe fn step_new(p: *mut f32, m: *const f32, g: *mut f32, n: usize, a: f32, s: f32, e: f32);
     /// `out = a + b`.
     fn add(a: &[f32], b: &[f32], out: &mut [f32]);
     /// `y += alpha * x`.
@@ -188,19 +191,19 @@ impl RowOps for Scalar {
         }
     }
 
-    fn dot_sum(p: &[f32], q: &[f32], m: &[f32]) -> f32 {
-        crate::vector::scalar::dot_sum(p, q, m)
+    unsafe fn step_prior(p: *mut f32, v: *mut f32, m: *const f32, n: usize, a: f32, s: f32, c: f32) {
+        for j in 0..n {
+            let (pj, vj, mj) = (*p.add(j), *v.add(j), *m.add(j));
+            *p.add(j) = a * pj + s * vj;
+            *v.add(j) = (a * vj + s * pj) + c * mj;
+        }
     }
 
-    unsafe fn step_meta(p: *mut f32, q: *mut f32, m: *const f32, g: *mut f32, n: usize, c: [f32; 5], own: bool) {
-        let [ap, bp, aq, bq, e] = c;
+    unsafe fn step_new(p: *mut f32, m: *const f32, g: *mut f32, n: usize, a: f32, s: f32, e: f32) {
         for j in 0..n {
-            let (pj, qj, mj) = (*p.add(j), *q.add(j), *m.add(j));
+            let (pj, mj) = (*p.add(j), *m.add(j));
             *g.add(j) += e * pj;
-            *p.add(j) = ap * pj + bp * if own { qj + mj } else { mj };
-            if own {
-                *q.add(j) = aq * qj + bq * pj;
-            }
+            *p.add(j) = a * pj + s * mj;
         }
     }
 
@@ -261,31 +264,38 @@ impl RowOps for Simd {
     }
 
     #[inline]
-    fn dot_sum(p: &[f32], q: &[f32], m: &[f32]) -> f32 {
-        crate::vector::simd::dot_sum(p, q, m)
+    unsafe fn step_prior(p: *mut f32, v: *mut f32, m: *const f32, n: usize, a: f32, s: f32, c: f32) {
+        use core::arch::wasm32::*;
+        let lanes = n / 4 * 4;
+        let (va, vs, vc) = (f32x4_splat(a), f32x4_splat(s), f32x4_splat(c));
+        let mut j = 0;
+        while j < lanes {
+            let pv = v128_load(p.add(j) as *const v128);
+            let vv = v128_load(v.add(j) as *const v128);
+            let mv = v128_load(m.add(j) as *const v128);
+            v128_store(p.add(j) as *mut v128, f32x4_add(f32x4_mul(va, pv), f32x4_mul(vs, vv)));
+            let own = f32x4_add(f32x4_mul(va, vv), f32x4_mul(vs, pv));
+            v128_store(v.add(j) as *mut v128, f32x4_add(own, f32x4_mul(vc, mv)));
+            j += 4;
+        }
+        Scalar::step_prior(p.add(lanes), v.add(lanes), m.add(lanes), n - lanes, a, s, c);
     }
 
     #[inline]
-    unsafe fn step_meta(p: *mut f32, q: *mut f32, m: *const f32, g: *mut f32, n: usize, c: [f32; 5], own: bool) {
+    unsafe fn step_new(p: *mut f32, m: *const f32, g: *mut f32, n: usize, a: f32, s: f32, e: f32) {
         use core::arch::wasm32::*;
         let lanes = n / 4 * 4;
-        let [vap, vbp, vaq, vbq, ve] = c.map(|x| f32x4_splat(x));
+        let (va, vs, ve) = (f32x4_splat(a), f32x4_splat(s), f32x4_splat(e));
         let mut j = 0;
         while j < lanes {
             let pv = v128_load(p.add(j) as *const v128);
             let mv = v128_load(m.add(j) as *const v128);
             let gv = v128_load(g.add(j) as *const v128);
             v128_store(g.add(j) as *mut v128, f32x4_add(gv, f32x4_mul(ve, pv)));
-            if own {
-                let qv = v128_load(q.add(j) as *const v128);
-                v128_store(p.add(j) as *mut v128, f32x4_add(f32x4_mul(vap, pv), f32x4_mul(vbp, f32x4_add(qv, mv))));
-                v128_store(q.add(j) as *mut v128, f32x4_add(f32x4_mul(vaq, qv), f32x4_mul(vbq, pv)));
-            } else {
-                v128_store(p.add(j) as *mut v128, f32x4_add(f32x4_mul(vap, pv), f32x4_mul(vbp, mv)));
-            }
+            v128_store(p.add(j) as *mut v128, f32x4_add(f32x4_mul(va, pv), f32x4_mul(vs, mv)));
             j += 4;
         }
-        Scalar::step_meta(p.add(lanes), q.add(lanes), m.add(lanes), g.add(lanes), n - lanes, c, own);
+        Scalar::step_new(p.add(lanes), m.add(lanes), g.add(lanes), n - lanes, a, s, e);
     }
 
     #[inline]
@@ -370,6 +380,14 @@ pub unsafe fn train<O: RowOps>(
 ) -> Result<f64, usize> {
     // Common row widths get a loop whose width the compiler knows (fully unrolled row
     // operations); every width computes the same bits.
+    if !b.m.is_null() && h.optimizer == SGD {
+        return match s.stride {
+            32 => train_meta_sgd::<O, 32>(b, s, h, users, movies, ratings, first),
+            64 => train_meta_sgd::<O, 64>(b, s, h, users, movies, ratings, first),
+            128 => train_meta_sgd::<O, 128>(b, s, h, users, movies, ratings, first),
+            _ => train_meta_sgd::<O, 0>(b, s, h, users, movies, ratings, first),
+        };
+    }
     if !b.m.is_null() {
         return match s.stride {
             32 => train_meta::<O, 32>(b, s, h, users, movies, ratings, first),
@@ -447,8 +465,60 @@ unsafe fn train_plain<O: RowOps, const N: usize>(
     Ok(sse)
 }
 
-/// [`train`] with metadata: the movie's vector is `q + m` and its bias `b_i + mb`; m's
-/// gradient is summed into `g`, mb's into `gb`.
+/// [`train`] with metadata and SGD. The movie rows and biases hold `v = q + m` and
+/// `b_i + mb` during the pass (the host shifts them, see `meta::enter`), so a rating's
+/// step is a plain one whose regularisation pulls toward the metadata instead of zero;
+/// W's gradient of those ratings is recovered from how the rows moved (`meta::leave`).
+/// The ratings seen as if their movie were new (see [`dropped`]) sum their gradient into
+/// `g` and `gb` (a tenth of the ratings by default, yet a fifth of the pass's time: their
+/// rows are scattered, and the branch between the two kinds is unpredictable; a branch-free
+/// step and a second loop for them measured no faster).
+///
+/// # Safety
+/// As for [`train`].
+unsafe fn train_meta_sgd<O: RowOps, const N: usize>(
+    b: &Buffers,
+    s: &Shape,
+    h: &Hyper,
+    users: &[u32],
+    movies: &[u32],
+    ratings: &[f32],
+    first: usize,
+) -> Result<f64, usize> {
+    let n = if N == 0 { s.stride } else { N };
+    let mut sse = 0.0f64;
+    let len = users.len().min(movies.len()).min(ratings.len());
+    let rows = |x: *const f32| core::slice::from_raw_parts(x, n);
+    let a = 1.0 - h.lr * h.reg;
+    for i in 0..len {
+        let (u, m) = (users[i] as usize, movies[i] as usize);
+        if u >= s.n_users || m >= s.n_movies {
+            return Err(i);
+        }
+        let (p, mrow, bu) = (b.p.add(u * n), b.m.add(m * n), &mut *b.bu.add(u));
+        if dropped(first + i, h.salt, h.drop) {
+            let e = ratings[i] - raw_score(s.mu, *bu, *b.mb.add(m), O::dot(rows(p), rows(mrow)));
+            sse += (e as f64) * (e as f64);
+            *bu += h.lr_bias * (e - h.reg_bias * *bu);
+            *b.gb.add(m) += e;
+            O::step_new(p, mrow, b.g.add(m * n), n, a, h.lr * e, e);
+            continue;
+        }
+        let (v, bi) = (b.q.add(m * n), &mut *b.bi.add(m));
+        let e = ratings[i] - raw_score(s.mu, *bu, *bi, O::dot(rows(p), rows(v)));
+        sse += (e as f64) * (e as f64);
+        *bu += h.lr_bias * (e - h.reg_bias * *bu);
+        *bi += h.lr_bias * (e - h.reg_bias * (*bi - *b.mb.add(m)));
+        O::step_prior(p, v, mrow, n, a, h.lr * e, h.lr * h.reg);
+    }
+    Ok(sse)
+}
+
+/// [`train`] with metadata: the movie's vector is `q + m` and its bias `b_i + mb`.
+/// SGD trains `v = q + m` itself (stored in `q` during the pass), regularised toward `m`,
+/// and sums W's data gradient of the dropped ratings into `g` and `gb` (the host adds
+/// the prior's pull, see `meta::prior_grad`); Adam and AdaGrad train `q` and sum every
+/// rating's gradient of `m` into `g`, `mb`'s into `gb`.
 ///
 /// # Safety
 /// As for [`train`].
@@ -470,25 +540,7 @@ unsafe fn train_meta<O: RowOps, const N: usize>(
         if u >= s.n_users || m >= s.n_movies {
             return Err(i);
         }
-        let dropped = h.drop > 0.0 && (mix32(h.salt ^ (first + i) as u32) as f32) < h.drop * 4_294_967_296.0;
-        if h.optimizer == SGD {
-            // One pass over the four rows, no effective row stored (see `RowOps::step_meta`).
-            let (p, q, mrow) = (b.p.add(u * n), b.q.add(m * n), b.m.add(m * n));
-            let rows = |x: *const f32| core::slice::from_raw_parts(x, n);
-            let dot = if dropped { O::dot(rows(p), rows(mrow)) } else { O::dot_sum(rows(p), rows(q), rows(mrow)) };
-            let (bu, bi) = (&mut *b.bu.add(u), &mut *b.bi.add(m));
-            let own_bias = if dropped { 0.0 } else { *bi };
-            let e = ratings[i] - raw_score(s.mu, *bu, own_bias + *b.mb.add(m), dot);
-            sse += (e as f64) * (e as f64);
-            *b.gb.add(m) += e;
-            *bu += h.lr_bias * (e - h.reg_bias * *bu);
-            if !dropped {
-                *bi += h.lr_bias * (e - h.reg_bias * *bi);
-            }
-            let (a, step) = (1.0 - h.lr * h.reg, h.lr * e);
-            O::step_meta(p, q, mrow, b.g.add(m * n), n, [a, step, a, step, e], !dropped);
-            continue;
-        }
+        let dropped = dropped(first + i, h.salt, h.drop);
         let p = row(b.p, u, n);
         let q = row(b.q, m, n);
         let bu = &mut *b.bu.add(u);
@@ -539,6 +591,13 @@ unsafe fn train_meta<O: RowOps, const N: usize>(
         }
     }
     Ok(sse)
+}
+
+/// Whether training rating `index` is seen as if its movie were new in the epoch whose
+/// salt is `salt` (a share `drop` of the ratings, a new subset every epoch).
+#[inline]
+pub fn dropped(index: usize, salt: u32, drop: f32) -> bool {
+    drop > 0.0 && (mix32(salt ^ index as u32) as f32) < drop * 4_294_967_296.0
 }
 
 /// Writes each row's squared length `|x|²` into `state[4 * r + 2]` (AdaGrad's

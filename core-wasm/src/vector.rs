@@ -44,14 +44,6 @@ pub mod scalar {
         lane_sum(n, |i| a[i] * b[i])
     }
 
-    /// `a · (b + c)` over the shortest length, `b + c` rounded lane by lane first: the
-    /// same bits as [`dot`] of `a` and the sum, without storing the sum.
-    pub fn dot_sum(a: &[f32], b: &[f32], c: &[f32]) -> f32 {
-        let n = a.len().min(b.len()).min(c.len());
-        let (a, b, c) = (&a[..n], &b[..n], &c[..n]);
-        lane_sum(n, |i| a[i] * (b[i] + c[i]))
-    }
-
     /// `y[i] += alpha * x[i]` for the first `min(x.len(), y.len())` elements.
     pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
         for (yi, xi) in y.iter_mut().zip(x.iter()) {
@@ -106,24 +98,6 @@ pub mod simd {
                 n,
                 |i| f32x4_mul(v128_load(pa.add(i) as *const v128), v128_load(pb.add(i) as *const v128)),
                 |i| *pa.add(i) * *pb.add(i),
-            )
-        }
-    }
-
-    /// `a · (b + c)`: the bits of [`super::scalar::dot_sum`].
-    #[inline]
-    pub fn dot_sum(a: &[f32], b: &[f32], c: &[f32]) -> f32 {
-        let n = a.len().min(b.len()).min(c.len());
-        let (pa, pb, pc) = (a.as_ptr(), b.as_ptr(), c.as_ptr());
-        // SAFETY: as for `dot`, with three slices.
-        unsafe {
-            lane_sum(
-                n,
-                |i| {
-                    let sum = f32x4_add(v128_load(pb.add(i) as *const v128), v128_load(pc.add(i) as *const v128));
-                    f32x4_mul(v128_load(pa.add(i) as *const v128), sum)
-                },
-                |i| *pa.add(i) * (*pb.add(i) + *pc.add(i)),
             )
         }
     }

@@ -11,6 +11,7 @@ import { Rng } from "../util/_random.ts";
 import type { MovieFeatures } from "../features/movie_features.ts";
 import type { CoreArray, KernelArgs, WasmCore } from "../core/wasm.ts";
 import type { PoolTask, WorkerPool } from "../core/pool.ts";
+import type { RatingSet } from "../ingest/rating_set.ts";
 
 /**
  * Movie ranges the linear projection and its gradient are cut into, whatever
@@ -35,6 +36,30 @@ async function runTasks(
 ): Promise<void> {
   if (pool) await pool.runAll(tasks);
   else for (const t of tasks) core.call(t.kernel, t.args);
+}
+
+/** A model's movie rows and biases, as {@link MetaTrainer.enter} moves them. */
+export interface MovieRows {
+  /** Movie factor rows, `nMovies × stride`. */
+  q: CoreArray<Float32Array>;
+  /** Movie biases. */
+  bi: CoreArray<Float32Array>;
+  /** Floats per row. */
+  stride: number;
+}
+
+/** Rates of one SGD round (see {@link MetaTrainer.leave}). */
+export interface RoundRates {
+  /** Learning rate of the factor rows. */
+  lr: number;
+  /** Learning rate of the biases. */
+  lrBias: number;
+  /** Weight decay of the factor rows. */
+  reg: number;
+  /** Weight decay of the biases. */
+  regBias: number;
+  /** Share of each movie's training ratings the round trained as its own. */
+  share: number;
 }
 
 /** Per-movie metadata buffers a pass reads (`m`, `mb`) and writes (`g`, `gb`). */
@@ -198,6 +223,10 @@ export class MetaTrainer implements Disposable {
   #activations: CoreArray<Float32Array> | null;
   /** Linear projection: each movie range's partial gradient sums (dW, dw_b). */
   #partials: CoreArray<Float32Array>[][];
+  /** SGD's rounds (see {@link MetaTrainer.enter}): ratings per movie and the round's starting rows and biases. */
+  #round:
+    | { counts: CoreArray<Float32Array>; start: [CoreArray<Float32Array>, CoreArray<Float32Array>] }
+    | null = null;
 
   /** Allocates buffers for `nMovies` movies and `params`' shape. */
   constructor(core: WasmCore, nMovies: number, params: MetaParams) {
@@ -318,11 +347,82 @@ export class MetaTrainer implements Disposable {
     await this.project(core, features, params, pool);
   }
 
+  /**
+   * SGD with metadata trains each rated movie's `v = q + W·f` (bias `b + w_b·f`)
+   * regularised toward `W·f`: with W fixed the same steps as on `q`, and a
+   * plain per-rating step. `enter` shifts the rated movies' rows into that form
+   * before a round of passes (keeping a copy of where the round starts);
+   * {@link MetaTrainer.leave} shifts them back. Counts `train`'s ratings per
+   * movie on first use.
+   */
+  enter(core: WasmCore, rows: MovieRows, train: RatingSet): void {
+    const { counts, start } = this.#roundBuffers(core, train, rows.stride);
+    const b = this.buffers;
+    core.kernels.metaEnter(
+      rows.q.ptr,
+      rows.bi.ptr,
+      b.m.ptr,
+      b.mb.ptr,
+      counts.ptr,
+      counts.length,
+      rows.stride,
+      start[0].ptr,
+      start[1].ptr,
+    );
+  }
+
+  /**
+   * Ends a round that {@link MetaTrainer.enter} began: adds W's gradient sums
+   * of the round's ratings, recovered from how the rows moved (see
+   * core-wasm/src/meta.rs `leave`), and shifts the rows back. `share` is the
+   * share of each movie's ratings the round trained as its own.
+   */
+  leave(core: WasmCore, rows: MovieRows, train: RatingSet, rates: RoundRates): void {
+    const { counts, start } = this.#roundBuffers(core, train, rows.stride);
+    const b = this.buffers;
+    core.kernels.metaLeave(
+      rows.q.ptr,
+      rows.bi.ptr,
+      b.m.ptr,
+      b.mb.ptr,
+      counts.ptr,
+      counts.length,
+      rows.stride,
+      start[0].ptr,
+      start[1].ptr,
+      new Float32Array([
+        1 / rates.lr,
+        1 / rates.lrBias,
+        rates.reg * rates.share,
+        rates.regBias * rates.share,
+      ]),
+      b.g.ptr,
+      b.gb.ptr,
+    );
+  }
+
+  /** Training ratings per movie and the round's starting rows, allocated and counted on first use. */
+  #roundBuffers(core: WasmCore, train: RatingSet, stride: number) {
+    if (!this.#round) {
+      const nMovies = this.buffers.mb.length;
+      const [counts, rowsStart, biasStart] = core.allocArrays(Float32Array, [
+        nMovies,
+        nMovies * stride,
+        nMovies,
+      ], 64);
+      const c = counts.view, movies = train.movies.view;
+      for (let i = 0; i < train.n; i++) c[movies[i]]++;
+      this.#round = { counts, start: [rowsStart, biasStart] };
+    }
+    return this.#round;
+  }
+
   /** Releases every buffer. */
   free(): void {
     for (const a of [...Object.values(this.buffers), ...this.#grads, ...this.moments]) a.free();
     for (const a of (this.#partials ?? []).flat()) a.free();
     this.#activations?.free();
+    if (this.#round) { for (const a of [this.#round.counts, ...this.#round.start]) a.free(); }
   }
 
   /** Same as {@link free}, for `using`. */

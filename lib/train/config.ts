@@ -32,7 +32,7 @@ export interface TrainConfig {
   seed: number;
   /** Stop after this many epochs without a better validation RMSE. Default: 3. */
   patience: number;
-  /** Adam learning rate of the metadata projection W. Default: 0.008. */
+  /** Adam learning rate of the metadata projection W. Default: 0.016 for SGD, 0.008 for Adam and AdaGrad. */
   metadataLearningRate: number;
   /**
    * Weight decay of W (against the mean gradient of a round). Default: 0.003 (chosen by measurement: 0.01
@@ -89,7 +89,7 @@ export function defaultTrainConfig(optimizer: OptimizerName = "sgd"): TrainConfi
     initScale: 0.1,
     seed: 42,
     patience: 3,
-    metadataLearningRate: 0.008,
+    metadataLearningRate: optimizer === "sgd" ? 0.016 : 0.008,
     metadataRegularization: 0.003,
     metadataDropout: 0.1,
     metadataHidden: 0,
