@@ -4,7 +4,7 @@ import { ingestRatingsCsv } from "../lib/ingest/ratings_ingest.ts";
 import type { Ratings } from "../lib/ingest/ratings.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { WorkerPool } from "../lib/core/pool.ts";
-import { allocColumns, freeColumns, indexIds, isSorted } from "../lib/ingest/_ingest_kernels.ts";
+import { allocColumns, freeColumns, indexIds, scanRows } from "../lib/ingest/_ingest_kernels.ts";
 import { missingSharedData, SHARED_DATA, tempDir } from "./_helpers.ts";
 
 /** Rows as raw-id text, for comparing two loads. */
@@ -126,19 +126,33 @@ Deno.test("ingestRatingsCsv() names the missing file and the fix", async () => {
   );
 });
 
-Deno.test("isSorted() and indexIds() in slices: an order break at a slice edge is found; ids map as in one call", async () => {
+Deno.test("scanRows() and indexIds() in slices: an order break or a duplicate at a slice edge is found; ids map as in one call", async () => {
   const core = await WasmCore.create();
   const cols = allocColumns(core, 10, false);
+  const scan = (slice: number, nUsers = 7) => {
+    const r = scanRows(core, cols, 10, nUsers, slice);
+    const offsets = [...r.offsets.view];
+    r.offsets.free();
+    return { sorted: r.sorted, firstDuplicate: r.firstDuplicate, offsets };
+  };
   try {
     const users = [1, 1, 2, 3, 3, 3, 4, 5, 5, 6];
     cols.users.view.set(users);
     cols.movies.view.set([1, 2, 1, 1, 2, 3, 9, 1, 2, 7]);
     for (const slice of [1, 2, 3, 4, 10, 1 << 21]) {
-      assert.equal(isSorted(core, cols, 10, slice), true, `${slice}`);
+      assert.deepEqual(
+        scan(slice),
+        { sorted: true, firstDuplicate: 10, offsets: [0, 0, 2, 3, 6, 7, 9, 10] },
+        `${slice}`,
+      );
     }
+    assert.throws(() => scan(4, 6), /a user index is not below 6/);
+    // Rows 3 and 4 repeat a pair across the edge of slices of 4 (the first is row 3).
+    cols.movies.view.set([1, 1], 3);
+    for (const slice of [1, 2, 3, 4, 10]) assert.equal(scan(slice).firstDuplicate, 3, `${slice}`);
     // Rows 3 and 4 swap users: the break sits exactly on the edge of slices of 4.
     cols.users.view.set([4, 3], 3);
-    for (const slice of [1, 2, 3, 4, 10]) assert.equal(isSorted(core, cols, 10, slice), false, `${slice}`);
+    for (const slice of [1, 2, 3, 4, 10]) assert.equal(scan(slice).sorted, false, `${slice}`);
     for (const slice of [1, 3, 4, 1 << 21]) {
       cols.users.view.set([90, 7, 90, 5, 7, 5, 1000, 7, 7, 5]);
       const ids = await indexIds(core, cols.users, 10, 1000, null, 0, slice);

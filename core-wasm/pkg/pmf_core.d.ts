@@ -145,10 +145,6 @@ export function dot(a: number, b: number, n: number, scalar: boolean): number;
  */
 export function idsRemap(ids: number, n: number, table: number, table_len: number): void;
 /**
- * True when the `n` rows are in (user, movie) order.
- */
-export function isSorted(users: number, movies: number, n: number): boolean;
-/**
  * Stable counting sort of row numbers by key; `perm_in` may be 0 (0..n).
  * `counts` has `n_keys + 1` u32 of scratch.
  */
@@ -167,6 +163,14 @@ export function gather32(src: number, perm: number, n: number, dst: number): voi
  * returns the number kept. `times` may be 0.
  */
 export function dedupe(users: number, movies: number, ratings: number, times: number, n: number): number;
+/**
+ * Rows `from..to` of `n` in one pass (see `order::scan`; call it for slices from 0 to
+ * `n` in order, `state` — 4 u32 — carried between them and reset when `from` is 0):
+ * -1 when the rows are not sorted by (user, movie), else the first row whose pair the
+ * next repeats so far (`n` when none; after the last slice `offsets`, `n_users + 1`
+ * u32, holds the per-user offsets).
+ */
+export function scanRows(users: number, movies: number, n: number, from: number, to: number, n_users: number, offsets: number, state: number): number;
 /**
  * Per-user offsets (`n_users + 1` u32) of user-sorted rows.
  */
@@ -564,7 +568,6 @@ export interface InitOutput {
   readonly idsRemap: (a: number, b: number, c: number, d: number, e: number) => void;
   readonly implicitGram: (a: number, b: number, c: number, d: number, e: number, f: number) => void;
   readonly implicitSolve: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number) => void;
-  readonly isSorted: (a: number, b: number, c: number, d: number) => void;
   readonly macauGramFactor: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => void;
   readonly macauSampleBeta: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number, q: number, r: number) => void;
   readonly metaAdam: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
@@ -576,6 +579,7 @@ export interface InitOutput {
   readonly metaReduceHidden: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly parseRatings: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
   readonly refreshNorms: (a: number, b: number, c: number, d: number, e: number) => void;
+  readonly scanRows: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => void;
   readonly scoreMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly topMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number) => void;
   readonly topMoviesBatch: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number) => void;

@@ -817,29 +817,6 @@ export function idsRemap(ids, n, table, table_len) {
 }
 
 /**
- * True when the `n` rows are in (user, movie) order.
- * @param {number} users
- * @param {number} movies
- * @param {number} n
- * @returns {boolean}
- */
-export function isSorted(users, movies, n) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.isSorted(retptr, users, movies, n);
-        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
-        if (r2) {
-            throw takeObject(r1);
-        }
-        return r0 !== 0;
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
  * Stable counting sort of row numbers by key; `perm_in` may be 0 (0..n).
  * `counts` has `n_keys + 1` u32 of scratch.
  * @param {number} keys
@@ -926,6 +903,38 @@ export function dedupe(users, movies, ratings, times, n) {
             throw takeObject(r1);
         }
         return r0 >>> 0;
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * Rows `from..to` of `n` in one pass (see `order::scan`; call it for slices from 0 to
+ * `n` in order, `state` — 4 u32 — carried between them and reset when `from` is 0):
+ * -1 when the rows are not sorted by (user, movie), else the first row whose pair the
+ * next repeats so far (`n` when none; after the last slice `offsets`, `n_users + 1`
+ * u32, holds the per-user offsets).
+ * @param {number} users
+ * @param {number} movies
+ * @param {number} n
+ * @param {number} from
+ * @param {number} to
+ * @param {number} n_users
+ * @param {number} offsets
+ * @param {number} state
+ * @returns {number}
+ */
+export function scanRows(users, movies, n, from, to, n_users, offsets, state) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.scanRows(retptr, users, movies, n, from, to, n_users, offsets, state);
+        var r0 = getDataViewMemory0().getFloat64(retptr + 8 * 0, true);
+        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+        var r3 = getDataViewMemory0().getInt32(retptr + 4 * 3, true);
+        if (r3) {
+            throw takeObject(r2);
+        }
+        return r0;
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
     }

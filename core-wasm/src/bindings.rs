@@ -343,12 +343,6 @@ pub fn ids_remap(ids: usize, n: usize, table: usize, table_len: usize) -> Result
     })
 }
 
-/// True when the `n` rows are in (user, movie) order.
-#[wasm_bindgen(js_name = isSorted)]
-pub fn is_sorted(users: usize, movies: usize, n: usize) -> Result<bool, JsError> {
-    run("isSorted", || Ok(crate::order::is_sorted(view("users", users, n)?, view("movies", movies, n)?)))
-}
-
 /// Stable counting sort of row numbers by key; `perm_in` may be 0 (0..n).
 /// `counts` has `n_keys + 1` u32 of scratch.
 #[wasm_bindgen(js_name = countingOrder)]
@@ -414,6 +408,47 @@ pub fn dedupe(users: usize, movies: usize, ratings: usize, times: usize, n: usiz
             times,
         );
         Ok(kept as u32)
+    })
+}
+
+/// Rows `from..to` of `n` in one pass (see `order::scan`; call it for slices from 0 to
+/// `n` in order, `state` — 4 u32 — carried between them and reset when `from` is 0):
+/// -1 when the rows are not sorted by (user, movie), else the first row whose pair the
+/// next repeats so far (`n` when none; after the last slice `offsets`, `n_users + 1`
+/// u32, holds the per-user offsets).
+#[wasm_bindgen(js_name = scanRows)]
+#[allow(clippy::too_many_arguments)]
+pub fn scan_rows(
+    users: usize,
+    movies: usize,
+    n: usize,
+    from: usize,
+    to: usize,
+    n_users: usize,
+    offsets: usize,
+    state: usize,
+) -> Result<f64, JsError> {
+    run("scanRows", || {
+        let out = view_mut("offsets", offsets, n_users.checked_add(1).ok_or("n_users overflows")?)?;
+        let words = view_mut::<u32>("state", state, 4)?;
+        let mut st = if from == 0 {
+            crate::order::ScanState::START
+        } else {
+            crate::order::ScanState {
+                prev: (u64::from(words[0]) << 32) | u64::from(words[1]),
+                cur: words[2],
+                first_duplicate: words[3],
+            }
+        };
+        let range = row_range(from, to, n)?;
+        let found =
+            crate::order::scan(view("users", users, n)?, view("movies", movies, n)?, range, n_users, out, &mut st);
+        words.copy_from_slice(&[(st.prev >> 32) as u32, st.prev as u32, st.cur, st.first_duplicate]);
+        match found {
+            crate::order::Scan::Unsorted => Ok(-1.0),
+            crate::order::Scan::Sorted(first) => Ok(first as f64),
+            crate::order::Scan::UserRange => Err(format!("a user index is not below {n_users}")),
+        }
     })
 }
 

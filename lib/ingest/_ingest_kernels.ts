@@ -173,20 +173,46 @@ function indexIdsSorted(ids: CoreArray<Uint32Array>, n: number): Uint32Array {
   return unique;
 }
 
-/** True when the first `n` rows are in (user, movie) order (checked `slice` rows a call, overlapping by a row). */
-export function isSorted(
+/**
+ * One pass over the first `n` (user-index) rows, `slice` rows a call: whether they
+ * are in (user, movie) order and, if so, the first row whose pair the next one
+ * repeats (`n` when none) and, when there is none, the per-user offsets. Most files
+ * are sorted without duplicates: then this is the only pass ({@link sortRows},
+ * {@link dedupeRows} and {@link userOffsets} are for the others). The caller frees
+ * `offsets` (also when it is not used).
+ */
+export function scanRows(
   core: WasmCore,
   cols: RatingColumns,
   n: number,
+  nUsers: number,
   slice: number = KERNEL_SLICE,
-): boolean {
-  for (let at = 0; at < n; at += slice) {
-    const from = Math.max(0, at - 1), to = Math.min(n, at + slice);
-    if (!core.kernels.isSorted(cols.users.ptr + 4 * from, cols.movies.ptr + 4 * from, to - from)) {
-      return false;
+): { sorted: boolean; firstDuplicate: number; offsets: CoreArray<Uint32Array> } {
+  const offsets = core.allocArray(Uint32Array, nUsers + 1);
+  const state = core.allocArray(Uint32Array, 4);
+  try {
+    let found = n;
+    for (let at = 0; at === 0 || at < n; at += slice) {
+      const to = Math.min(n, at + slice);
+      found = core.kernels.scanRows(
+        cols.users.ptr,
+        cols.movies.ptr,
+        n,
+        at,
+        to,
+        nUsers,
+        offsets.ptr,
+        state.ptr,
+      );
+      if (found < 0) break;
     }
+    return { sorted: found >= 0, firstDuplicate: Math.max(found, 0), offsets };
+  } catch (error) {
+    offsets.free();
+    throw error;
+  } finally {
+    state.free();
   }
-  return true;
 }
 
 /**

@@ -11,8 +11,8 @@ import {
   dedupeRows,
   freeColumns,
   indexIds,
-  isSorted,
   type RatingColumns,
+  scanRows,
   sortRows,
   userOffsets,
 } from "./_ingest_kernels.ts";
@@ -189,15 +189,21 @@ export async function assembleRatings(
       indexIds(core, cols.users, n, maxIds.user, pool, 0),
       indexIds(core, cols.movies, n, maxIds.movie, pool, pool ? 1 % pool.size : 0),
     ]);
-    if (!isSorted(core, cols, n)) {
-      cols = sortRows(core, cols, n, userIds.length, movieIds.length);
-      owned = cols;
-      report.reordered = true;
+    // One pass; sorting, removing duplicates and the offsets again only where it found the need.
+    const scan = scanRows(core, cols, n, userIds.length);
+    let kept = n, offsets = scan.offsets;
+    if (!scan.sorted || scan.firstDuplicate < n) {
+      scan.offsets.free();
+      if (!scan.sorted) {
+        cols = sortRows(core, cols, n, userIds.length, movieIds.length);
+        owned = cols;
+        report.reordered = true;
+      }
+      kept = dedupeRows(core, cols, n);
+      offsets = userOffsets(core, cols.users, kept, userIds.length);
     }
-    const kept = dedupeRows(core, cols, n);
     report.rowsParsed = n;
     report.duplicates = n - kept;
-    const offsets = userOffsets(core, cols.users, kept, userIds.length);
     owned = null;
     return new Ratings({
       nRatings: kept,
