@@ -514,11 +514,9 @@ unsafe fn train_meta_sgd<O: RowOps, const N: usize>(
     Ok(sse)
 }
 
-/// [`train`] with metadata: the movie's vector is `q + m` and its bias `b_i + mb`.
-/// SGD trains `v = q + m` itself (stored in `q` during the pass), regularised toward `m`,
-/// and sums W's data gradient of the dropped ratings into `g` and `gb` (the host adds
-/// the prior's pull, see `meta::prior_grad`); Adam and AdaGrad train `q` and sum every
-/// rating's gradient of `m` into `g`, `mb`'s into `gb`.
+/// [`train`] with metadata for Adam and AdaGrad (SGD: [`train_meta_sgd`]): the movie's
+/// vector is `q + m` and its bias `b_i + mb`; every rating's gradient of `m` is summed
+/// into `g`, `mb`'s into `gb`.
 ///
 /// # Safety
 /// As for [`train`].
