@@ -760,6 +760,25 @@ pub fn meta_project(
     })
 }
 
+/// The movie rows and biases, their projections and training counts of `metaEnter` and
+/// `metaLeave`, checked: `rows` movies of `stride` floats.
+#[allow(clippy::type_complexity)]
+fn movie_rows<'a>(
+    (q, b, m, mb, counts): (usize, usize, usize, usize, usize),
+    rows: usize,
+    stride: usize,
+) -> Check<(&'a mut [f32], &'a mut [f32], &'a [f32], &'a [f32], &'a [f32])> {
+    check_stride(stride)?;
+    let len = product(rows, stride)?;
+    Ok((
+        view_mut("q", q, len)?,
+        view_mut("b", b, rows)?,
+        view("m", m, len)?,
+        view("mb", mb, rows)?,
+        view("counts", counts, rows)?,
+    ))
+}
+
 /// Begins a round of SGD with metadata: the rated movies' rows and biases shifted to
 /// `q + m`, `b + mb` and kept in `vs`, `bvs` (see `meta::enter`); `rows` movies.
 #[wasm_bindgen(js_name = metaEnter)]
@@ -776,10 +795,8 @@ pub fn meta_enter(
     bvs: usize,
 ) -> Result<(), JsError> {
     run("metaEnter", || {
-        check_stride(stride)?;
+        let (q, b, m, mb, counts) = movie_rows((q, b, m, mb, counts), rows, stride)?;
         let len = product(rows, stride)?;
-        let (q, b) = (view_mut("q", q, len)?, view_mut("b", b, rows)?);
-        let (m, mb, counts) = (view("m", m, len)?, view("mb", mb, rows)?, view("counts", counts, rows)?);
         let (vs, bvs) = (view_mut("vs", vs, len)?, view_mut("bvs", bvs, rows)?);
         crate::meta::enter(q, b, m, mb, counts, stride, vs, bvs);
         Ok(())
@@ -806,13 +823,11 @@ pub fn meta_leave(
     gb: usize,
 ) -> Result<(), JsError> {
     run("metaLeave", || {
-        check_stride(stride)?;
         let &[inv_lr, inv_lr_bias, reg, reg_bias] = rates else {
             return Err(format!("rates: expected 4 numbers, got {}", rates.len()));
         };
+        let (q, b, m, mb, counts) = movie_rows((q, b, m, mb, counts), rows, stride)?;
         let len = product(rows, stride)?;
-        let (q, b) = (view_mut("q", q, len)?, view_mut("b", b, rows)?);
-        let (m, mb, counts) = (view("m", m, len)?, view("mb", mb, rows)?, view("counts", counts, rows)?);
         let start = (view("vs", vs, len)?, view("bvs", bvs, rows)?);
         let r = crate::meta::RoundRates { inv_lr, inv_lr_bias, reg, reg_bias };
         crate::meta::leave(q, b, m, mb, counts, stride, start, r, view_mut("g", g, len)?, view_mut("gb", gb, rows)?);

@@ -62,6 +62,9 @@ export interface RoundRates {
   share: number;
 }
 
+/** Arguments shared by the core's metaEnter and metaLeave. */
+type RoundArgs = [number, number, number, number, number, number, number, number, number];
+
 /** Per-movie metadata buffers a pass reads (`m`, `mb`) and writes (`g`, `gb`). */
 export interface MetaBuffers {
   /** `W·f_i` per movie, `nMovies × stride`. */
@@ -356,19 +359,7 @@ export class MetaTrainer implements Disposable {
    * movie on first use.
    */
   enter(core: WasmCore, rows: MovieRows, train: RatingSet): void {
-    const { counts, start } = this.#roundBuffers(core, train, rows.stride);
-    const b = this.buffers;
-    core.kernels.metaEnter(
-      rows.q.ptr,
-      rows.bi.ptr,
-      b.m.ptr,
-      b.mb.ptr,
-      counts.ptr,
-      counts.length,
-      rows.stride,
-      start[0].ptr,
-      start[1].ptr,
-    );
+    core.kernels.metaEnter(...this.#roundArgs(core, rows, train));
   }
 
   /**
@@ -378,9 +369,21 @@ export class MetaTrainer implements Disposable {
    * share of each movie's ratings the round trained as its own.
    */
   leave(core: WasmCore, rows: MovieRows, train: RatingSet, rates: RoundRates): void {
-    const { counts, start } = this.#roundBuffers(core, train, rows.stride);
+    const { lr, lrBias, reg, regBias, share } = rates;
     const b = this.buffers;
     core.kernels.metaLeave(
+      ...this.#roundArgs(core, rows, train),
+      new Float32Array([1 / lr, 1 / lrBias, reg * share, regBias * share]),
+      b.g.ptr,
+      b.gb.ptr,
+    );
+  }
+
+  /** The movie rows, projections, counts and round start {@link MetaTrainer.enter} and `leave` take. */
+  #roundArgs(core: WasmCore, rows: MovieRows, train: RatingSet): RoundArgs {
+    const { counts, start } = this.#roundBuffers(core, train, rows.stride);
+    const b = this.buffers;
+    return [
       rows.q.ptr,
       rows.bi.ptr,
       b.m.ptr,
@@ -390,15 +393,7 @@ export class MetaTrainer implements Disposable {
       rows.stride,
       start[0].ptr,
       start[1].ptr,
-      new Float32Array([
-        1 / rates.lr,
-        1 / rates.lrBias,
-        rates.reg * rates.share,
-        rates.regBias * rates.share,
-      ]),
-      b.g.ptr,
-      b.gb.ptr,
-    );
+    ];
   }
 
   /** Training ratings per movie and the round's starting rows, allocated and counted on first use. */
