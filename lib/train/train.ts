@@ -201,9 +201,9 @@ const META_STEPS_PER_EPOCH = 8;
  * W's Adam steps per epoch with SGD, which trains the movies' effective rows
  * between them (see MetaTrainer.enter): each step also costs a pass over the
  * movie rows to recover W's gradient. 4 steps at learning rate 0.016 measured
- * as accurate as 8 at 0.008 (ml-latest-small and the generated default, warm
- * and cold-start RMSE; 2 steps lost cold-start accuracy at 0.008 and warm
- * accuracy at 0.04).
+ * as accurate as the joint path's 8 at 0.008 (cold-start and warm RMSE on
+ * ml-latest-small with TMDB and the generated default, 5-fold cv); 3 at 0.021
+ * and 2 at 0.032 were 0.1% worse on ml-latest-small's warm RMSE.
  */
 const PRIOR_STEPS_PER_EPOCH = 4;
 
