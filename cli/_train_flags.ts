@@ -115,21 +115,24 @@ export type MetaFlagValues = {
 };
 
 /**
- * Reads the metadata flags: the projection's settings, whether features are
- * required (true), ignored (false) or used when found (undefined), and their folder.
+ * Reads the metadata flags: the projection's settings (defaults of `optimizer`),
+ * whether features are required (true), ignored (false) or used when found
+ * (undefined), and their folder.
  */
 export function metaSettings(
   v: MetaFlagValues,
+  optimizer: TrainConfig["optimizer"] = "sgd",
 ): { settings: Partial<TrainConfig>; metadata: boolean | undefined; featuresDir: string | undefined } {
   if (v["use-metadata"] && v["no-metadata"]) {
     throw new UsageError("Pass --use-metadata or --no-metadata, not both");
   }
+  const opt = defaultTrainConfig(optimizer);
   return {
     settings: {
-      metadataLearningRate: numberFlag(v["meta-lr"], "meta-lr", SGD.metadataLearningRate, 1e-9, 10),
-      metadataRegularization: numberFlag(v["meta-reg"], "meta-reg", SGD.metadataRegularization, 0, 100),
-      metadataDropout: numberFlag(v["meta-dropout"], "meta-dropout", SGD.metadataDropout, 0, 0.99),
-      metadataHidden: intFlag(v["meta-hidden"], "meta-hidden", SGD.metadataHidden, 0, 256),
+      metadataLearningRate: numberFlag(v["meta-lr"], "meta-lr", opt.metadataLearningRate, 1e-9, 10),
+      metadataRegularization: numberFlag(v["meta-reg"], "meta-reg", opt.metadataRegularization, 0, 100),
+      metadataDropout: numberFlag(v["meta-dropout"], "meta-dropout", opt.metadataDropout, 0, 0.99),
+      metadataHidden: intFlag(v["meta-hidden"], "meta-hidden", opt.metadataHidden, 0, 256),
     },
     metadata: v["use-metadata"] ? true : v["no-metadata"] ? false : undefined,
     featuresDir: v.features,

@@ -75,7 +75,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const folds = intFlag(v.folds, "folds", 5, 2, 100);
   const { settings, threads } = modelSettings(v);
-  const meta = metaSettings(v);
+  const meta = metaSettings(v, settings.optimizer);
   const config = resolveTrainConfig({ ...settings, ...meta.settings });
   const bpmf = methodSettings(v);
   const path = v.ratings ?? `${v.data ?? (await defaultDataDir("ratings.csv", v.json)).dir}/ratings.csv`;

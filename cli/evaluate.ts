@@ -84,7 +84,7 @@ export async function main(argv: string[]): Promise<void> {
   const test = numberFlag(v.test, "test", 0.2, 0.01, 0.9);
   const threshold = numberFlag(v.relevant, "relevant", 4, 0.5, 5);
   const { settings, threads } = modelSettings(v);
-  const meta = metaSettings(v);
+  const meta = metaSettings(v, settings.optimizer);
   const config = resolveTrainConfig({ ...settings, ...meta.settings });
   const implicitConfig = { ...defaultImplicitConfig(), seed: config.seed };
   const path = v.ratings ?? `${v.data ?? (await defaultDataDir("ratings.csv", v.json)).dir}/ratings.csv`;

@@ -105,7 +105,7 @@ export async function main(argv: string[]): Promise<void> {
   if (v.data && v.ratings) throw new UsageError("Pass --data or --ratings, not both");
   const model = modelSettings(v, { keepEpochs: v.resume });
   const threads = model.threads;
-  const meta = metaSettings(v);
+  const meta = metaSettings(v, model.settings.optimizer);
   const settings = { ...model.settings, ...meta.settings };
   const metadata = meta.metadata;
   const split = {

@@ -12,6 +12,7 @@ import { loadMovieFeatures } from "../lib/features/movie_features.ts";
 import { preprocess } from "../lib/features/preprocess.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
 import { resolveTrainConfig } from "../lib/train/config.ts";
+import { metaSettings } from "../cli/_train_flags.ts";
 import { trainFromFile } from "../lib/train/train_pipeline.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { tempDir } from "./_helpers.ts";
@@ -202,4 +203,14 @@ Deno.test("a Bayesian PMF model sampled with features predicts, once loaded, as 
 Deno.test("cleanup of the shared metadata set", async () => {
   if (shared) await Deno.remove(shared, { recursive: true });
   shared = undefined;
+});
+
+Deno.test("the metadata flags default to the chosen optimiser's settings (W's learning rate differs for SGD)", () => {
+  const lr = (optimizer: "sgd" | "adam" | "adagrad", flag?: string) =>
+    metaSettings({ "meta-lr": flag }, optimizer).settings.metadataLearningRate;
+  assert.equal(lr("sgd"), resolveTrainConfig({ optimizer: "sgd" }).metadataLearningRate);
+  assert.equal(lr("adagrad"), resolveTrainConfig({ optimizer: "adagrad" }).metadataLearningRate);
+  assert.equal(lr("adam"), resolveTrainConfig({ optimizer: "adam" }).metadataLearningRate);
+  assert.notEqual(lr("sgd"), lr("adagrad"));
+  assert.equal(lr("adagrad", "0.05"), 0.05);
 });
