@@ -365,8 +365,8 @@ export class MetaTrainer implements Disposable {
   /**
    * Ends a round that {@link MetaTrainer.enter} began: adds W's gradient sums
    * of the round's ratings, recovered from how the rows moved (see
-   * core-wasm/src/meta.rs `leave`), and shifts the rows back. `share` is the
-   * share of each movie's ratings the round trained as its own.
+   * core-wasm/src/meta.rs `leave`), and shifts the rows back. `rates` holds the
+   * round's learning and regularisation rates (see {@link RoundRates}).
    */
   leave(core: WasmCore, rows: MovieRows, train: RatingSet, rates: RoundRates): void {
     const { lr, lrBias, reg, regBias, share } = rates;
