@@ -77,6 +77,8 @@ export async function benchTrain(threads: number): Promise<Record<string, unknow
     layout_seconds: many.layout_seconds,
     peak_rss_mib: Math.max(one.peak_rss_mib as number, many.peak_rss_mib as number),
     [`epoch_seconds_${threads}_threads_with_metadata`]: meta.epoch_seconds_median,
+    // Issue 12's target is 1.3 or below (same thread count, consecutive processes).
+    metadata_over_plain: round((meta.epoch_seconds_median as number) / sN, 2),
     metadata: meta.metadata,
     peak_rss_mib_with_metadata: meta.peak_rss_mib,
     native_scalar_epoch_seconds: nat ?? null,
