@@ -767,7 +767,7 @@ fn movie_rows<'a>(
     (q, b, m, mb, counts): (usize, usize, usize, usize, usize),
     rows: usize,
     stride: usize,
-) -> Check<(&'a mut [f32], &'a mut [f32], &'a [f32], &'a [f32], &'a [f32])> {
+) -> Check<(&'a mut [f32], &'a mut [f32], &'a [f32], &'a [f32], &'a [u32])> {
     check_stride(stride)?;
     let len = product(rows, stride)?;
     Ok((

@@ -86,13 +86,13 @@ pub fn enter(
     b: &mut [f32],
     m: &[f32],
     mb: &[f32],
-    counts: &[f32],
+    counts: &[u32],
     stride: usize,
     vs: &mut [f32],
     bvs: &mut [f32],
 ) {
     for (i, &c) in counts.iter().enumerate() {
-        if c == 0.0 {
+        if c == 0 {
             continue;
         }
         let r = i * stride..(i + 1) * stride;
@@ -130,7 +130,7 @@ pub fn leave(
     b: &mut [f32],
     m: &[f32],
     mb: &[f32],
-    counts: &[f32],
+    counts: &[u32],
     stride: usize,
     (vs, bvs): (&[f32], &[f32]),
     r: RoundRates,
@@ -138,9 +138,10 @@ pub fn leave(
     gb: &mut [f32],
 ) {
     for (i, &c) in counts.iter().enumerate() {
-        if c == 0.0 {
+        if c == 0 {
             continue;
         }
+        let c = c as f32;
         let rows = i * stride..(i + 1) * stride;
         let (reg, mi, si) = (r.reg * c, &m[rows.clone()], &vs[rows.clone()]);
         for (((qj, gj), &mj), &sj) in q[rows.clone()].iter_mut().zip(&mut g[rows]).zip(mi).zip(si) {
@@ -291,7 +292,7 @@ mod tests {
         let mut q = vec![0.3, -0.2, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0];
         let mut b = vec![0.2, 0.0];
         let (m, mb) = (vec![0.5, 0.1, -0.3, 0.2, 0.7, 0.7, 0.7, 0.7], vec![0.4, 0.3]);
-        let counts = [3.0, 0.0];
+        let counts = [3, 0];
         let (q0, b0) = (q.clone(), b.clone());
         let (mut vs, mut bvs) = (vec![0.0; 8], vec![0.0; 2]);
         enter(&mut q, &mut b, &m, &mb, &counts, stride, &mut vs, &mut bvs);

@@ -11,7 +11,6 @@ import { Rng } from "../util/_random.ts";
 import type { MovieFeatures } from "../features/movie_features.ts";
 import type { CoreArray, KernelArgs, WasmCore } from "../core/wasm.ts";
 import type { PoolTask, WorkerPool } from "../core/pool.ts";
-import type { RatingSet } from "../ingest/rating_set.ts";
 
 /**
  * Movie ranges the linear projection and its gradient are cut into, whatever
@@ -228,7 +227,7 @@ export class MetaTrainer implements Disposable {
   #partials: CoreArray<Float32Array>[][];
   /** SGD's rounds (see {@link MetaTrainer.enter}): ratings per movie and the round's starting rows and biases. */
   #round:
-    | { counts: CoreArray<Float32Array>; start: [CoreArray<Float32Array>, CoreArray<Float32Array>] }
+    | { counts: CoreArray<Uint32Array>; start: [CoreArray<Float32Array>, CoreArray<Float32Array>] }
     | null = null;
 
   /** Allocates buffers for `nMovies` movies and `params`' shape. */
@@ -355,11 +354,11 @@ export class MetaTrainer implements Disposable {
    * regularised toward `W·f`: with W fixed the same steps as on `q`, and a
    * plain per-rating step. `enter` shifts the rated movies' rows into that form
    * before a round of passes (keeping a copy of where the round starts);
-   * {@link MetaTrainer.leave} shifts them back. Counts `train`'s ratings per
-   * movie on first use.
+   * {@link MetaTrainer.leave} shifts them back. `counts` are the training
+   * ratings per movie (copied into the core on first use).
    */
-  enter(core: WasmCore, rows: MovieRows, train: RatingSet): void {
-    core.kernels.metaEnter(...this.#roundArgs(core, rows, train));
+  enter(core: WasmCore, rows: MovieRows, counts: Uint32Array): void {
+    core.kernels.metaEnter(...this.#roundArgs(core, rows, counts));
   }
 
   /**
@@ -368,11 +367,11 @@ export class MetaTrainer implements Disposable {
    * core-wasm/src/meta.rs `leave`), and shifts the rows back. `rates` holds the
    * round's learning and regularisation rates (see {@link RoundRates}).
    */
-  leave(core: WasmCore, rows: MovieRows, train: RatingSet, rates: RoundRates): void {
+  leave(core: WasmCore, rows: MovieRows, counts: Uint32Array, rates: RoundRates): void {
     const { lr, lrBias, reg, regBias, share } = rates;
     const b = this.buffers;
     core.kernels.metaLeave(
-      ...this.#roundArgs(core, rows, train),
+      ...this.#roundArgs(core, rows, counts),
       new Float32Array([1 / lr, 1 / lrBias, reg * share, regBias * share]),
       b.g.ptr,
       b.gb.ptr,
@@ -380,8 +379,8 @@ export class MetaTrainer implements Disposable {
   }
 
   /** The movie rows, projections, counts and round start {@link MetaTrainer.enter} and `leave` take. */
-  #roundArgs(core: WasmCore, rows: MovieRows, train: RatingSet): RoundArgs {
-    const { counts, start } = this.#roundBuffers(core, train, rows.stride);
+  #roundArgs(core: WasmCore, rows: MovieRows, movieCounts: Uint32Array): RoundArgs {
+    const { counts, start } = this.#roundBuffers(core, movieCounts, rows.stride);
     const b = this.buffers;
     return [
       rows.q.ptr,
@@ -396,17 +395,13 @@ export class MetaTrainer implements Disposable {
     ];
   }
 
-  /** Training ratings per movie and the round's starting rows, allocated and counted on first use. */
-  #roundBuffers(core: WasmCore, train: RatingSet, stride: number) {
+  /** Training ratings per movie and the round's starting rows, allocated (and the counts copied) on first use. */
+  #roundBuffers(core: WasmCore, movieCounts: Uint32Array, stride: number) {
     if (!this.#round) {
       const nMovies = this.buffers.mb.length;
-      const [counts, rowsStart, biasStart] = core.allocArrays(Float32Array, [
-        nMovies,
-        nMovies * stride,
-        nMovies,
-      ], 64);
-      const c = counts.view, movies = train.movies.view;
-      for (let i = 0; i < train.n; i++) c[movies[i]]++;
+      const counts = core.allocArray(Uint32Array, nMovies);
+      counts.view.set(movieCounts.subarray(0, nMovies));
+      const [rowsStart, biasStart] = core.allocArrays(Float32Array, [nMovies * stride, nMovies], 64);
       this.#round = { counts, start: [rowsStart, biasStart] };
     }
     return this.#round;

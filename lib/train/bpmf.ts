@@ -326,6 +326,8 @@ export async function runSweep(input: SweepInput, sweep: number, alpha: number):
     await pool.runAll(tasks);
   }
   const u = data.byUser, nMovies = data.byMovie.rows;
+  // The current sample as the prediction kernels take it: user rows, movie rows, shape, μ.
+  const sample = [state.users.ptr, u.rows, state.movies.ptr, nMovies, c.k, s, mu] as const;
   const sse = (await pool.runAll(
     workRanges(u.indptr.view, SSE_PARTS, 0).map(([first, last]): PoolTask<"bpmfSse"> => ({
       kernel: "bpmfSse",
@@ -335,13 +337,7 @@ export async function runSweep(input: SweepInput, sweep: number, alpha: number):
         u.ratings.ptr,
         first,
         last,
-        state.users.ptr,
-        u.rows,
-        state.movies.ptr,
-        nMovies,
-        c.k,
-        s,
-        mu,
+        ...sample,
       ],
     })),
   )).reduce((a, b) => a + b, 0);
@@ -365,13 +361,7 @@ export async function runSweep(input: SweepInput, sweep: number, alpha: number):
             n,
             first,
             Math.min(n, first + chunk),
-            state.users.ptr,
-            u.rows,
-            state.movies.ptr,
-            nMovies,
-            c.k,
-            s,
-            mu,
+            ...sample,
             sums.sum.ptr,
             sums.sumSq.ptr,
           ],

@@ -250,7 +250,7 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
       const slices = g * rounds, wSteps = prior ? Math.min(steps, slices) : slices;
       const rows = { q: state.model.q, bi: state.model.bi, stride: state.model.stride };
       await meta.trainer.project(core, meta.features, meta.params, pool);
-      if (prior) meta.trainer.enter(core, rows, layout.set);
+      if (prior) meta.trainer.enter(core, rows, layout.movieCounts);
       let pending = 0, taken = 0;
       for (let s = 0; s < g; s++) {
         // Rounds: every block trains one slice; W steps after some of them.
@@ -273,7 +273,7 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
           if (prior) {
             const share = (1 - c.metadataDropout) * pending / Math.max(1, layout.set.n);
             const rates = { lr, lrBias, reg: c.regularization, regBias: c.biasRegularization, share };
-            meta.trainer.leave(core, rows, layout.set, rates);
+            meta.trainer.leave(core, rows, layout.movieCounts, rates);
           }
           await meta.trainer.step(
             core,
@@ -285,7 +285,7 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
             pool,
           );
           pending = 0;
-          if (prior && taken < wSteps) meta.trainer.enter(core, rows, layout.set);
+          if (prior && taken < wSteps) meta.trainer.enter(core, rows, layout.movieCounts);
         }
       }
     }

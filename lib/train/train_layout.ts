@@ -21,6 +21,8 @@ export interface TrainLayout {
   groups: number;
   /** Block (a, b) holds ratings `blockOffsets[a * groups + b] .. blockOffsets[a * groups + b + 1]`. */
   blockOffsets: Uint32Array;
+  /** Training ratings per movie. */
+  movieCounts: Uint32Array;
 }
 
 /**
@@ -135,5 +137,5 @@ export function buildTrainLayout(
     dm[i] = cm[row];
     dr[i] = cr[row];
   }
-  return { set, groups, blockOffsets: offsets };
+  return { set, groups, blockOffsets: offsets, movieCounts: perMovie };
 }
