@@ -24,11 +24,6 @@ export function metaEnter(q: number, b: number, m: number, mb: number, counts: n
  */
 export function metaLeave(q: number, b: number, m: number, mb: number, counts: number, rows: number, stride: number, vs: number, bvs: number, rates: Float32Array, g: number, gb: number): void;
 /**
- * AdaGrad's row norms: `state[4r + 2] = |row r|²` for `n` rows of `stride` floats
- * (see `train::refresh_norms`).
- */
-export function refreshNorms(rows: number, n: number, stride: number, state: number): void;
-/**
  * `dW = Σ_i f_i ⊗ G_i`, `dwb = Σ_i f_i gb_i` over movies `first..last`
  * (overwriting `dw` and `dwb`: a partial the host adds up), then zeroes those
  * rows of `g` and `gb` (arrays of all rows).
@@ -49,6 +44,12 @@ export function metaProjectHidden(indptr: number, indices: number, values: numbe
  */
 export function metaReduceHidden(indptr: number, indices: number, values: number, rows: number, cols: number, units: number, stride: number, params: number, hidden: number, g: number, gb: number, grads: number): void;
 /**
+ * Folds in a new user from `n` ratings on movies whose effective vectors
+ * (`n × stride`, first `k` used) and biases are given; writes the user's
+ * `k` factors to `out_p` and returns the user's bias.
+ */
+export function foldIn(vectors: number, bias: number, ratings: number, n: number, stride: number, k: number, mu: number, reg: number, reg_bias: number, iterations: number, out_p: number): number;
+/**
  * Trains on ratings `start..end` of the pass at `pass` (see
  * [`TrainPass::address`]); returns the sum of squared errors measured
  * before each update. `scalar` picks the scalar twin (same bits).
@@ -59,12 +60,6 @@ export function trainRange(pass: number, start: number, end: number, scalar: boo
  * `start..end` of the pass at `pass`, as `[sse, sae]`.
  */
 export function errorsRange(pass: number, start: number, end: number): Float64Array;
-/**
- * Folds in a new user from `n` ratings on movies whose effective vectors
- * (`n × stride`, first `k` used) and biases are given; writes the user's
- * `k` factors to `out_p` and returns the user's bias.
- */
-export function foldIn(vectors: number, bias: number, ratings: number, n: number, stride: number, k: number, mu: number, reg: number, reg_bias: number, iterations: number, out_p: number): number;
 /**
  * Adds `Σ x xᵀ` over rows `first..last` of `rows` (`stride` floats each) to
  * `out` (`stride × stride`).
@@ -88,16 +83,16 @@ export function implicitSolve(x: number, n_rows: number, first: number, last: nu
  */
 export function bpmfSampleRows(rows: number, n_rows: number, first: number, last: number, indptr: number, indices: number, ratings: number, other: number, n_other: number, k: number, stride: number, mu: number, mean: number, precision: number, offsets: number, alpha: number, seed: number, sweep: number, side: number, scalar: boolean): void;
 /**
- * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
- */
-export function free(ptr: number, bytes: number, align: number): void;
-/**
  * Draws a side's hyperparameters from their posterior given its `n_rows` rows
  * (less their prior mean shifts `offsets`, or 0) into `mean` (`k + 1` f64) and
  * `precision` (`(k + 1)²` f64); with movie features, `scatter` (`λ·βᵀβ`, d×d f64)
  * and `n_features` add the projection's prior (0 and 0 without).
  */
 export function bpmfSampleHyper(rows: number, offsets: number, scatter: number, n_features: number, n_rows: number, k: number, stride: number, seed: number, sweep: number, side: number, mean: number, precision: number): void;
+/**
+ * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
+ */
+export function free(ptr: number, bytes: number, align: number): void;
 /**
  * Writes the Cholesky factor of `FᵀF + λI` (`cols²` f64) for the features' CSR
  * (`rows` movies × `cols` features); see `macau::gram_factor`.
@@ -246,10 +241,10 @@ export enum Optimizer {
    */
   Adam = 1,
   /**
-   * Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)`, where `G` sums the row's mean
-   * squared gradients (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`). Without metadata the squared
-   * gradients come from `p·q` and the rows' squared lengths, kept in `su[2]`, `si[2]` (see
-   * [`refresh_norms`]).
+   * Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)` with its sum `G` so far
+   * (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`), then `G` grows by the rating's squared error over
+   * the row length, `e²/k` (LIBMF adds the row's mean squared gradient, `|e·q − λ·p|²/k`; see
+   * [`adagrad`] for why not).
    */
   Adagrad = 2,
 }
@@ -578,7 +573,6 @@ export interface InitOutput {
   readonly metaReduce: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly metaReduceHidden: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly parseRatings: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
-  readonly refreshNorms: (a: number, b: number, c: number, d: number, e: number) => void;
   readonly scanRows: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => void;
   readonly scoreMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly topMovies: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number) => void;

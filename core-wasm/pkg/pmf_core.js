@@ -200,28 +200,6 @@ export function metaLeave(q, b, m, mb, counts, rows, stride, vs, bvs, rates, g, 
 }
 
 /**
- * AdaGrad's row norms: `state[4r + 2] = |row r|²` for `n` rows of `stride` floats
- * (see `train::refresh_norms`).
- * @param {number} rows
- * @param {number} n
- * @param {number} stride
- * @param {number} state
- */
-export function refreshNorms(rows, n, stride, state) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.refreshNorms(retptr, rows, n, stride, state);
-        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        if (r1) {
-            throw takeObject(r0);
-        }
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
  * `dW = Σ_i f_i ⊗ G_i`, `dwb = Σ_i f_i gb_i` over movies `first..last`
  * (overwriting `dw` and `dwb`: a partial the host adds up), then zeroes those
  * rows of `g` and `gb` (arrays of all rows).
@@ -339,6 +317,39 @@ export function metaReduceHidden(indptr, indices, values, rows, cols, units, str
 }
 
 /**
+ * Folds in a new user from `n` ratings on movies whose effective vectors
+ * (`n × stride`, first `k` used) and biases are given; writes the user's
+ * `k` factors to `out_p` and returns the user's bias.
+ * @param {number} vectors
+ * @param {number} bias
+ * @param {number} ratings
+ * @param {number} n
+ * @param {number} stride
+ * @param {number} k
+ * @param {number} mu
+ * @param {number} reg
+ * @param {number} reg_bias
+ * @param {number} iterations
+ * @param {number} out_p
+ * @returns {number}
+ */
+export function foldIn(vectors, bias, ratings, n, stride, k, mu, reg, reg_bias, iterations, out_p) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.foldIn(retptr, vectors, bias, ratings, n, stride, k, mu, reg, reg_bias, iterations, out_p);
+        var r0 = getDataViewMemory0().getFloat32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+        if (r2) {
+            throw takeObject(r1);
+        }
+        return r0;
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * Trains on ratings `start..end` of the pass at `pass` (see
  * [`TrainPass::address`]); returns the sum of squared errors measured
  * before each update. `scalar` picks the scalar twin (same bits).
@@ -399,39 +410,6 @@ export function errorsRange(pass, start, end) {
         var v1 = getArrayF64FromWasm0(r0, r1).slice();
         wasm.__wbindgen_export2(r0, r1 * 8, 8);
         return v1;
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
- * Folds in a new user from `n` ratings on movies whose effective vectors
- * (`n × stride`, first `k` used) and biases are given; writes the user's
- * `k` factors to `out_p` and returns the user's bias.
- * @param {number} vectors
- * @param {number} bias
- * @param {number} ratings
- * @param {number} n
- * @param {number} stride
- * @param {number} k
- * @param {number} mu
- * @param {number} reg
- * @param {number} reg_bias
- * @param {number} iterations
- * @param {number} out_p
- * @returns {number}
- */
-export function foldIn(vectors, bias, ratings, n, stride, k, mu, reg, reg_bias, iterations, out_p) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.foldIn(retptr, vectors, bias, ratings, n, stride, k, mu, reg, reg_bias, iterations, out_p);
-        var r0 = getDataViewMemory0().getFloat32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
-        if (r2) {
-            throw takeObject(r1);
-        }
-        return r0;
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
     }
@@ -542,26 +520,6 @@ export function bpmfSampleRows(rows, n_rows, first, last, indptr, indices, ratin
 }
 
 /**
- * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
- * @param {number} ptr
- * @param {number} bytes
- * @param {number} align
- */
-export function free(ptr, bytes, align) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.free(retptr, ptr, bytes, align);
-        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        if (r1) {
-            throw takeObject(r0);
-        }
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
  * Draws a side's hyperparameters from their posterior given its `n_rows` rows
  * (less their prior mean shifts `offsets`, or 0) into `mean` (`k + 1` f64) and
  * `precision` (`(k + 1)²` f64); with movie features, `scatter` (`λ·βᵀβ`, d×d f64)
@@ -583,6 +541,26 @@ export function bpmfSampleHyper(rows, offsets, scatter, n_features, n_rows, k, s
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
         wasm.bpmfSampleHyper(retptr, rows, offsets, scatter, n_features, n_rows, k, stride, seed, sweep, side, mean, precision);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
+ * @param {number} ptr
+ * @param {number} bytes
+ * @param {number} align
+ */
+export function free(ptr, bytes, align) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.free(retptr, ptr, bytes, align);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {
@@ -1268,10 +1246,10 @@ export const Optimizer = Object.freeze({
      */
     Adam: 1, "1": "Adam",
     /**
-     * Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)`, where `G` sums the row's mean
-     * squared gradients (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`). Without metadata the squared
-     * gradients come from `p·q` and the rows' squared lengths, kept in `su[2]`, `si[2]` (see
-     * [`refresh_norms`]).
+     * Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)` with its sum `G` so far
+     * (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`), then `G` grows by the rating's squared error over
+     * the row length, `e²/k` (LIBMF adds the row's mean squared gradient, `|e·q − λ·p|²/k`; see
+     * [`adagrad`] for why not).
      */
     Adagrad: 2, "2": "Adagrad",
 });

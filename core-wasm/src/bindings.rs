@@ -840,22 +840,6 @@ fn element(ptr: usize, index: usize) -> Check<usize> {
     index.checked_mul(4).and_then(|b| ptr.checked_add(b)).ok_or_else(|| format!("element {index} overflows"))
 }
 
-/// AdaGrad's row norms: `state[4r + 2] = |row r|²` for `n` rows of `stride` floats
-/// (see `train::refresh_norms`).
-#[wasm_bindgen(js_name = refreshNorms)]
-pub fn refresh_norms(rows: usize, n: usize, stride: usize, state: usize) -> Result<(), JsError> {
-    run("refreshNorms", || {
-        check_stride(stride)?;
-        let rows = view::<f32>("rows", rows, product(n, stride)?)?;
-        let state = view_mut::<f32>("state", state, product(n, 4)?)?;
-        #[cfg(target_arch = "wasm32")]
-        crate::train::refresh_norms::<crate::train::Simd>(rows, stride, state);
-        #[cfg(not(target_arch = "wasm32"))]
-        crate::train::refresh_norms::<crate::train::Scalar>(rows, stride, state);
-        Ok(())
-    })
-}
-
 /// Rows `first..last` of a matrix of `rows` rows, or why not.
 fn row_range(first: usize, last: usize, rows: usize) -> Check<core::ops::Range<usize>> {
     if first <= last && last <= rows {

@@ -28,10 +28,10 @@ pub enum Optimizer {
     Sgd = 0,
     /// Adam with per-row ("lazy") moments and bias correction.
     Adam = 1,
-    /// Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)`, where `G` sums the row's mean
-    /// squared gradients (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`). Without metadata the squared
-    /// gradients come from `p·q` and the rows' squared lengths, kept in `su[2]`, `si[2]` (see
-    /// [`refresh_norms`]).
+    /// Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)` with its sum `G` so far
+    /// (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`), then `G` grows by the rating's squared error over
+    /// the row length, `e²/k` (LIBMF adds the row's mean squared gradient, `|e·q − λ·p|²/k`; see
+    /// [`adagrad`] for why not).
     Adagrad = 2,
 }
 
@@ -131,16 +131,6 @@ pub fn sqrt(x: f32) -> f32 {
 pub trait RowOps {
     /// Dot product of two rows of `n` floats (n a multiple of 4).
     fn dot(a: &[f32], b: &[f32]) -> f32;
-    /// `[x·y, x·x, y·y]` over `n` floats, each a [`RowOps::dot`] (three passes over
-    /// rows in L1 measured faster than one pass with six accumulators).
-    ///
-    /// # Safety
-    /// `x` and `y` hold `n` floats.
-    #[inline]
-    unsafe fn dot_norms(x: *const f32, y: *const f32, n: usize) -> [f32; 3] {
-        let (x, y) = (core::slice::from_raw_parts(x, n), core::slice::from_raw_parts(y, n));
-        [Self::dot(x, y), Self::dot(x, x), Self::dot(y, y)]
-    }
     /// One step of a user row `p` and a movie row `q`, `n` floats each, every lane as
     /// `p = (ap*p) + (bp*qm)` and `q = (aq*q) + (bq*p_old)`, where `qm` is the movie's
     /// effective row (`q` itself, or `q + W·f` with metadata). With `a = 1 - lr*reg` and
@@ -428,15 +418,10 @@ unsafe fn train_plain<O: RowOps, const N: usize>(
         let (bu, bi) = (&mut *b.bu.add(u), &mut *b.bi.add(m));
         if h.optimizer == ADAGRAD {
             let (su, si) = (row(b.su, u, 4), row(b.si, m, 4));
-            // |p|² and |q|² as of the rows' last step (see `refresh_norms`).
             let pq = O::dot(core::slice::from_raw_parts(p, n), core::slice::from_raw_parts(q, n));
-            let (pp, qq) = (su[2], si[2]);
             let e = ratings[i] - raw_score(s.mu, *bu, *bi, pq);
             sse += (e as f64) * (e as f64);
-            let (ap, bp, aq, bq) =
-                adagrad::<O>(p, q, q, n, e, h, [pq, pp, qq], [pq, qq], (bu, &mut *su), Some((bi, &mut *si)));
-            su[2] = ((ap * ap) * pp + (2.0 * ap * bp) * pq + (bp * bp) * qq).max(0.0);
-            si[2] = ((aq * aq) * qq + (2.0 * aq * bq) * pq + (bq * bq) * pp).max(0.0);
+            adagrad::<O>(p, q, q, n, e, h, (bu, su), Some((bi, si)));
         } else if h.optimizer == ADAM {
             let (p, q) = (row(b.p, u, n), row(b.q, m, n));
             let e = ratings[i] - raw_score(s.mu, *bu, *bi, O::dot(p, q));
@@ -554,12 +539,7 @@ unsafe fn train_meta<O: RowOps, const N: usize>(
             O::add(&q[..keep], &mrow[..keep], qm);
         }
         let own_bias = if dropped { 0.0 } else { *bi };
-        let norms = if h.optimizer == ADAGRAD {
-            O::dot_norms(p.as_ptr(), qm.as_ptr(), keep)
-        } else {
-            [O::dot(p, qm), 0.0, 0.0]
-        };
-        let e = ratings[i] - raw_score(s.mu, *bu, own_bias + *b.mb.add(m), norms[0]);
+        let e = ratings[i] - raw_score(s.mu, *bu, own_bias + *b.mb.add(m), O::dot(p, qm));
         sse += (e as f64) * (e as f64);
         *b.gb.add(m) += e;
         O::axpy(e, p, g);
@@ -581,11 +561,10 @@ unsafe fn train_meta<O: RowOps, const N: usize>(
             // AdaGrad, as if the movie were new: the user and W learn, the movie's own row does not.
             let mut frozen = [0.0f32; 256];
             let su = row(b.su, u, 4);
-            adagrad::<O>(pp, frozen.as_mut_ptr(), qmp, keep, e, h, norms, [0.0; 2], (bu, su), None);
+            adagrad::<O>(pp, frozen.as_mut_ptr(), qmp, keep, e, h, (bu, su), None);
         } else {
             let (su, si) = (row(b.su, u, 4), row(b.si, m, 4));
-            let own = O::dot_norms(pp, qp, keep);
-            adagrad::<O>(pp, qp, qmp, keep, e, h, norms, [own[0], own[2]], (bu, su), Some((bi, si)));
+            adagrad::<O>(pp, qp, qmp, keep, e, h, (bu, su), Some((bi, si)));
         }
     }
     Ok(sse)
@@ -598,17 +577,6 @@ pub fn dropped(index: usize, salt: u32, drop: f32) -> bool {
     drop > 0.0 && (mix32(salt ^ index as u32) as f32) < drop * 4_294_967_296.0
 }
 
-/// Writes each row's squared length `|x|²` into `state[4 * r + 2]` (AdaGrad's
-/// per-row state): the plain AdaGrad pass reads it instead of a pass over the
-/// row, and updates it from the step's coefficients. The host refreshes it
-/// before every epoch, so rounding never accumulates beyond one epoch.
-pub fn refresh_norms<O: RowOps>(rows: &[f32], stride: usize, state: &mut [f32]) {
-    for (r, st) in state.chunks_exact_mut(4).enumerate() {
-        let x = &rows[r * stride..(r + 1) * stride];
-        st[2] = O::dot(x, x);
-    }
-}
-
 /// Mixes a 32-bit value (a splitmix32-style finaliser), for seeded per-rating decisions.
 #[inline]
 pub fn mix32(x: u32) -> u32 {
@@ -618,18 +586,15 @@ pub fn mix32(x: u32) -> u32 {
     x ^ (x >> 16)
 }
 
-/// Squared length of the ascent gradient `e*y - reg*x` of a row `x` against the other
-/// row `y`, from their dot products: `e²|y|² - 2·e·reg·(x·y) + reg²|x|²` (not below 0).
-#[inline]
-fn grad_sq(e: f32, reg: f32, xy: f32, xx: f32, yy: f32) -> f32 {
-    ((e * e) * yy - (2.0 * e * reg) * xy + (reg * reg) * xx).max(0.0)
-}
-
 /// AdaGrad step of a user and a movie (biases, then rows), as LIBMF orders it:
 /// each parameter steps by `lr / sqrt(1 + sum)` with its running sum so far
 /// (rows: `su[0]`, `si[0]`; biases: `su[1]`, `si[1]`), then adds this rating's
-/// squared gradient to it (a row's mean over its `n` floats). `pm` is
-/// `[p·qm, |p|², |qm|²]` and `pq` is `[p·q, |q|²]`, measured before the step.
+/// squared gradient to it: a bias's own, and for both rows `e²/n`. LIBMF adds the
+/// row's mean squared gradient `|e·y − λ·x|²/n`, which needs both rows' lengths every
+/// rating; `e²/n` is that with the other row's length taken as 1 and the weight decay's
+/// small share left out. Measured on the ML-20M shape (k = 64, one thread): 9% off an
+/// AdaGrad epoch, a validation RMSE as good or better from the third epoch on; within
+/// 0.1% on ml-latest-small's cv and the generated default's test RMSE.
 /// With `movie` None (a dropped movie) `q` is scratch and the movie keeps no state.
 ///
 /// # Safety
@@ -643,31 +608,28 @@ unsafe fn adagrad<O: RowOps>(
     n: usize,
     e: f32,
     h: &Hyper,
-    pm: [f32; 3],
-    pq: [f32; 2],
     user: (&mut f32, &mut [f32]),
     movie: Option<(&mut f32, &mut [f32])>,
-) -> (f32, f32, f32, f32) {
+) {
     let (bu, su) = user;
     let (si0, si1) = movie.as_ref().map_or((0.0, 0.0), |(_, si)| (si[0], si[1]));
     let [rbu, rbi, lp, lq] = adagrad_rates([h.lr_bias, h.lr_bias, h.lr, h.lr], [su[1], si1, su[0], si0]);
     let gbu = e - h.reg_bias * *bu;
     *bu += rbu * gbu;
     su[1] += gbu * gbu;
-    let inv_n = 1.0 / n as f32;
+    let g = (e * e) * (1.0 / n as f32);
     let (ap, bp, aq, bq) = match movie {
         Some((bi, si)) => {
             let gbi = e - h.reg_bias * *bi;
             *bi += rbi * gbi;
             si[1] += gbi * gbi;
-            si[0] += grad_sq(e, h.reg, pq[0], pq[1], pm[1]) * inv_n;
+            si[0] += g;
             (1.0 - lp * h.reg, lp * e, 1.0 - lq * h.reg, lq * e)
         }
         None => (1.0 - lp * h.reg, lp * e, 1.0, 0.0),
     };
     O::step(p, q, qm, n, ap, bp, aq, bq);
-    su[0] += grad_sq(e, h.reg, pm[0], pm[1], pm[2]) * inv_n;
-    (ap, bp, aq, bq)
+    su[0] += g;
 }
 
 /// AdaGrad's four step sizes `lr / sqrt(1 + sum)`, lane by lane: one vector square root and one
@@ -819,7 +781,7 @@ mod tests {
     }
 
     #[test]
-    fn step_is_the_sgd_step_and_grad_sq_measures_its_gradients() {
+    fn step_is_the_sgd_step() {
         let p0 = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0];
         let qm = [0.5f32; 8];
         let (mut p, mut q) = (p0, [0.25f32; 8]);
@@ -831,11 +793,6 @@ mod tests {
             assert!((p[j] - want).abs() < 1e-6, "{j}: {} {want}", p[j]);
             assert_eq!(q[j], 0.25);
         }
-        let norms = unsafe { Scalar::dot_norms(p0.as_ptr(), qm.as_ptr(), 8) };
-        let want: f32 = p0.iter().zip(&qm).map(|(&x, &y)| (e * y - reg * x).powi(2)).sum();
-        let got = grad_sq(e, reg, norms[0], norms[1], norms[2]);
-        assert!((got - want).abs() < 1e-4 * want, "{got} {want}");
-        assert_eq!(grad_sq(0.0, 0.0, 1.0, 1.0, 1.0), 0.0);
     }
 
     #[test]

@@ -54,8 +54,8 @@ export class OptimizerState implements Disposable {
   /** Adam: second moment of Q. */
   readonly vq: CoreArray<Float32Array>;
   /**
-   * Per user, 4 floats: Adam's bias m, bias v, beta1^t, beta2^t; AdaGrad's factor and bias sums and the
-   * row's squared length (see {@link OptimizerState.refreshNorms}).
+   * Per user, 4 floats: Adam's bias m, bias v, beta1^t, beta2^t; AdaGrad's factor and bias sums (the
+   * other two unused).
    */
   readonly su: CoreArray<Float32Array>;
   /** Per movie: the same. */
@@ -88,16 +88,6 @@ export class OptimizerState implements Disposable {
       { name: "adam_su", array: this.su },
       { name: "adam_si", array: this.si },
     ];
-  }
-
-  /**
-   * AdaGrad: writes each row's squared length into its state (the plain pass
-   * keeps it current from each step's coefficients instead of a pass over the
-   * row); called before every epoch, so rounding never carries over.
-   */
-  refreshNorms(core: WasmCore, model: PmfModel): void {
-    core.kernels.refreshNorms(model.p.ptr, model.nUsers, model.stride, this.su.ptr);
-    core.kernels.refreshNorms(model.q.ptr, model.nMovies, model.stride, this.si.ptr);
   }
 
   /** Releases the arrays. */

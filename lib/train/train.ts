@@ -235,7 +235,6 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
       ? { params: state.model.meta, trainer: state.metaTrainer, features: state.features }
       : null;
     fillPass(pass, state.model, layout.set, hyper, state.optimizerState, meta?.trainer.buffers ?? null);
-    if (c.optimizer === "adagrad" && !meta) state.optimizerState!.refreshNorms(core, state.model);
     // Squared-error sums per task, added up in task order (not completion order).
     const sums: number[] = [];
     let done = 0;
