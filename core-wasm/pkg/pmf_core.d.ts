@@ -241,7 +241,7 @@ export enum Optimizer {
    */
   Adam = 1,
   /**
-   * Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)` with its sum `G` so far
+   * Per-row AdaGrad, as LIBMF: each row's step is `lr / sqrt(1 + G)` ([`inv_sqrt`]) with its sum `G` so far
    * (`su[0]`, `si[0]`; biases in `su[1]`, `si[1]`), then `G` grows by the rating's squared error over
    * the row length, `e²/k` (LIBMF adds the row's mean squared gradient, `|e·q − λ·p|²/k`; see
    * [`adagrad`] for why not).
