@@ -52,7 +52,7 @@ export type { TrainOptions } from "./lib/train/train_pipeline.ts";
 export type { PreprocessOptions, PreprocessReport } from "./lib/features/preprocess.ts";
 export type { FeatureOptions, VocabGroup } from "./lib/features/tmdb_features.ts";
 export { type EpochReport, TrainingDivergedError } from "./lib/train/train.ts";
-export { defaultTrainConfig, type TrainConfig } from "./lib/train/config.ts";
+export { defaultOptimizer, defaultTrainConfig, type TrainConfig } from "./lib/train/config.ts";
 export { BPMF_DEFAULTS, type BpmfConfig, BpmfConfigError, type SweepReport } from "./lib/train/bpmf.ts";
 export type { CalibrationBucket } from "./lib/train/bpmf_split.ts";
 export {

@@ -15,11 +15,14 @@ export async function benchTrain(threads: number): Promise<Record<string, unknow
   const csv = await ml20mShape();
   const script = new URL("./train_bench.ts", import.meta.url).pathname;
   const layout = "bench/data/layout-1thread.bin";
-  const one = await run(Deno.execPath(), ["run", "-A", script, csv, "1", "5"]);
+  // SGD throughout: the native kernel it is compared with is SGD's, and the metadata epoch (SGD, the
+  // default with metadata) is compared with a plain SGD epoch.
+  const sgd = "--optimizer=sgd";
+  const one = await run(Deno.execPath(), ["run", "-A", script, csv, "1", "5", sgd]);
   const many = threads > 1
-    ? await run(Deno.execPath(), ["run", "-A", script, csv, String(threads), "5"])
+    ? await run(Deno.execPath(), ["run", "-A", script, csv, String(threads), "5", sgd])
     : one;
-  await run(Deno.execPath(), ["run", "-A", script, csv, "1", "1", layout]);
+  await run(Deno.execPath(), ["run", "-A", script, csv, "1", "1", layout, sgd]);
   const dir = csv.replace(/\/ratings\.csv$/, "");
   try {
     await Deno.stat(`${dir}/tmdb_features.csr`);
@@ -37,6 +40,7 @@ export async function benchTrain(threads: number): Promise<Record<string, unknow
     "4",
     "--features",
     dir,
+    sgd,
   ]);
   let native: Record<string, unknown> = {
     note: "Debian's cargo (/usr/bin/cargo) not found; native timing skipped",

@@ -4,7 +4,8 @@
  *
  *   deno task bench --peers [--runs N] [--epochs N] [--libmf-iterations N] [--csv FILE] [--optimizer NAME]
  *
- * (also `deno task bench:peers …`). --optimizer picks our optimiser (default sgd, the product default).
+ * (also `deno task bench:peers …`). --optimizer picks our optimiser (default: the product's default
+ * without metadata, AdaGrad; see `defaultOptimizer`).
  *
  * LIBMF is crates.io `libmf = "=0.4.0"` (its own C++ sources) built with
  * `CXXFLAGS="-O3 -march=native -DUSEAVX"` for its AVX kernel, run by the small
@@ -27,15 +28,16 @@ import { parseArgs } from "node:util";
 import { ml20mShape } from "./_ingest_section.ts";
 import { median, round } from "./_report.ts";
 import { writePeerSplit } from "./_peer_split.ts";
+import { defaultOptimizer } from "../lib/train/config.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
   options: {
     runs: { type: "string", default: "3" },
-    epochs: { type: "string", default: "40" },
+    epochs: { type: "string", default: "20" },
     "libmf-iterations": { type: "string", default: "20" },
     csv: { type: "string" },
-    optimizer: { type: "string", default: "sgd" },
+    optimizer: { type: "string", default: defaultOptimizer(false) },
     peers: { type: "boolean", default: false },
   },
 });

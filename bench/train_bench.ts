@@ -3,14 +3,14 @@
  *   deno run -A bench/train_bench.ts CSV THREADS EPOCHS [LAYOUT_OUT | --features DIR] [--blocks=N] [--validation]
  *     [--optimizer=sgd|adam|adagrad] [--lr=X] [--reg=X] [--decay=X]
  * Loads the ratings (cache), lays them out, trains EPOCHS epochs at k = 64
- * with SGD or --optimizer's choice, at its defaults (no early stopping) and prints one JSON object: seconds of each
+ * with the product's default optimiser (AdaGrad; SGD with --features) or --optimizer's choice, at its defaults (no early stopping) and prints one JSON object: seconds of each
  * epoch, the median of all but the first (warm-up), and peak RSS. With
  * LAYOUT_OUT, also writes the training layout for the native comparison
  * (core-wasm/examples/native_train_bench.rs).
  */
 
 import { initialState, runTraining } from "../lib/train/train.ts";
-import { defaultTrainConfig } from "../lib/train/config.ts";
+import { defaultOptimizer, defaultTrainConfig } from "../lib/train/config.ts";
 import type { OptimizerName } from "../lib/model/_pass.ts";
 import { gatherSide, RatingSet } from "../lib/ingest/rating_set.ts";
 import { buildTrainLayout } from "../lib/train/train_layout.ts";
@@ -30,7 +30,8 @@ const tuned = Object.fromEntries(tuning.map((a) => {
   return [{ lr: "learningRate", reg: "regularization", decay: "decay" }[name]!, Number(value)];
 }));
 const optimizerArg = Deno.args.find((a) => a.startsWith("--optimizer="));
-const optimizer = (optimizerArg?.slice("--optimizer=".length) ?? "sgd") as OptimizerName;
+const optimizer = (optimizerArg?.slice("--optimizer=".length) ??
+  defaultOptimizer(Deno.args.includes("--features"))) as OptimizerName;
 // --validation: measure validation RMSE after every epoch (as a user's run does; the epoch times include it).
 const withValidation = Deno.args.includes("--validation");
 const [csv, threadsArg, epochsArg, fourth, fifth] = Deno.args.filter((a) =>

@@ -34,7 +34,7 @@ export async function coldStartCommand(core: WasmCore, o: ColdStartCommand): Pro
     core,
     ratings,
     features,
-    resolveTrainConfig(o.settings),
+    resolveTrainConfig(o.settings, features !== null),
     o.threads,
     o.split,
     o.bpmf ?? null,

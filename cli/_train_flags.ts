@@ -7,7 +7,7 @@
  */
 
 import { defaultThreads } from "../lib/core/pool.ts";
-import { defaultTrainConfig, MAX_BLOCKS, type TrainConfig } from "../lib/train/config.ts";
+import { defaultOptimizer, defaultTrainConfig, MAX_BLOCKS, type TrainConfig } from "../lib/train/config.ts";
 import { intFlag, numberFlag, UsageError } from "./_cli.ts";
 import { BPMF_DEFAULTS, type BpmfConfig, BpmfConfigError, checkBpmfConfig } from "../lib/train/bpmf.ts";
 import type { WasmCore } from "../lib/core/wasm.ts";
@@ -15,10 +15,12 @@ import type { WasmCore } from "../lib/core/wasm.ts";
 const SGD = defaultTrainConfig("sgd"),
   ADAM = defaultTrainConfig("adam"),
   ADAGRAD = defaultTrainConfig("adagrad");
+const OPTIMIZERS = ["sgd", "adam", "adagrad"] as const;
 
 /** Help lines of the model and optimiser flags. */
 export const MODEL_FLAGS_HELP = `  --k N               factors (default: ${SGD.k})
-  --optimizer NAME    sgd (default), adam, or adagrad (per-row, as LIBMF)
+  --optimizer NAME    adagrad (per-row, as LIBMF), sgd or adam (default: ${defaultOptimizer(false)}, and
+                      ${defaultOptimizer(true)} when the model learns from TMDB metadata)
   --lr X              learning rate (default: ${SGD.learningRate} for sgd, ${ADAM.learningRate} for adam,
                       ${ADAGRAD.learningRate} for adagrad)
   --bias-lr X         learning rate of the biases (default: --lr)
@@ -34,7 +36,7 @@ export const MODEL_FLAGS_HELP = `  --k N               factors (default: ${SGD.k
 /** Parser options of the model and optimiser flags. */
 export const MODEL_FLAGS = {
   k: { type: "string" },
-  optimizer: { type: "string", default: "sgd" },
+  optimizer: { type: "string" },
   lr: { type: "string" },
   "bias-lr": { type: "string" },
   reg: { type: "string" },
@@ -53,22 +55,35 @@ export type ModelFlagValues = { [K in keyof typeof MODEL_FLAGS]?: string };
 /**
  * Reads the model and optimiser flags into training settings and a thread
  * count; `epochs` stays undefined when `keepEpochs` (a resume keeps its own).
+ * Without --optimizer, the optimiser and the settings whose defaults depend on
+ * it stay undefined unless given: the run picks them once it knows whether it
+ * uses metadata (`resolveTrainConfig`).
  */
 export function modelSettings(
   v: ModelFlagValues,
   options: { keepEpochs?: boolean } = {},
 ): { settings: Partial<TrainConfig>; threads: number } {
-  if (v.optimizer !== "sgd" && v.optimizer !== "adam" && v.optimizer !== "adagrad") {
-    throw new UsageError(`Invalid --optimizer "${v.optimizer}": expected sgd, adam or adagrad`);
+  const optimizer = v.optimizer;
+  if (optimizer !== undefined && !(OPTIMIZERS as readonly string[]).includes(optimizer)) {
+    throw new UsageError(`Invalid --optimizer "${optimizer}": expected sgd, adam or adagrad`);
   }
-  const opt = defaultTrainConfig(v.optimizer);
-  const lr = numberFlag(v.lr, "lr", opt.learningRate, 1e-9, 10);
+  const named = optimizer === undefined ? null : defaultTrainConfig(optimizer as TrainConfig["optimizer"]);
+  const opt = defaultTrainConfig();
+  // A flag left out keeps the named optimiser's default, or none yet.
+  const given = (
+    raw: string | undefined,
+    name: string,
+    fallback: number | undefined,
+    min: number,
+    max: number,
+  ) => raw === undefined ? fallback : numberFlag(raw, name, 0, min, max);
+  const lr = given(v.lr, "lr", named?.learningRate, 1e-9, 10);
   const settings: Partial<TrainConfig> = {
     k: intFlag(v.k, "k", opt.k, 1, 256),
-    optimizer: v.optimizer,
+    optimizer: optimizer as TrainConfig["optimizer"] | undefined,
     learningRate: lr,
-    biasLearningRate: numberFlag(v["bias-lr"], "bias-lr", lr, 1e-9, 10),
-    regularization: numberFlag(v.reg, "reg", opt.regularization, 0, 100),
+    biasLearningRate: given(v["bias-lr"], "bias-lr", lr, 1e-9, 10),
+    regularization: given(v.reg, "reg", named?.regularization, 0, 100),
     biasRegularization: numberFlag(v["bias-reg"], "bias-reg", opt.biasRegularization, 0, 100),
     decay: numberFlag(v.decay, "decay", opt.decay, 1e-9, 1),
     epochs: v.epochs === undefined && options.keepEpochs
@@ -115,21 +130,25 @@ export type MetaFlagValues = {
 };
 
 /**
- * Reads the metadata flags: the projection's settings (defaults of `optimizer`),
+ * Reads the metadata flags: the projection's settings (defaults of `optimizer`;
+ * W's learning rate left undefined when neither it nor the optimiser is named),
  * whether features are required (true), ignored (false) or used when found
  * (undefined), and their folder.
  */
 export function metaSettings(
   v: MetaFlagValues,
-  optimizer: TrainConfig["optimizer"] = "sgd",
+  optimizer?: TrainConfig["optimizer"],
 ): { settings: Partial<TrainConfig>; metadata: boolean | undefined; featuresDir: string | undefined } {
   if (v["use-metadata"] && v["no-metadata"]) {
     throw new UsageError("Pass --use-metadata or --no-metadata, not both");
   }
   const opt = defaultTrainConfig(optimizer);
+  const metaLr = v["meta-lr"] === undefined && optimizer === undefined
+    ? undefined
+    : numberFlag(v["meta-lr"], "meta-lr", opt.metadataLearningRate, 1e-9, 10);
   return {
     settings: {
-      metadataLearningRate: numberFlag(v["meta-lr"], "meta-lr", opt.metadataLearningRate, 1e-9, 10),
+      metadataLearningRate: metaLr,
       metadataRegularization: numberFlag(v["meta-reg"], "meta-reg", opt.metadataRegularization, 0, 100),
       metadataDropout: numberFlag(v["meta-dropout"], "meta-dropout", opt.metadataDropout, 0, 0.99),
       metadataHidden: intFlag(v["meta-hidden"], "meta-hidden", opt.metadataHidden, 0, 256),

@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<void> {
   const folds = intFlag(v.folds, "folds", 5, 2, 100);
   const { settings, threads } = modelSettings(v);
   const meta = metaSettings(v, settings.optimizer);
-  const config = resolveTrainConfig({ ...settings, ...meta.settings });
+  resolveTrainConfig({ ...settings, ...meta.settings }); // bad settings fail before any work
   const bpmf = methodSettings(v);
   const path = v.ratings ?? `${v.data ?? (await defaultDataDir("ratings.csv", v.json)).dir}/ratings.csv`;
   const core = await WasmCore.create();
@@ -89,6 +89,7 @@ export async function main(argv: string[]): Promise<void> {
     ratings.movieIds,
     (note) => !v.json && console.error(`note: ${note}`),
   );
+  const config = resolveTrainConfig({ ...settings, ...meta.settings }, features !== null);
   if (!v.json) {
     console.log(
       `${folds}-fold cross-validation on ${fmtInt(ratings.nRatings)} ratings from ${path}${

@@ -85,8 +85,8 @@ export async function main(argv: string[]): Promise<void> {
   const threshold = numberFlag(v.relevant, "relevant", 4, 0.5, 5);
   const { settings, threads } = modelSettings(v);
   const meta = metaSettings(v, settings.optimizer);
-  const config = resolveTrainConfig({ ...settings, ...meta.settings });
-  const implicitConfig = { ...defaultImplicitConfig(), seed: config.seed };
+  const seed = resolveTrainConfig({ ...settings, ...meta.settings }).seed; // bad settings fail before any work
+  const implicitConfig = { ...defaultImplicitConfig(), seed };
   const path = v.ratings ?? `${v.data ?? (await defaultDataDir("ratings.csv", v.json)).dir}/ratings.csv`;
   const core = await WasmCore.create();
   const { ratings } = await loadRatings(core, path, { threads });
@@ -97,6 +97,7 @@ export async function main(argv: string[]): Promise<void> {
     ratings.movieIds,
     (note) => !v.json && console.error(`note: ${note}`),
   );
+  const config = resolveTrainConfig({ ...settings, ...meta.settings }, features !== null);
   const split = splitRatings(ratings, { kind: v.split, test, validation: 0.05, seed: config.seed });
   const task = rankingTask(ratings, split, { threshold });
   if (!v.json) {

@@ -34,7 +34,7 @@ Deno.test("metadata lowers cold-start RMSE by at least 5% against biases only, a
   const { ratings } = await loadRatings(core, `${dir}/ratings.csv`);
   using _r = ratings;
   using features = await loadMovieFeatures(core, dir, ratings.movieIds);
-  const r = await coldStartEvaluation(core, ratings, features, resolveTrainConfig(), 2, {});
+  const r = await coldStartEvaluation(core, ratings, features, resolveTrainConfig({}, true), 2, {});
   assert.ok(r.coldMovies > 50 && r.coldMoviesWithMetadata > 0.7 * r.coldMovies, JSON.stringify(r));
   const cold = r.cold.metadata!.rmse, base = r.cold.biasOnly.rmse;
   assert.ok(cold <= 0.95 * base, `cold-start RMSE ${cold} vs biases only ${base}`);
@@ -109,7 +109,7 @@ Deno.test("a hidden ReLU layer (--meta-hidden) trains, helps cold start, and rou
     core,
     ratings,
     features,
-    resolveTrainConfig({ metadataHidden: 32 }),
+    resolveTrainConfig({ metadataHidden: 32 }, true),
     2,
     {},
   );
@@ -151,7 +151,7 @@ Deno.test("Bayesian PMF with the features as the movies' prior mean: cold-start 
   using _r = ratings;
   using features = await loadMovieFeatures(core, dir, ratings.movieIds);
   const bpmf = { ...BPMF_DEFAULTS, sweeps: 60, burnIn: 20 };
-  const r = await coldStartEvaluation(core, ratings, features, resolveTrainConfig(), 2, {}, bpmf);
+  const r = await coldStartEvaluation(core, ratings, features, resolveTrainConfig({}, true), 2, {}, bpmf);
   const bayes = r.cold.bayesMetadata!, sgd = r.cold.metadata!;
   assert.ok(bayes.rmse <= sgd.rmse, `cold-start RMSE ${bayes.rmse} vs SGD + metadata ${sgd.rmse}`);
   assert.ok(bayes.rmse < 0.95 * r.cold.bayes!.rmse, "the features carry the cold movies");

@@ -166,9 +166,10 @@ export interface TrainSummary {
 
 /** Trains on a ratings file; see the module doc. */
 export async function trainFromFile(core: WasmCore, options: TrainOptions): Promise<TrainFileResult> {
-  const config = resolveTrainConfig(options);
+  // Checked before any work; the optimiser's defaults follow once the features are known.
+  const seed = resolveTrainConfig(options).seed;
   const bpmf = options.bpmf
-    ? { ...BPMF_DEFAULTS, seed: config.seed, ...(options.bpmf === true ? {} : options.bpmf) }
+    ? { ...BPMF_DEFAULTS, seed, ...(options.bpmf === true ? {} : options.bpmf) }
     : null;
   if (bpmf) checkBpmfConfig(core, bpmf);
   const threads = options.threads ?? defaultThreads();
@@ -218,6 +219,7 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
 
     const featuresDir = options.featuresDir ?? await defaultFeaturesDir(options.ratingsPath);
     using features = await openFeatures(core, { ...options, featuresDir }, ratings.movieIds, note);
+    const config = resolveTrainConfig(options, features !== null);
     meta.data.featuresDir = features ? featuresDir : null;
     meta.catalogue = await catalogueFor(
       options.ratingsPath,
