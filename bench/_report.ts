@@ -35,3 +35,32 @@ export function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/**
+ * Writes `sections` into the results file at `path`, keeping the sections an
+ * earlier run recorded there that this run did not measure (so `--peers` and
+ * `--only` add to the record instead of erasing it); `info` (date, machine)
+ * goes beside each section it describes.
+ */
+export async function recordSections(
+  path: string,
+  sections: Record<string, unknown>,
+  info: Record<string, unknown>,
+): Promise<void> {
+  let kept: Record<string, unknown> = {};
+  try {
+    const old = JSON.parse(await Deno.readTextFile(path));
+    if (old && typeof old.sections === "object" && old.sections) kept = old.sections;
+  } catch {
+    // No earlier record (or not one of ours): start afresh.
+  }
+  const stamped = Object.fromEntries(
+    Object.entries(sections).map(([name, s]) => [name, { ...info, ...s as object }]),
+  );
+  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({ ...info, sections: { ...kept, ...stamped } }, null, 2) + "\n",
+  );
+}

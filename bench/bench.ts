@@ -16,7 +16,7 @@ import { benchTrain } from "./_train_section.ts";
 import { benchPredict } from "./_predict_section.ts";
 import { benchRanking } from "./_ranking_section.ts";
 import { benchBpmf } from "./_bpmf_section.ts";
-import { peakRssMiB, round } from "./_report.ts";
+import { peakRssMiB, recordSections, round } from "./_report.ts";
 
 const HELP =
   `Usage: deno task bench [--threads N] [--out FILE] [--only core|ingest|train|predict|ranking|bpmf]
@@ -25,8 +25,9 @@ const HELP =
 Runs the benchmarks and writes bench/results/latest.json (or FILE). The first
 run generates an ML-20M-shaped data set (20,000,263 ratings, ~540 MB) under
 bench/data/ and reuses it afterwards. --peers instead trains LIBMF beside our
-trainer on the same split, interleaved, and writes bench/results/peers.json
-(bench/peers.ts has the details).
+trainer on the same split, interleaved, and records the ratios as the "peers"
+section of bench/results/latest.json (bench/peers.ts has the details). Each run
+replaces the sections it measures and keeps the others.
 `;
 
 if (Deno.args.includes("--peers") && !Deno.args.includes("--help") && !Deno.args.includes("-h")) {
@@ -77,16 +78,13 @@ if (!values.only || values.only === "predict") {
   console.log("predict:", sections.predict);
 }
 
-const result = {
+await recordSections(values.out, sections, {
   date: started.toISOString(),
   deno: Deno.version.deno,
   v8: Deno.version.v8,
   os: Deno.build.os,
   arch: Deno.build.arch,
   cores: navigator.hardwareConcurrency,
-  sections,
   peak_rss_mib: round(peakRssMiB() ?? NaN, 1),
-};
-await Deno.mkdir(new URL(".", `file://${Deno.cwd()}/${values.out}`), { recursive: true });
-await Deno.writeTextFile(values.out, JSON.stringify(result, null, 2) + "\n");
+});
 console.log(`Wrote ${values.out}`);

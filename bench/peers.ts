@@ -19,14 +19,14 @@
  * epoch, the model training keeps; LIBMF after its last iteration, measured
  * outside the timed epochs on both sides), and peak RSS; each as ours / LIBMF
  * per round, median and range.
- * Writes bench/results/peers.json.
+ * Records the ratios as the "peers" section of bench/results/latest.json.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 import { ml20mShape } from "./_ingest_section.ts";
-import { median, round } from "./_report.ts";
+import { median, recordSections, round } from "./_report.ts";
 import { writePeerSplit } from "./_peer_split.ts";
 import { defaultOptimizer } from "../lib/train/config.ts";
 
@@ -198,27 +198,12 @@ for (const r of report) {
     : `${r.ratio_ours_over_libmf.median} (${r.ratio_ours_over_libmf.min}–${r.ratio_ours_over_libmf.max})`;
   console.log(`${r.figure.padEnd(52)} ours ${ours}  LIBMF ${r.libmf.median}  ours/LIBMF ${ratio}`);
 }
-await Deno.mkdir("bench/results", { recursive: true });
-await Deno.writeTextFile(
-  "bench/results/peers.json",
-  JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      cpu,
-      csv,
-      k: K,
-      optimizer: values.optimizer,
-      lambda: LAMBDA,
-      epochs,
-      iterations,
-      runs,
-      report,
-    },
-    null,
-    2,
-  ) +
-    "\n",
+await recordSections(
+  "bench/results/latest.json",
+  { peers: { csv, k: K, optimizer: values.optimizer, lambda: LAMBDA, epochs, iterations, runs, report } },
+  { date: new Date().toISOString(), cpu },
 );
+console.log("Wrote bench/results/latest.json (section peers)");
 
 /** Builds the LIBMF helper (its C++ with the AVX kernel) and returns its path. */
 async function buildHelper(): Promise<string> {

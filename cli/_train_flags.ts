@@ -222,3 +222,18 @@ export function checkMethod(core: WasmCore, bpmf: BpmfConfig | null): void {
     throw error instanceof BpmfConfigError ? new UsageError(error.message) : error;
   }
 }
+
+/**
+ * One line naming the optimiser a run trains with and its main settings; `why` says
+ * when the default picked it (it depends on whether the model learns from metadata).
+ */
+export function optimizerLine(c: TrainConfig, why: boolean): string {
+  const name = { sgd: "SGD", adam: "Adam", adagrad: "AdaGrad" }[c.optimizer];
+  const lr = c.optimizer === "sgd" ? `lr ${c.learningRate} (× ${c.decay} per epoch)` : `lr ${c.learningRate}`;
+  const reason = why
+    ? ` — the default ${
+      c.optimizer === defaultOptimizer(true) ? "with" : "without"
+    } metadata; --optimizer chooses`
+    : "";
+  return `Optimiser: ${name}, ${lr}, weight decay ${c.regularization}${reason}`;
+}

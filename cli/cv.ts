@@ -25,6 +25,7 @@ import {
   MODEL_FLAGS,
   MODEL_FLAGS_HELP,
   modelSettings,
+  optimizerLine,
 } from "./_train_flags.ts";
 import { openFeatures } from "../lib/train/train_pipeline.ts";
 import { defaultImplicitConfig } from "../lib/train/implicit.ts";
@@ -102,6 +103,7 @@ export async function main(argv: string[]): Promise<void> {
           : ""
       }`,
     );
+    if (!bpmf) console.log(optimizerLine(config, v.optimizer === undefined));
   }
   const cv = await crossValidate(core, ratings, config, {
     features,

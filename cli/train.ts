@@ -28,6 +28,7 @@ import {
   MODEL_FLAGS,
   MODEL_FLAGS_HELP,
   modelSettings,
+  optimizerLine,
 } from "./_train_flags.ts";
 
 const HELP = `Usage: deno task train [options]
@@ -216,6 +217,7 @@ export async function main(argv: string[]): Promise<void> {
       }
       epochBar.update(done);
     },
+    onConfig: (c) => say(optimizerLine(c, v.optimizer === undefined && !v.resume)),
     onSaved: (state) => (saved = state),
     onEpoch: (r, seconds) => {
       lastEpoch = r.epoch;

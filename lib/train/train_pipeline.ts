@@ -77,6 +77,11 @@ export interface TrainOptions extends Partial<TrainConfig> {
   skipInvalid?: boolean;
   /** Called with bytes read while loading ratings. */
   onLoadProgress?: (done: number, total: number) => void;
+  /**
+   * Called once before the first epoch with the settings training uses (the optimiser's defaults
+   * filled in once the features are known; a resumed run's own).
+   */
+  onConfig?: (config: TrainConfig) => void;
   /** Called after each epoch with its report and seconds. */
   onEpoch?: (report: EpochReport, seconds: number) => void;
   /** Called after the model file was written (not after every epoch: see `trainOnSplit`), with what it holds. */
@@ -240,6 +245,7 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
       );
       note(`Resuming from "${modelPath}" after epoch ${resumed.epoch} (its settings are used)`);
     }
+    if (!bpmf) options.onConfig?.(resumed?.config ?? config);
     const run = bpmf
       ? await sampleOnSplit(core, ratings, split, bpmf, {
         threads,

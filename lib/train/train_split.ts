@@ -41,7 +41,7 @@ export interface SplitTrainOptions {
   /**
    * Model file to write, or null: after the first epoch, at the end, and in
    * between whenever training has run {@link CHECKPOINT_SPACING} times as
-   * long as the last write took (so writing costs at most about a tenth).
+   * long as the last write took (so writing costs at most about a twentieth).
    */
   modelPath?: string | null;
   /** What to store in the model file besides the state. */
@@ -55,7 +55,7 @@ export interface SplitTrainOptions {
 }
 
 /** Training time between two model-file writes, as a multiple of the last write's time. */
-export const CHECKPOINT_SPACING = 10;
+export const CHECKPOINT_SPACING = 20;
 
 /** What {@link trainOnSplit} produced. */
 export interface SplitTrainResult {
