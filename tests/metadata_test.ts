@@ -12,7 +12,7 @@ import { loadMovieFeatures } from "../lib/features/movie_features.ts";
 import { preprocess } from "../lib/features/preprocess.ts";
 import { loadRatings } from "../lib/ingest/ratings_load.ts";
 import { resolveTrainConfig } from "../lib/train/config.ts";
-import { metaSettings } from "../cli/_train_flags.ts";
+import { metaSettings, modelSettings } from "../cli/_train_flags.ts";
 import { trainFromFile } from "../lib/train/train_pipeline.ts";
 import { WasmCore } from "../lib/core/wasm.ts";
 import { tempDir } from "./_helpers.ts";
@@ -198,6 +198,40 @@ Deno.test("a Bayesian PMF model sampled with features predicts, once loaded, as 
     Math.abs(loaded.rmse - result.test.model.rmse) < 1e-4,
     `${loaded.rmse} vs ${result.test.model.rmse}`,
   );
+});
+
+Deno.test("without --optimizer a run trains with AdaGrad, or with SGD when it uses features; a named one is kept", async () => {
+  const dir = await dataset();
+  const core = await WasmCore.create();
+  const run = async (options: { metadata: boolean; optimizer?: "sgd" | "adagrad" }) => {
+    const seen: string[] = [];
+    const r = await trainFromFile(core, {
+      ...settings(options.optimizer),
+      ratingsPath: `${dir}/ratings.csv`,
+      modelPath: null,
+      epochs: 1,
+      k: 8,
+      threads: 1,
+      ranking: false,
+      metadata: options.metadata,
+      onConfig: (c) => seen.push(c.optimizer),
+    });
+    r.model.free();
+    assert.deepEqual(seen, [r.config.optimizer], "onConfig reports the settings training used, once");
+    return r.config;
+  };
+  // As the CLI reads its flags: nothing named leaves the optimiser's settings open.
+  const settings = (optimizer?: "sgd" | "adagrad") => modelSettings(optimizer ? { optimizer } : {}).settings;
+  assert.equal(settings().optimizer, undefined);
+  assert.equal(settings().learningRate, undefined);
+  const plain = await run({ metadata: false });
+  assert.equal(plain.optimizer, "adagrad");
+  assert.equal(plain.learningRate, resolveTrainConfig({ optimizer: "adagrad" }).learningRate);
+  const meta = await run({ metadata: true });
+  assert.equal(meta.optimizer, "sgd");
+  assert.deepEqual(meta, resolveTrainConfig({ k: 8, epochs: 1 }, true));
+  assert.equal((await run({ metadata: true, optimizer: "adagrad" })).optimizer, "adagrad");
+  assert.equal((await run({ metadata: false, optimizer: "sgd" })).optimizer, "sgd");
 });
 
 Deno.test("cleanup of the shared metadata set", async () => {
