@@ -204,6 +204,7 @@ export async function trainFromFile(core: WasmCore, options: TrainOptions): Prom
   if (ratings.report.skippedRows) note(`${ratings.report.skippedRows} invalid rows skipped`);
 
   const split = splitRatings(ratings, splitOptions);
+  ratings.releaseTimes();
   const counts = countSplit(split);
   checkSplitSizes(options.ratingsPath, ratings, counts, splitOptions);
   // One training at a time per model file; stale temporary files of killed runs go.
