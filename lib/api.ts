@@ -136,7 +136,7 @@ export interface FitOptions extends Partial<TrainConfig> {
   /** Fit the ranking model that orders recommendations (see {@link ImplicitConfig}). Default: true. */
   ranking?: boolean | Partial<ImplicitConfig>;
   /**
-   * Sample Bayesian PMF instead of training by SGD (`true` for its defaults, or settings over them; its
+   * Sample Bayesian PMF instead of training by gradient steps (`true` for its defaults, or settings over them; its
    * seed defaults to `seed`): every rating trains (no hold-out), and predictions carry `sd` and `interval`.
    * Default: false.
    */
