@@ -28,7 +28,7 @@ import { parseArgs } from "node:util";
 import { ml20mShape } from "./_ingest_section.ts";
 import { median, recordSections, round } from "./_report.ts";
 import { writePeerSplit } from "./_peer_split.ts";
-import { defaultOptimizer } from "../lib/train/config.ts";
+import { defaultOptimizer, OPTIMIZER_NAMES } from "../lib/train/config.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -41,7 +41,7 @@ const { values } = parseArgs({
     peers: { type: "boolean", default: false },
   },
 });
-if (!["sgd", "adam", "adagrad"].includes(values.optimizer)) {
+if (!(OPTIMIZER_NAMES as readonly string[]).includes(values.optimizer)) {
   throw new Error(`Invalid --optimizer "${values.optimizer}": expected sgd, adam or adagrad`);
 }
 const runs = Number(values.runs),

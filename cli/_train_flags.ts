@@ -7,7 +7,13 @@
  */
 
 import { defaultThreads } from "../lib/core/pool.ts";
-import { defaultOptimizer, defaultTrainConfig, MAX_BLOCKS, type TrainConfig } from "../lib/train/config.ts";
+import {
+  defaultOptimizer,
+  defaultTrainConfig,
+  MAX_BLOCKS,
+  OPTIMIZER_NAMES,
+  type TrainConfig,
+} from "../lib/train/config.ts";
 import { intFlag, numberFlag, UsageError } from "./_cli.ts";
 import { BPMF_DEFAULTS, type BpmfConfig, BpmfConfigError, checkBpmfConfig } from "../lib/train/bpmf.ts";
 import type { WasmCore } from "../lib/core/wasm.ts";
@@ -15,7 +21,6 @@ import type { WasmCore } from "../lib/core/wasm.ts";
 const SGD = defaultTrainConfig("sgd"),
   ADAM = defaultTrainConfig("adam"),
   ADAGRAD = defaultTrainConfig("adagrad");
-const OPTIMIZERS = ["sgd", "adam", "adagrad"] as const;
 
 /** Help lines of the model and optimiser flags. */
 export const MODEL_FLAGS_HELP = `  --k N               factors (default: ${SGD.k})
@@ -64,7 +69,7 @@ export function modelSettings(
   options: { keepEpochs?: boolean } = {},
 ): { settings: Partial<TrainConfig>; threads: number } {
   const optimizer = v.optimizer;
-  if (optimizer !== undefined && !(OPTIMIZERS as readonly string[]).includes(optimizer)) {
+  if (optimizer !== undefined && !(OPTIMIZER_NAMES as readonly string[]).includes(optimizer)) {
     throw new UsageError(`Invalid --optimizer "${optimizer}": expected sgd, adam or adagrad`);
   }
   const named = optimizer === undefined ? null : defaultTrainConfig(optimizer as TrainConfig["optimizer"]);

@@ -62,6 +62,9 @@ export interface TrainConfig {
 /** Largest DSGD grid side. */
 export const MAX_BLOCKS = 64;
 
+/** The optimisers' names, as `--optimizer` and {@link TrainConfig.optimizer} take them. */
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ["sgd", "adam", "adagrad"];
+
 /**
  * The optimiser a run uses when none is named, chosen by measurement: AdaGrad, which reaches a good
  * model in a few epochs (on the ML-20M shape LIBMF's best validation RMSE in half LIBMF's time, where
@@ -140,7 +143,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> = {}, metadata 
     if (!ok) throw new RangeError(`Invalid ${name} "${value}": expected ${expected}`);
   };
   check(
-    ["sgd", "adam", "adagrad"].includes(c.optimizer),
+    OPTIMIZER_NAMES.includes(c.optimizer),
     "optimizer",
     c.optimizer,
     '"sgd", "adam" or "adagrad"',
