@@ -61,7 +61,8 @@ pub struct Hyper {
     pub beta2: f32,
     /// Adam's epsilon.
     pub eps: f32,
-    /// With metadata: share of ratings trained as if the movie were new (its own q and b dropped).
+    /// With metadata: share of movies in a range trained as if they were new (their own q and b
+    /// dropped), see [`dropped`].
     pub drop: f32,
     /// Salt of the drop decision (the host changes it every epoch).
     pub salt: u32,
@@ -437,8 +438,8 @@ unsafe fn row<'a>(ptr: *mut f32, r: usize, stride: usize) -> &'a mut [f32] {
 /// Trains on ratings `users[i], movies[i], ratings[i]` for every i in the
 /// given slices, in order. Returns the sum of squared errors (before each
 /// update) or `Err(index)` for a rating whose user or movie is out of range.
-/// `first` is the index of `users[0]` in the whole training set (it seeds the
-/// per-rating drop decisions of metadata training).
+/// `first` is the index of `users[0]` in the whole training set (with the
+/// pass's salt it seeds metadata training's choice of movies seen as new).
 ///
 /// # Safety
 /// `b` must hold buffers of the sizes `s` implies (the optimiser's buffers
@@ -538,10 +539,8 @@ unsafe fn train_plain<O: RowOps, const N: usize>(
 /// `b_i + mb` during the pass (the host shifts them, see `meta::enter`), so a rating's
 /// step is a plain one whose regularisation pulls toward the metadata instead of zero;
 /// W's gradient of those ratings is recovered from how the rows moved (`meta::leave`).
-/// The ratings seen as if their movie were new (see [`dropped`]) sum their gradient into
-/// `g` and `gb` (a tenth of the ratings by default, yet a fifth of the pass's time: their
-/// rows are scattered, and the branch between the two kinds is unpredictable; a branch-free
-/// step and a second loop for them measured no faster).
+/// The ratings of the movies seen as if they were new in this range (see [`dropped`]) sum
+/// their gradient into `g` and `gb` instead.
 ///
 /// # Safety
 /// As for [`train`].
@@ -559,13 +558,14 @@ unsafe fn train_meta_sgd<O: RowOps, const N: usize>(
     let len = users.len().min(movies.len()).min(ratings.len());
     let rows = |x: *const f32| core::slice::from_raw_parts(x, n);
     let a = 1.0 - h.lr * h.reg;
+    let salt = range_salt(h.salt, first);
     for i in 0..len {
         let (u, m) = (users[i] as usize, movies[i] as usize);
         if u >= s.n_users || m >= s.n_movies {
             return Err(i);
         }
         let (p, mrow, bu) = (b.p.add(u * n), b.m.add(m * n), &mut *b.bu.add(u));
-        if dropped(first + i, h.salt, h.drop) {
+        if dropped(m, salt, h.drop) {
             let e = ratings[i] - raw_score(s.mu, *bu, *b.mb.add(m), O::dot(rows(p), rows(mrow)));
             sse += (e as f64) * (e as f64);
             *bu += h.lr_bias * (e - h.reg_bias * *bu);
@@ -602,12 +602,13 @@ unsafe fn train_meta<O: RowOps, const N: usize>(
     let mut sse = 0.0f64;
     let len = users.len().min(movies.len()).min(ratings.len());
     let keep = n.min(256);
+    let salt = range_salt(h.salt, first);
     for i in 0..len {
         let (u, m) = (users[i] as usize, movies[i] as usize);
         if u >= s.n_users || m >= s.n_movies {
             return Err(i);
         }
-        let dropped = dropped(first + i, h.salt, h.drop);
+        let dropped = dropped(m, salt, h.drop);
         let p = row(b.p, u, n);
         let q = row(b.q, m, n);
         let bu = &mut *b.bu.add(u);
@@ -652,11 +653,24 @@ unsafe fn train_meta<O: RowOps, const N: usize>(
     Ok(sse)
 }
 
-/// Whether training rating `index` is seen as if its movie were new in the epoch whose
-/// salt is `salt` (a share `drop` of the ratings, a new subset every epoch).
+/// The salt of [`dropped`] for the range of ratings that starts at index `first` of the
+/// training set, in the epoch whose salt is `pass_salt`.
 #[inline]
-pub fn dropped(index: usize, salt: u32, drop: f32) -> bool {
-    drop > 0.0 && (mix32(salt ^ index as u32) as f32) < drop * 4_294_967_296.0
+pub fn range_salt(pass_salt: u32, first: usize) -> u32 {
+    mix32(pass_salt ^ mix32(first as u32))
+}
+
+/// Whether `movie`'s ratings in a range of ratings (a block of the DSGD grid) are seen as if
+/// it were new (its own row and bias left out; the users and W learn from them), for the
+/// range's salt `salt` (see [`range_salt`]): a share `drop` of the movies in every block, a
+/// new choice every epoch. A movie's ratings are spread over every block, so over an epoch it
+/// loses about that share of its ratings, as if they were chosen one by one; chosen by movie
+/// within a block, though, the movie's gradient row `g` is as warm in the cache as its own
+/// row would have been (chosen by rating, a tenth of the ratings dropped cost about a seventh
+/// of the metadata epoch, nearly all of it in the cold `g` rows).
+#[inline]
+pub fn dropped(movie: usize, salt: u32, drop: f32) -> bool {
+    drop > 0.0 && (mix32(salt ^ movie as u32) as f32) < drop * 4_294_967_296.0
 }
 
 /// Mixes a 32-bit value (a splitmix32-style finaliser), for seeded per-rating decisions.

@@ -22,9 +22,9 @@ export interface PassHyper {
   reg: number;
   /** Weight decay of the biases. */
   regBias: number;
-  /** With metadata: share of ratings trained as if their movie were new. Default: 0. */
+  /** With metadata: share of movies in each range of ratings trained as if they were new. Default: 0. */
   drop?: number;
-  /** Salt of the per-rating drop decision. Default: 0. */
+  /** Salt of the drop decision (with each range's start). Default: 0. */
   salt?: number;
 }
 

@@ -45,7 +45,9 @@ export interface TrainConfig {
   /**
    * With metadata: share of training ratings seen as if their movie were new
    * (its own factors and bias dropped), so W learns to stand in for them:
-   * this is what makes cold-start predictions work. Default: 0.1.
+   * this is what makes cold-start predictions work. Chosen by movie within
+   * each block of the training grid (a movie's ratings in a block are all
+   * dropped or all kept), a new choice every epoch. Default: 0.1.
    */
   metadataDropout: number;
   /** Hidden ReLU units between the features and the factor space; 0 for a linear projection. Default: 0. */
