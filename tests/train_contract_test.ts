@@ -146,3 +146,47 @@ for (const optimizer of ["sgd", "adagrad", "adam"] as const) {
     assert.deepEqual(finals[0], finals[1]);
   });
 }
+
+Deno.test("metaProject and metaReduce (register-blocked SIMD) equal a float32 reference summed term by term", async () => {
+  const core = await WasmCore.create();
+  // Stride 44: one block of 32 lanes and three of 4; 5 movies with 0–6 features each.
+  const rows = 5, cols = 9, stride = 44;
+  const indptr = [0, 3, 3, 9, 10, 14];
+  const indices = [0, 4, 8, 1, 2, 3, 5, 7, 8, 6, 0, 2, 4, 8];
+  const values = indices.map((c, e) => Math.fround(Math.sin(e * 1.7 + c) * 2));
+  const [ip, ix] = core.allocArrays(Uint32Array, [indptr.length, indices.length]);
+  const [vx, w, wb, m, mb, g, gb, dw, dwb] = core.allocArrays(
+    Float32Array,
+    [values.length, cols * stride, cols, rows * stride, rows, rows * stride, rows, cols * stride, cols],
+  );
+  try {
+    ip.view.set(indptr);
+    ix.view.set(indices);
+    vx.view.set(values);
+    w.view.forEach((_, i, a) => (a[i] = Math.cos(i * 0.37) * 0.5));
+    wb.view.forEach((_, i, a) => (a[i] = i * 0.1 - 0.3));
+    g.view.forEach((_, i, a) => (a[i] = Math.sin(i * 0.11)));
+    const gCopy = g.view.slice(), gbCopy = Float32Array.from({ length: rows }, (_, i) => i - 2);
+    gb.view.set(gbCopy);
+    const csr = [ip.ptr, ix.ptr, vx.ptr, rows, cols, stride] as const;
+    core.kernels.metaProject(...csr, w.ptr, wb.ptr, m.ptr, mb.ptr, 0, rows);
+    core.kernels.metaReduce(...csr, g.ptr, gb.ptr, dw.ptr, dwb.ptr, 0, rows);
+    const f = Math.fround;
+    const wantM = new Float32Array(rows * stride), wantDw = new Float32Array(cols * stride);
+    for (let i = 0; i < rows; i++) {
+      for (let e = indptr[i]; e < indptr[i + 1]; e++) {
+        const c = indices[e], v = values[e];
+        for (let j = 0; j < stride; j++) {
+          wantM[i * stride + j] = f(wantM[i * stride + j] + f(v * w.view[c * stride + j]));
+          wantDw[c * stride + j] = f(wantDw[c * stride + j] + f(v * gCopy[i * stride + j]));
+        }
+      }
+    }
+    assert.deepEqual(m.view, wantM);
+    assert.deepEqual(dw.view, wantDw);
+    assert.equal(mb.view[1], 0, "a movie without features projects to zero");
+    assert.ok(g.view.every((x) => x === 0) && gb.view.every((x) => x === 0), "the sums are consumed");
+  } finally {
+    for (const a of [ip, ix, vx, w, wb, m, mb, g, gb, dw, dwb]) a.free();
+  }
+});

@@ -36,13 +36,12 @@ pub fn check(csr: &Csr, rows: usize, cols: usize) -> bool {
 /// independent, so ranges can be projected on different threads.
 pub fn project(csr: &Csr, rows: Range<usize>, w: &[f32], wb: &[f32], stride: usize, m: &mut [f32], mb: &mut [f32]) {
     for (k, i) in rows.enumerate() {
-        let out = &mut m[k * stride..(k + 1) * stride];
-        out.fill(0.0);
+        let entries = csr.indptr[i] as usize..csr.indptr[i + 1] as usize;
+        let (cols, values) = (&csr.indices[entries.clone()], &csr.values[entries]);
+        crate::vector::combine_rows(cols, values, w, stride, &mut m[k * stride..(k + 1) * stride]);
         let mut bias = 0.0f32;
-        for e in csr.indptr[i] as usize..csr.indptr[i + 1] as usize {
-            let (c, v) = (csr.indices[e] as usize, csr.values[e]);
-            crate::vector::axpy(v, &w[c * stride..(c + 1) * stride], out);
-            bias += v * wb[c];
+        for (&c, &v) in cols.iter().zip(values) {
+            bias += v * wb[c as usize];
         }
         mb[k] = bias;
     }
@@ -64,11 +63,12 @@ pub fn reduce(
     dw.fill(0.0);
     dwb.fill(0.0);
     for (k, i) in rows.enumerate() {
+        let entries = csr.indptr[i] as usize..csr.indptr[i + 1] as usize;
+        let (cols, values) = (&csr.indices[entries.clone()], &csr.values[entries]);
         let gi = &mut g[k * stride..(k + 1) * stride];
-        for e in csr.indptr[i] as usize..csr.indptr[i + 1] as usize {
-            let (c, v) = (csr.indices[e] as usize, csr.values[e]);
-            crate::vector::axpy(v, gi, &mut dw[c * stride..(c + 1) * stride]);
-            dwb[c] += v * gb[k];
+        crate::vector::scatter_rows(cols, values, dw, stride, gi);
+        for (&c, &v) in cols.iter().zip(values) {
+            dwb[c as usize] += v * gb[k];
         }
         gi.fill(0.0);
         gb[k] = 0.0;

@@ -1,4 +1,4 @@
-//! Vector kernels over f32 rows: dot product and axpy.
+//! Vector kernels over f32 rows: dot product, axpy, and sums of scaled rows.
 //!
 //! `simd` (wasm32 only) and `scalar` hold twins of the same name that perform
 //! the same floating-point operations in the same order, so they agree bit
@@ -48,6 +48,23 @@ pub mod scalar {
     pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
         for (yi, xi) in y.iter_mut().zip(x.iter()) {
             *yi += alpha * *xi;
+        }
+    }
+
+    /// `out = Σ_e weights[e] · table[rows[e]]` (table rows of `stride` floats, `out.len() ≤
+    /// stride`), added in order of `e` to a zeroed `out`.
+    pub fn combine_rows(rows: &[u32], weights: &[f32], table: &[f32], stride: usize, out: &mut [f32]) {
+        out.fill(0.0);
+        for (&r, &a) in rows.iter().zip(weights) {
+            axpy(a, &table[r as usize * stride..][..out.len()], out);
+        }
+    }
+
+    /// `table[rows[e]] += weights[e] · x` for every `e` in order (table rows of `stride`
+    /// floats, `x.len() ≤ stride`).
+    pub fn scatter_rows(rows: &[u32], weights: &[f32], table: &mut [f32], stride: usize, x: &[f32]) {
+        for (&r, &a) in rows.iter().zip(weights) {
+            axpy(a, x, &mut table[r as usize * stride..][..x.len()]);
         }
     }
 }
@@ -124,13 +141,120 @@ pub mod simd {
             }
         }
     }
+
+    /// Vectors one register block of [`combine_rows`] and [`scatter_rows`] covers: 8 vectors
+    /// (32 lanes) stay in registers while the table's rows stream past.
+    const BLOCK: usize = 8;
+
+    /// [`super::scalar::combine_rows`] with the output kept in registers, one block of lanes
+    /// at a time (each row read once per block, the output written once); the same bits.
+    pub fn combine_rows(rows: &[u32], weights: &[f32], table: &[f32], stride: usize, out: &mut [f32]) {
+        let n = out.len();
+        // Every row's lanes below n, checked once here instead of at every load.
+        assert!(rows.iter().all(|&r| (r as usize) * stride + n <= table.len()) && n <= stride);
+        let terms = rows.len().min(weights.len());
+        let mut j = 0;
+        while j + 4 * BLOCK <= n {
+            // SAFETY: checked above; lanes j..j + 32 lie within every row and `out`.
+            unsafe { combine_block::<BLOCK>(&rows[..terms], weights, table, stride, j, out) };
+            j += 4 * BLOCK;
+        }
+        while j + 4 <= n {
+            // SAFETY: as above, lanes j..j + 4.
+            unsafe { combine_block::<1>(&rows[..terms], weights, table, stride, j, out) };
+            j += 4;
+        }
+        for (l, o) in out.iter_mut().enumerate().skip(j) {
+            *o = 0.0;
+            for (&r, &a) in rows.iter().zip(weights) {
+                *o += a * table[r as usize * stride + l];
+            }
+        }
+    }
+
+    /// Lanes `j..j + 4V` of [`combine_rows`].
+    ///
+    /// # Safety
+    /// Those lanes must lie within `out` and within every named row of `table`.
+    #[inline(always)]
+    unsafe fn combine_block<const V: usize>(
+        rows: &[u32],
+        weights: &[f32],
+        table: &[f32],
+        stride: usize,
+        j: usize,
+        out: &mut [f32],
+    ) {
+        let mut acc = [f32x4_splat(0.0); V];
+        for (e, &r) in rows.iter().enumerate() {
+            let p = table.as_ptr().add(r as usize * stride + j);
+            let a = f32x4_splat(*weights.get_unchecked(e));
+            for (k, lane) in acc.iter_mut().enumerate() {
+                *lane = f32x4_add(*lane, f32x4_mul(a, v128_load(p.add(4 * k) as *const v128)));
+            }
+        }
+        for (k, lane) in acc.iter().enumerate() {
+            v128_store(out.as_mut_ptr().add(j + 4 * k) as *mut v128, *lane);
+        }
+    }
+
+    /// [`super::scalar::scatter_rows`] with `x` kept in registers, one block of lanes at a
+    /// time; the same bits.
+    pub fn scatter_rows(rows: &[u32], weights: &[f32], table: &mut [f32], stride: usize, x: &[f32]) {
+        let n = x.len();
+        assert!(rows.iter().all(|&r| (r as usize) * stride + n <= table.len()) && n <= stride);
+        let terms = rows.len().min(weights.len());
+        let mut j = 0;
+        while j + 4 * BLOCK <= n {
+            // SAFETY: checked above; lanes j..j + 32 lie within every row and `x`.
+            unsafe { scatter_block::<BLOCK>(&rows[..terms], weights, table, stride, j, x) };
+            j += 4 * BLOCK;
+        }
+        while j + 4 <= n {
+            // SAFETY: as above, lanes j..j + 4.
+            unsafe { scatter_block::<1>(&rows[..terms], weights, table, stride, j, x) };
+            j += 4;
+        }
+        for (&r, &a) in rows.iter().zip(weights) {
+            for l in j..n {
+                table[r as usize * stride + l] += a * x[l];
+            }
+        }
+    }
+
+    /// Lanes `j..j + 4V` of [`scatter_rows`].
+    ///
+    /// # Safety
+    /// Those lanes must lie within `x` and within every named row of `table`.
+    #[inline(always)]
+    unsafe fn scatter_block<const V: usize>(
+        rows: &[u32],
+        weights: &[f32],
+        table: &mut [f32],
+        stride: usize,
+        j: usize,
+        x: &[f32],
+    ) {
+        let mut xs = [f32x4_splat(0.0); V];
+        for (k, lane) in xs.iter_mut().enumerate() {
+            *lane = v128_load(x.as_ptr().add(j + 4 * k) as *const v128);
+        }
+        for (e, &r) in rows.iter().enumerate() {
+            let p = table.as_mut_ptr().add(r as usize * stride + j);
+            let a = f32x4_splat(*weights.get_unchecked(e));
+            for (k, lane) in xs.iter().enumerate() {
+                let q = p.add(4 * k) as *mut v128;
+                v128_store(q, f32x4_add(v128_load(q), f32x4_mul(a, *lane)));
+            }
+        }
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
-pub use simd::{axpy, dot};
+pub use simd::{axpy, combine_rows, dot, scatter_rows};
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use scalar::{axpy, dot};
+pub use scalar::{axpy, combine_rows, dot, scatter_rows};
 
 #[cfg(test)]
 mod tests {

@@ -218,6 +218,8 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
     kernel: "trainRange",
     args: [address, start, end, false],
   });
+  // Whether the trainer's buffers hold W's projection: every epoch ends with a step of W, which projects again.
+  let projected = false;
   while (!state.finished && state.epoch < c.epochs) {
     const epoch = state.epoch + 1;
     const lr = c.optimizer === "sgd" ? c.learningRate * c.decay ** (epoch - 1) : c.learningRate;
@@ -248,7 +250,8 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
       const rounds = Math.max(1, Math.round(steps / g));
       const slices = g * rounds, wSteps = prior ? Math.min(steps, slices) : slices;
       const rows = { q: state.model.q, bi: state.model.bi, stride: state.model.stride };
-      await meta.trainer.project(core, meta.features, meta.params, pool);
+      if (!projected) await meta.trainer.project(core, meta.features, meta.params, pool);
+      projected = true;
       if (prior) meta.trainer.enter(core, rows, layout.movieCounts);
       let pending = 0, taken = 0;
       for (let s = 0; s < g; s++) {
