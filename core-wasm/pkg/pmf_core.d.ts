@@ -13,16 +13,18 @@ export function alloc(bytes: number, align: number): number;
  */
 export function metaProject(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, w: number, wb: number, m: number, mb: number, first: number, last: number): void;
 /**
- * Begins a round of SGD with metadata: the rated movies' rows and biases shifted to
- * `q + m`, `b + mb` and kept in `vs`, `bvs` (see `meta::enter`); `rows` movies.
+ * Begins a round of SGD with metadata for movies `first..last` of `rows`: the rated
+ * movies' rows and biases shifted to `q + m`, `b + mb` and kept in `vs`, `bvs` (see
+ * `meta::enter`). Movies are independent, so Workers can take disjoint ranges at once.
  */
-export function metaEnter(q: number, b: number, m: number, mb: number, counts: number, rows: number, stride: number, vs: number, bvs: number): void;
+export function metaEnter(q: number, b: number, m: number, mb: number, counts: number, rows: number, stride: number, vs: number, bvs: number, first: number, last: number): void;
 /**
- * Ends a round of SGD with metadata: W's gradient sums from the rows' change, and the
- * rows shifted back (see `meta::leave`). `rates`: 1/lr, 1/lr of the biases, and the two
+ * Ends a round of SGD with metadata for movies `first..last` of `rows`: W's gradient sums
+ * from the rows' change, and the rows shifted back (see `meta::leave`). `inv_lr`,
+ * `inv_lr_bias`: 1/lr of the rows and of the biases; `reg`, `reg_bias`: their
  * regularisations times the round's share of ratings.
  */
-export function metaLeave(q: number, b: number, m: number, mb: number, counts: number, rows: number, stride: number, vs: number, bvs: number, rates: Float32Array, g: number, gb: number): void;
+export function metaLeave(q: number, b: number, m: number, mb: number, counts: number, rows: number, stride: number, vs: number, bvs: number, inv_lr: number, inv_lr_bias: number, reg: number, reg_bias: number, g: number, gb: number, first: number, last: number): void;
 /**
  * `dW = Σ_i f_i ⊗ G_i`, `dwb = Σ_i f_i gb_i` over movies `first..last`
  * (overwriting `dw` and `dwb`: a partial the host adds up), then zeroes those
@@ -566,8 +568,8 @@ export interface InitOutput {
   readonly macauGramFactor: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => void;
   readonly macauSampleBeta: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number, q: number, r: number) => void;
   readonly metaAdam: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
-  readonly metaEnter: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number) => void;
-  readonly metaLeave: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number) => void;
+  readonly metaEnter: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
+  readonly metaLeave: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number, q: number, r: number) => void;
   readonly metaProject: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly metaProjectHidden: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
   readonly metaReduce: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
@@ -595,8 +597,7 @@ export interface InitOutput {
   readonly __wbg_get_trainpass_stride: (a: number) => number;
   readonly memory: WebAssembly.Memory;
   readonly __wbindgen_add_to_stack_pointer: (a: number) => number;
-  readonly __wbindgen_export: (a: number, b: number) => number;
-  readonly __wbindgen_export2: (a: number, b: number, c: number) => void;
+  readonly __wbindgen_export: (a: number, b: number, c: number) => void;
   readonly __wbindgen_thread_destroy: (a?: number, b?: number, c?: number) => void;
   readonly __wbindgen_start: (a: number) => void;
 }

@@ -123,8 +123,9 @@ export function metaProject(indptr, indices, values, rows, cols, stride, w, wb, 
 }
 
 /**
- * Begins a round of SGD with metadata: the rated movies' rows and biases shifted to
- * `q + m`, `b + mb` and kept in `vs`, `bvs` (see `meta::enter`); `rows` movies.
+ * Begins a round of SGD with metadata for movies `first..last` of `rows`: the rated
+ * movies' rows and biases shifted to `q + m`, `b + mb` and kept in `vs`, `bvs` (see
+ * `meta::enter`). Movies are independent, so Workers can take disjoint ranges at once.
  * @param {number} q
  * @param {number} b
  * @param {number} m
@@ -134,11 +135,13 @@ export function metaProject(indptr, indices, values, rows, cols, stride, w, wb, 
  * @param {number} stride
  * @param {number} vs
  * @param {number} bvs
+ * @param {number} first
+ * @param {number} last
  */
-export function metaEnter(q, b, m, mb, counts, rows, stride, vs, bvs) {
+export function metaEnter(q, b, m, mb, counts, rows, stride, vs, bvs, first, last) {
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.metaEnter(retptr, q, b, m, mb, counts, rows, stride, vs, bvs);
+        wasm.metaEnter(retptr, q, b, m, mb, counts, rows, stride, vs, bvs, first, last);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {
@@ -149,26 +152,10 @@ export function metaEnter(q, b, m, mb, counts, rows, stride, vs, bvs) {
     }
 }
 
-let cachedFloat32ArrayMemory0 = null;
-
-function getFloat32ArrayMemory0() {
-    if (cachedFloat32ArrayMemory0 === null || cachedFloat32ArrayMemory0.buffer !== wasm.memory.buffer) {
-        cachedFloat32ArrayMemory0 = new Float32Array(wasm.memory.buffer);
-    }
-    return cachedFloat32ArrayMemory0;
-}
-
-let WASM_VECTOR_LEN = 0;
-
-function passArrayF32ToWasm0(arg, malloc) {
-    const ptr = malloc(arg.length * 4, 4) >>> 0;
-    getFloat32ArrayMemory0().set(arg, ptr / 4);
-    WASM_VECTOR_LEN = arg.length;
-    return ptr;
-}
 /**
- * Ends a round of SGD with metadata: W's gradient sums from the rows' change, and the
- * rows shifted back (see `meta::leave`). `rates`: 1/lr, 1/lr of the biases, and the two
+ * Ends a round of SGD with metadata for movies `first..last` of `rows`: W's gradient sums
+ * from the rows' change, and the rows shifted back (see `meta::leave`). `inv_lr`,
+ * `inv_lr_bias`: 1/lr of the rows and of the biases; `reg`, `reg_bias`: their
  * regularisations times the round's share of ratings.
  * @param {number} q
  * @param {number} b
@@ -179,16 +166,19 @@ function passArrayF32ToWasm0(arg, malloc) {
  * @param {number} stride
  * @param {number} vs
  * @param {number} bvs
- * @param {Float32Array} rates
+ * @param {number} inv_lr
+ * @param {number} inv_lr_bias
+ * @param {number} reg
+ * @param {number} reg_bias
  * @param {number} g
  * @param {number} gb
+ * @param {number} first
+ * @param {number} last
  */
-export function metaLeave(q, b, m, mb, counts, rows, stride, vs, bvs, rates, g, gb) {
+export function metaLeave(q, b, m, mb, counts, rows, stride, vs, bvs, inv_lr, inv_lr_bias, reg, reg_bias, g, gb, first, last) {
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        const ptr0 = passArrayF32ToWasm0(rates, wasm.__wbindgen_export);
-        const len0 = WASM_VECTOR_LEN;
-        wasm.metaLeave(retptr, q, b, m, mb, counts, rows, stride, vs, bvs, ptr0, len0, g, gb);
+        wasm.metaLeave(retptr, q, b, m, mb, counts, rows, stride, vs, bvs, inv_lr, inv_lr_bias, reg, reg_bias, g, gb, first, last);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {
@@ -408,7 +398,7 @@ export function errorsRange(pass, start, end) {
             throw takeObject(r2);
         }
         var v1 = getArrayF64FromWasm0(r0, r1).slice();
-        wasm.__wbindgen_export2(r0, r1 * 8, 8);
+        wasm.__wbindgen_export(r0, r1 * 8, 8);
         return v1;
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
@@ -968,7 +958,7 @@ export function checksum(words, n, scalar) {
         return getStringFromWasm0(ptr1, len1);
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
-        wasm.__wbindgen_export2(deferred2_0, deferred2_1, 1);
+        wasm.__wbindgen_export(deferred2_0, deferred2_1, 1);
     }
 }
 
@@ -1002,7 +992,7 @@ export function checksumMany(ptrs, lens, n) {
             throw takeObject(r2);
         }
         var v1 = getArrayJsValueFromWasm0(r0, r1).slice();
-        wasm.__wbindgen_export2(r0, r1 * 4, 4);
+        wasm.__wbindgen_export(r0, r1 * 4, 4);
         return v1;
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
@@ -1997,7 +1987,6 @@ function __wbg_finalize_init(instance, module, thread_stack_size) {
     wasm = instance.exports;
     __wbg_init.__wbindgen_wasm_module = module;
     cachedDataViewMemory0 = null;
-    cachedFloat32ArrayMemory0 = null;
     cachedFloat64ArrayMemory0 = null;
     cachedUint8ArrayMemory0 = null;
 

@@ -760,27 +760,43 @@ pub fn meta_project(
     })
 }
 
-/// The movie rows and biases, their projections and training counts of `metaEnter` and
-/// `metaLeave`, checked: `rows` movies of `stride` floats.
+/// Views of movies `first..last` of the movie rows and biases, their projections and training
+/// counts that `metaEnter` and `metaLeave` take, checked: `rows` movies of `stride` floats.
 #[allow(clippy::type_complexity)]
 fn movie_rows<'a>(
     (q, b, m, mb, counts): (usize, usize, usize, usize, usize),
     rows: usize,
     stride: usize,
+    (first, last): (usize, usize),
 ) -> Check<(&'a mut [f32], &'a mut [f32], &'a [f32], &'a [f32], &'a [u32])> {
     check_stride(stride)?;
-    let len = product(rows, stride)?;
+    let n = row_range(first, last, rows)?.len();
+    let (at, len) = (product(first, stride)?, product(n, stride)?);
     Ok((
-        view_mut("q", q, len)?,
-        view_mut("b", b, rows)?,
-        view("m", m, len)?,
-        view("mb", mb, rows)?,
-        view("counts", counts, rows)?,
+        view_mut("q", element(q, at)?, len)?,
+        view_mut("b", element(b, first)?, n)?,
+        view("m", element(m, at)?, len)?,
+        view("mb", element(mb, first)?, n)?,
+        view("counts", element(counts, first)?, n)?,
     ))
 }
 
-/// Begins a round of SGD with metadata: the rated movies' rows and biases shifted to
-/// `q + m`, `b + mb` and kept in `vs`, `bvs` (see `meta::enter`); `rows` movies.
+/// The round's starting rows and biases of movies `first..last` (see `movie_rows`).
+fn round_start<'a>(
+    (vs, bvs): (usize, usize),
+    stride: usize,
+    (first, last): (usize, usize),
+) -> Check<(&'a mut [f32], &'a mut [f32])> {
+    let n = last - first;
+    Ok((
+        view_mut("vs", element(vs, product(first, stride)?)?, product(n, stride)?)?,
+        view_mut("bvs", element(bvs, first)?, n)?,
+    ))
+}
+
+/// Begins a round of SGD with metadata for movies `first..last` of `rows`: the rated
+/// movies' rows and biases shifted to `q + m`, `b + mb` and kept in `vs`, `bvs` (see
+/// `meta::enter`). Movies are independent, so Workers can take disjoint ranges at once.
 #[wasm_bindgen(js_name = metaEnter)]
 #[allow(clippy::too_many_arguments)]
 pub fn meta_enter(
@@ -793,18 +809,20 @@ pub fn meta_enter(
     stride: usize,
     vs: usize,
     bvs: usize,
+    first: usize,
+    last: usize,
 ) -> Result<(), JsError> {
     run("metaEnter", || {
-        let (q, b, m, mb, counts) = movie_rows((q, b, m, mb, counts), rows, stride)?;
-        let len = product(rows, stride)?;
-        let (vs, bvs) = (view_mut("vs", vs, len)?, view_mut("bvs", bvs, rows)?);
+        let (q, b, m, mb, counts) = movie_rows((q, b, m, mb, counts), rows, stride, (first, last))?;
+        let (vs, bvs) = round_start((vs, bvs), stride, (first, last))?;
         crate::meta::enter(q, b, m, mb, counts, stride, vs, bvs);
         Ok(())
     })
 }
 
-/// Ends a round of SGD with metadata: W's gradient sums from the rows' change, and the
-/// rows shifted back (see `meta::leave`). `rates`: 1/lr, 1/lr of the biases, and the two
+/// Ends a round of SGD with metadata for movies `first..last` of `rows`: W's gradient sums
+/// from the rows' change, and the rows shifted back (see `meta::leave`). `inv_lr`,
+/// `inv_lr_bias`: 1/lr of the rows and of the biases; `reg`, `reg_bias`: their
 /// regularisations times the round's share of ratings.
 #[wasm_bindgen(js_name = metaLeave)]
 #[allow(clippy::too_many_arguments)]
@@ -818,19 +836,23 @@ pub fn meta_leave(
     stride: usize,
     vs: usize,
     bvs: usize,
-    rates: &[f32],
+    inv_lr: f32,
+    inv_lr_bias: f32,
+    reg: f32,
+    reg_bias: f32,
     g: usize,
     gb: usize,
+    first: usize,
+    last: usize,
 ) -> Result<(), JsError> {
     run("metaLeave", || {
-        let &[inv_lr, inv_lr_bias, reg, reg_bias] = rates else {
-            return Err(format!("rates: expected 4 numbers, got {}", rates.len()));
-        };
-        let (q, b, m, mb, counts) = movie_rows((q, b, m, mb, counts), rows, stride)?;
-        let len = product(rows, stride)?;
-        let start = (view("vs", vs, len)?, view("bvs", bvs, rows)?);
+        let (q, b, m, mb, counts) = movie_rows((q, b, m, mb, counts), rows, stride, (first, last))?;
+        let (vs, bvs) = round_start((vs, bvs), stride, (first, last))?;
         let r = crate::meta::RoundRates { inv_lr, inv_lr_bias, reg, reg_bias };
-        crate::meta::leave(q, b, m, mb, counts, stride, start, r, view_mut("g", g, len)?, view_mut("gb", gb, rows)?);
+        let n = last - first;
+        let g = view_mut("g", element(g, product(first, stride)?)?, product(n, stride)?)?;
+        let gb = view_mut("gb", element(gb, first)?, n)?;
+        crate::meta::leave(q, b, m, mb, counts, stride, (vs, bvs), r, g, gb);
         Ok(())
     })
 }

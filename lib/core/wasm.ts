@@ -102,6 +102,8 @@ const POOL_KERNELS = {
   parseRatings: parseRatingsSummary,
   metaProject: glue.metaProject,
   metaReduce: glue.metaReduce,
+  metaEnter: glue.metaEnter,
+  metaLeave: glue.metaLeave,
   idsMark: glue.idsMark,
   idsRemap: glue.idsRemap,
   implicitGram: glue.implicitGram,

@@ -12,7 +12,7 @@ import type { MovieFeatures } from "../features/movie_features.ts";
 import type { PmfModel } from "../model/model.ts";
 import type { WorkerPool } from "../core/pool.ts";
 import type { RatingSet } from "../ingest/rating_set.ts";
-import { TrainPass, type WasmCore } from "../core/wasm.ts";
+import { type CoreArray, TrainPass, type WasmCore } from "../core/wasm.ts";
 
 /** Error metrics of predictions against ratings. */
 export interface Metrics {
@@ -24,9 +24,19 @@ export interface Metrics {
   n: number;
 }
 
+/** A model's metadata projection already made: `W·f_i` and `w_b·f_i` per movie. */
+export interface Projection {
+  /** `W·f_i` per movie, `nMovies × stride`. */
+  m: CoreArray<Float32Array>;
+  /** `w_b·f_i` per movie. */
+  mb: CoreArray<Float32Array>;
+}
+
 /**
  * RMSE and MAE of `model`'s clamped predictions on `set`; a model with
- * metadata needs the movie `features` it was trained with.
+ * metadata needs the movie `features` it was trained with, or its
+ * `projection` when the caller already holds it (training does, after each
+ * epoch's last step of W).
  */
 export async function evaluateModel(
   core: WasmCore,
@@ -34,23 +44,25 @@ export async function evaluateModel(
   model: PmfModel,
   set: RatingSet,
   features: MovieFeatures | null = null,
+  projection?: Projection,
 ): Promise<Metrics> {
   if (set.n === 0) return { rmse: NaN, mae: NaN, n: 0 };
   using pass = new TrainPass();
   const hyper = { optimizer: "sgd" as const, lr: 0, lrBias: 0, reg: 0, regBias: 0 };
-  let meta = null;
-  if (model.meta) {
+  let owned: Projection | null = null;
+  if (model.meta && !projection) {
     if (!features) throw new TypeError("Cannot evaluate a model with metadata without its movie features");
     const [m, mb] = core.allocArrays(Float32Array, [model.nMovies * model.stride, model.nMovies]);
-    meta = { m, g: m, mb, gb: mb };
+    owned = { m, mb };
   }
   try {
-    if (meta) await projectOn(pool, core, features!, model.meta!, meta.m, meta.mb);
-    fillPass(pass, model, set, hyper, null, meta);
+    if (owned) await projectOn(pool, core, features!, model.meta!, owned.m, owned.mb);
+    const p = model.meta ? (projection ?? owned!) : null;
+    fillPass(pass, model, set, hyper, null, p && { m: p.m, g: p.m, mb: p.mb, gb: p.mb });
     return await errorsOnPool(pool, pass, set);
   } finally {
-    meta?.m.free();
-    meta?.mb.free();
+    owned?.m.free();
+    owned?.mb.free();
   }
 }
 

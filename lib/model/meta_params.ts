@@ -28,10 +28,10 @@ function movieRanges(rows: number): [number, number][] {
 }
 
 /** Runs the tasks on the pool's Workers, or one after another on this thread without a pool. */
-async function runTasks(
+async function runTasks<K extends "metaReduce" | "metaEnter" | "metaLeave">(
   core: WasmCore,
   pool: WorkerPool | null,
-  tasks: PoolTask<"metaReduce">[],
+  tasks: PoolTask<K>[],
 ): Promise<void> {
   if (pool) await pool.runAll(tasks);
   else for (const t of tasks) core.call(t.kernel, t.args);
@@ -355,10 +355,19 @@ export class MetaTrainer implements Disposable {
    * plain per-rating step. `enter` shifts the rated movies' rows into that form
    * before a round of passes (keeping a copy of where the round starts);
    * {@link MetaTrainer.leave} shifts them back. `counts` are the training
-   * ratings per movie (copied into the core on first use).
+   * ratings per movie (copied into the core on first use). Ranges of movies
+   * on the pool's Workers when given (movies are independent).
    */
-  enter(core: WasmCore, rows: MovieRows, counts: Uint32Array): void {
-    core.kernels.metaEnter(...this.#roundArgs(core, rows, counts));
+  enter(core: WasmCore, rows: MovieRows, counts: Uint32Array, pool: WorkerPool | null): Promise<void> {
+    const args = this.#roundArgs(core, rows, counts);
+    return runTasks(
+      core,
+      pool,
+      movieRanges(args[5]).map(([first, last]): PoolTask<"metaEnter"> => ({
+        kernel: "metaEnter",
+        args: [...args, first, last],
+      })),
+    );
   }
 
   /**
@@ -367,14 +376,23 @@ export class MetaTrainer implements Disposable {
    * core-wasm/src/meta.rs `leave`), and shifts the rows back. `rates` holds the
    * round's learning and regularisation rates (see {@link RoundRates}).
    */
-  leave(core: WasmCore, rows: MovieRows, counts: Uint32Array, rates: RoundRates): void {
+  leave(
+    core: WasmCore,
+    rows: MovieRows,
+    counts: Uint32Array,
+    rates: RoundRates,
+    pool: WorkerPool | null,
+  ): Promise<void> {
     const { lr, lrBias, reg, regBias, share } = rates;
     const b = this.buffers;
-    core.kernels.metaLeave(
-      ...this.#roundArgs(core, rows, counts),
-      new Float32Array([1 / lr, 1 / lrBias, reg * share, regBias * share]),
-      b.g.ptr,
-      b.gb.ptr,
+    const args = this.#roundArgs(core, rows, counts);
+    return runTasks(
+      core,
+      pool,
+      movieRanges(args[5]).map(([first, last]): PoolTask<"metaLeave"> => ({
+        kernel: "metaLeave",
+        args: [...args, 1 / lr, 1 / lrBias, reg * share, regBias * share, b.g.ptr, b.gb.ptr, first, last],
+      })),
     );
   }
 

@@ -252,7 +252,7 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
       const rows = { q: state.model.q, bi: state.model.bi, stride: state.model.stride };
       if (!projected) await meta.trainer.project(core, meta.features, meta.params, pool);
       projected = true;
-      if (prior) meta.trainer.enter(core, rows, layout.movieCounts);
+      if (prior) await meta.trainer.enter(core, rows, layout.movieCounts, pool);
       let pending = 0, taken = 0;
       for (let s = 0; s < g; s++) {
         // Rounds: every block trains one slice; W steps after some of them.
@@ -275,7 +275,7 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
           if (prior) {
             const share = (1 - c.metadataDropout) * pending / Math.max(1, layout.set.n);
             const rates = { lr, lrBias, reg: c.regularization, regBias: c.biasRegularization, share };
-            meta.trainer.leave(core, rows, layout.movieCounts, rates);
+            await meta.trainer.leave(core, rows, layout.movieCounts, rates, pool);
           }
           await meta.trainer.step(
             core,
@@ -287,7 +287,7 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
             pool,
           );
           pending = 0;
-          if (prior && taken < wSteps) meta.trainer.enter(core, rows, layout.movieCounts);
+          if (prior && taken < wSteps) await meta.trainer.enter(core, rows, layout.movieCounts, pool);
         }
       }
     }
@@ -320,7 +320,9 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
     const trainRmse = Math.sqrt(sse / Math.max(1, layout.set.n));
     if (!Number.isFinite(trainRmse) || trainRmse > 100) throw new TrainingDivergedError(epoch, trainRmse, lr);
     const validationRmse = run.validation.n
-      ? (await evaluateModel(core, pool, state.model, run.validation, state.features)).rmse
+      // The trainer's projection is W's current one: every epoch ends with a step of W.
+      ? (await evaluateModel(core, pool, state.model, run.validation, state.features, meta?.trainer.buffers))
+        .rmse
       : NaN;
     if (run.validation.n && !Number.isFinite(validationRmse)) throw new TrainingDivergedError(epoch, NaN, lr);
     const better = !run.validation.n || validationRmse < state.bestValidationRmse - 1e-6;
