@@ -37,6 +37,21 @@ async function runTasks<K extends "metaReduce" | "metaEnter" | "metaLeave">(
   else for (const t of tasks) core.call(t.kernel, t.args);
 }
 
+/** Runs `kernel` once per range of the `rows` movies ({@link movieRanges}), with `args(first, last)`. */
+function onMovieRanges<K extends "metaEnter" | "metaLeave">(
+  core: WasmCore,
+  pool: WorkerPool | null,
+  kernel: K,
+  rows: number,
+  args: (first: number, last: number) => KernelArgs<K>,
+): Promise<void> {
+  return runTasks(
+    core,
+    pool,
+    movieRanges(rows).map(([first, last]): PoolTask<K> => ({ kernel, args: args(first, last) })),
+  );
+}
+
 /** A model's movie rows and biases, as {@link MetaTrainer.enter} moves them. */
 export interface MovieRows {
   /** Movie factor rows, `nMovies × stride`. */
@@ -360,14 +375,7 @@ export class MetaTrainer implements Disposable {
    */
   enter(core: WasmCore, rows: MovieRows, counts: Uint32Array, pool: WorkerPool | null): Promise<void> {
     const args = this.#roundArgs(core, rows, counts);
-    return runTasks(
-      core,
-      pool,
-      movieRanges(args[5]).map(([first, last]): PoolTask<"metaEnter"> => ({
-        kernel: "metaEnter",
-        args: [...args, first, last],
-      })),
-    );
+    return onMovieRanges(core, pool, "metaEnter", args[5], (first, last) => [...args, first, last]);
   }
 
   /**
@@ -386,14 +394,15 @@ export class MetaTrainer implements Disposable {
     const { lr, lrBias, reg, regBias, share } = rates;
     const b = this.buffers;
     const args = this.#roundArgs(core, rows, counts);
-    return runTasks(
-      core,
-      pool,
-      movieRanges(args[5]).map(([first, last]): PoolTask<"metaLeave"> => ({
-        kernel: "metaLeave",
-        args: [...args, 1 / lr, 1 / lrBias, reg * share, regBias * share, b.g.ptr, b.gb.ptr, first, last],
-      })),
-    );
+    const rates4 = [1 / lr, 1 / lrBias, reg * share, regBias * share] as const;
+    return onMovieRanges(core, pool, "metaLeave", args[5], (first, last) => [
+      ...args,
+      ...rates4,
+      b.g.ptr,
+      b.gb.ptr,
+      first,
+      last,
+    ]);
   }
 
   /** The movie rows, projections, counts and round start {@link MetaTrainer.enter} and `leave` take. */
