@@ -848,6 +848,22 @@ mod tests {
     }
 
     #[test]
+    fn each_range_sees_its_own_tenth_of_the_movies_as_new() {
+        let (n, drop) = (20_000usize, 0.1f32);
+        let chosen = |first: usize| -> Vec<bool> { (0..n).map(|m| dropped(m, range_salt(42, first), drop)).collect() };
+        let (a, b) = (chosen(0), chosen(1 << 20));
+        for set in [&a, &b] {
+            let share = set.iter().filter(|&&x| x).count() as f64 / n as f64;
+            assert!((share - 0.1).abs() < 0.01, "share {share}");
+        }
+        // Two ranges (blocks) choose independently: about a hundredth of the movies in both.
+        let both = a.iter().zip(&b).filter(|(x, y)| **x && **y).count() as f64 / n as f64;
+        assert!((both - 0.01).abs() < 0.004, "both {both}");
+        assert_eq!(chosen(0), a, "the same range and salt choose the same movies");
+        assert!((0..n).all(|m| !dropped(m, range_salt(42, 0), 0.0)));
+    }
+
+    #[test]
     fn inv_sqrt_is_within_its_bound() {
         let mut x = 1.0f32;
         while x < 1e9 {
