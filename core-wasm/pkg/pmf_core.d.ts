@@ -461,7 +461,8 @@ export class TrainPass {
    */
   gb: number;
   /**
-   * Share of ratings trained as if their movie were new (metadata only).
+   * Share of the movies in each range of ratings trained as if they were new (metadata only;
+   * about that share of the ratings, see `train::dropped`).
    */
   drop: number;
   /**

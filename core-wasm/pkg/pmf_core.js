@@ -1879,7 +1879,8 @@ export class TrainPass {
         wasm.__wbg_set_trainpass_gb(this.__wbg_ptr, arg0);
     }
     /**
-     * Share of ratings trained as if their movie were new (metadata only).
+     * Share of the movies in each range of ratings trained as if they were new (metadata only;
+     * about that share of the ratings, see `train::dropped`).
      * @returns {number}
      */
     get drop() {
@@ -1887,7 +1888,8 @@ export class TrainPass {
         return ret;
     }
     /**
-     * Share of ratings trained as if their movie were new (metadata only).
+     * Share of the movies in each range of ratings trained as if they were new (metadata only;
+     * about that share of the ratings, see `train::dropped`).
      * @param {number} arg0
      */
     set drop(arg0) {

@@ -556,7 +556,8 @@ pub struct TrainPass {
     pub mb: usize,
     /// Per-movie gradient sums of the metadata biases.
     pub gb: usize,
-    /// Share of ratings trained as if their movie were new (metadata only).
+    /// Share of the movies in each range of ratings trained as if they were new (metadata only;
+    /// about that share of the ratings, see `train::dropped`).
     pub drop: f32,
     /// Salt of the drop decision.
     pub salt: u32,
