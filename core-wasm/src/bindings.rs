@@ -782,16 +782,18 @@ fn movie_rows<'a>(
     ))
 }
 
-/// The round's starting rows and biases of movies `first..last` (see `movie_rows`).
-fn round_start<'a>(
-    (vs, bvs): (usize, usize),
+/// Views of movies `first..last` (checked by `movie_rows`) of a per-movie array of rows and
+/// one of scalars, named `names`: the round's start (`vs`, `bvs`) or the gradient sums (`g`, `gb`).
+fn row_pair<'a>(
+    names: (&str, &str),
+    (rows, scalars): (usize, usize),
     stride: usize,
     (first, last): (usize, usize),
 ) -> Check<(&'a mut [f32], &'a mut [f32])> {
     let n = last - first;
     Ok((
-        view_mut("vs", element(vs, product(first, stride)?)?, product(n, stride)?)?,
-        view_mut("bvs", element(bvs, first)?, n)?,
+        view_mut(names.0, element(rows, product(first, stride)?)?, product(n, stride)?)?,
+        view_mut(names.1, element(scalars, first)?, n)?,
     ))
 }
 
@@ -815,7 +817,7 @@ pub fn meta_enter(
 ) -> Result<(), JsError> {
     run("metaEnter", || {
         let (q, b, m, mb, counts) = movie_rows((q, b, m, mb, counts), rows, stride, (first, last))?;
-        let (vs, bvs) = round_start((vs, bvs), stride, (first, last))?;
+        let (vs, bvs) = row_pair(("vs", "bvs"), (vs, bvs), stride, (first, last))?;
         crate::meta::enter(q, b, m, mb, counts, stride, vs, bvs);
         Ok(())
     })
@@ -848,11 +850,9 @@ pub fn meta_leave(
 ) -> Result<(), JsError> {
     run("metaLeave", || {
         let (q, b, m, mb, counts) = movie_rows((q, b, m, mb, counts), rows, stride, (first, last))?;
-        let (vs, bvs) = round_start((vs, bvs), stride, (first, last))?;
+        let (vs, bvs) = row_pair(("vs", "bvs"), (vs, bvs), stride, (first, last))?;
+        let (g, gb) = row_pair(("g", "gb"), (g, gb), stride, (first, last))?;
         let r = crate::meta::RoundRates { inv_lr, inv_lr_bias, reg, reg_bias };
-        let n = last - first;
-        let g = view_mut("g", element(g, product(first, stride)?)?, product(n, stride)?)?;
-        let gb = view_mut("gb", element(gb, first)?, n)?;
         crate::meta::leave(q, b, m, mb, counts, stride, (vs, bvs), r, g, gb);
         Ok(())
     })

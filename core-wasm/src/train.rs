@@ -673,7 +673,7 @@ pub fn dropped(movie: usize, salt: u32, drop: f32) -> bool {
     drop > 0.0 && (mix32(salt ^ movie as u32) as f32) < drop * 4_294_967_296.0
 }
 
-/// Mixes a 32-bit value (a splitmix32-style finaliser), for seeded per-rating decisions.
+/// Mixes a 32-bit value (a splitmix32-style finaliser), for seeded decisions.
 #[inline]
 pub fn mix32(x: u32) -> u32 {
     let mut x = x.wrapping_add(0x9e37_79b9);

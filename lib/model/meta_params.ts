@@ -375,7 +375,13 @@ export class MetaTrainer implements Disposable {
    */
   enter(core: WasmCore, rows: MovieRows, counts: Uint32Array, pool: WorkerPool | null): Promise<void> {
     const args = this.#roundArgs(core, rows, counts);
-    return onMovieRanges(core, pool, "metaEnter", args[5], (first, last) => [...args, first, last]);
+    return onMovieRanges(
+      core,
+      pool,
+      "metaEnter",
+      this.buffers.mb.length,
+      (first, last) => [...args, first, last],
+    );
   }
 
   /**
@@ -395,7 +401,7 @@ export class MetaTrainer implements Disposable {
     const b = this.buffers;
     const args = this.#roundArgs(core, rows, counts);
     const rates4 = [1 / lr, 1 / lrBias, reg * share, regBias * share] as const;
-    return onMovieRanges(core, pool, "metaLeave", args[5], (first, last) => [
+    return onMovieRanges(core, pool, "metaLeave", b.mb.length, (first, last) => [
       ...args,
       ...rates4,
       b.g.ptr,
