@@ -107,7 +107,7 @@ export const META_FLAGS_HELP = `  --use-metadata      require the features (defa
   --features DIR      folder with tmdb_features.csr and tmdb_index_map.json
                       (default: the ratings folder if it has them, else data/tmdb)
   --meta-lr X         Adam learning rate of the projection W (default: ${SGD.metadataLearningRate}; 0.008
-                      with adam and adagrad)
+                      with adam)
   --meta-reg X        weight decay of W (default: ${SGD.metadataRegularization})
   --meta-dropout X    share of ratings trained as if their movie were new (default: ${SGD.metadataDropout})
   --meta-hidden N     hidden ReLU units between features and factors (default: 0, linear)`;

@@ -26,6 +26,12 @@ export function metaEnter(q: number, b: number, m: number, mb: number, counts: n
  */
 export function metaLeave(q: number, b: number, m: number, mb: number, counts: number, rows: number, stride: number, vs: number, bvs: number, inv_lr: number, inv_lr_bias: number, reg: number, reg_bias: number, g: number, gb: number, first: number, last: number): void;
 /**
+ * [`meta_leave`] for AdaGrad (see `meta::leave_adagrad`): `reg` the rows' weight decay,
+ * `sums` the movies' AdaGrad state (4 floats a movie) with the round's step sizes and kept
+ * ratings, `g` W's gradient sums of the rows (the biases' were summed in the pass).
+ */
+export function metaLeaveAdagrad(q: number, b: number, m: number, mb: number, counts: number, rows: number, stride: number, vs: number, reg: number, sums: number, g: number, first: number, last: number): void;
+/**
  * `dW = Σ_i f_i ⊗ G_i`, `dwb = Σ_i f_i gb_i` over movies `first..last`
  * (overwriting `dw` and `dwb`: a partial the host adds up), then zeroes those
  * rows of `g` and `gb` (arrays of all rows).
@@ -46,12 +52,6 @@ export function metaProjectHidden(indptr: number, indices: number, values: numbe
  */
 export function metaReduceHidden(indptr: number, indices: number, values: number, rows: number, cols: number, units: number, stride: number, params: number, hidden: number, g: number, gb: number, grads: number): void;
 /**
- * Folds in a new user from `n` ratings on movies whose effective vectors
- * (`n × stride`, first `k` used) and biases are given; writes the user's
- * `k` factors to `out_p` and returns the user's bias.
- */
-export function foldIn(vectors: number, bias: number, ratings: number, n: number, stride: number, k: number, mu: number, reg: number, reg_bias: number, iterations: number, out_p: number): number;
-/**
  * Trains on ratings `start..end` of the pass at `pass` (see
  * [`TrainPass::address`]); returns the sum of squared errors measured
  * before each update. `scalar` picks the scalar twin (same bits).
@@ -62,6 +62,12 @@ export function trainRange(pass: number, start: number, end: number, scalar: boo
  * `start..end` of the pass at `pass`, as `[sse, sae]`.
  */
 export function errorsRange(pass: number, start: number, end: number): Float64Array;
+/**
+ * Folds in a new user from `n` ratings on movies whose effective vectors
+ * (`n × stride`, first `k` used) and biases are given; writes the user's
+ * `k` factors to `out_p` and returns the user's bias.
+ */
+export function foldIn(vectors: number, bias: number, ratings: number, n: number, stride: number, k: number, mu: number, reg: number, reg_bias: number, iterations: number, out_p: number): number;
 /**
  * Adds `Σ x xᵀ` over rows `first..last` of `rows` (`stride` floats each) to
  * `out` (`stride × stride`).
@@ -85,16 +91,16 @@ export function implicitSolve(x: number, n_rows: number, first: number, last: nu
  */
 export function bpmfSampleRows(rows: number, n_rows: number, first: number, last: number, indptr: number, indices: number, ratings: number, other: number, n_other: number, k: number, stride: number, mu: number, mean: number, precision: number, offsets: number, alpha: number, seed: number, sweep: number, side: number, scalar: boolean): void;
 /**
+ * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
+ */
+export function free(ptr: number, bytes: number, align: number): void;
+/**
  * Draws a side's hyperparameters from their posterior given its `n_rows` rows
  * (less their prior mean shifts `offsets`, or 0) into `mean` (`k + 1` f64) and
  * `precision` (`(k + 1)²` f64); with movie features, `scatter` (`λ·βᵀβ`, d×d f64)
  * and `n_features` add the projection's prior (0 and 0 without).
  */
 export function bpmfSampleHyper(rows: number, offsets: number, scatter: number, n_features: number, n_rows: number, k: number, stride: number, seed: number, sweep: number, side: number, mean: number, precision: number): void;
-/**
- * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
- */
-export function free(ptr: number, bytes: number, align: number): void;
 /**
  * Writes the Cholesky factor of `FᵀF + λI` (`cols²` f64) for the features' CSR
  * (`rows` movies × `cols` features); see `macau::gram_factor`.
@@ -571,6 +577,7 @@ export interface InitOutput {
   readonly metaAdam: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number) => void;
   readonly metaEnter: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
   readonly metaLeave: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number, q: number, r: number) => void;
+  readonly metaLeaveAdagrad: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number) => void;
   readonly metaProject: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;
   readonly metaProjectHidden: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number) => void;
   readonly metaReduce: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number) => void;

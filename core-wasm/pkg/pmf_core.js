@@ -190,6 +190,38 @@ export function metaLeave(q, b, m, mb, counts, rows, stride, vs, bvs, inv_lr, in
 }
 
 /**
+ * [`meta_leave`] for AdaGrad (see `meta::leave_adagrad`): `reg` the rows' weight decay,
+ * `sums` the movies' AdaGrad state (4 floats a movie) with the round's step sizes and kept
+ * ratings, `g` W's gradient sums of the rows (the biases' were summed in the pass).
+ * @param {number} q
+ * @param {number} b
+ * @param {number} m
+ * @param {number} mb
+ * @param {number} counts
+ * @param {number} rows
+ * @param {number} stride
+ * @param {number} vs
+ * @param {number} reg
+ * @param {number} sums
+ * @param {number} g
+ * @param {number} first
+ * @param {number} last
+ */
+export function metaLeaveAdagrad(q, b, m, mb, counts, rows, stride, vs, reg, sums, g, first, last) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.metaLeaveAdagrad(retptr, q, b, m, mb, counts, rows, stride, vs, reg, sums, g, first, last);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * `dW = Σ_i f_i ⊗ G_i`, `dwb = Σ_i f_i gb_i` over movies `first..last`
  * (overwriting `dw` and `dwb`: a partial the host adds up), then zeroes those
  * rows of `g` and `gb` (arrays of all rows).
@@ -307,39 +339,6 @@ export function metaReduceHidden(indptr, indices, values, rows, cols, units, str
 }
 
 /**
- * Folds in a new user from `n` ratings on movies whose effective vectors
- * (`n × stride`, first `k` used) and biases are given; writes the user's
- * `k` factors to `out_p` and returns the user's bias.
- * @param {number} vectors
- * @param {number} bias
- * @param {number} ratings
- * @param {number} n
- * @param {number} stride
- * @param {number} k
- * @param {number} mu
- * @param {number} reg
- * @param {number} reg_bias
- * @param {number} iterations
- * @param {number} out_p
- * @returns {number}
- */
-export function foldIn(vectors, bias, ratings, n, stride, k, mu, reg, reg_bias, iterations, out_p) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.foldIn(retptr, vectors, bias, ratings, n, stride, k, mu, reg, reg_bias, iterations, out_p);
-        var r0 = getDataViewMemory0().getFloat32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
-        if (r2) {
-            throw takeObject(r1);
-        }
-        return r0;
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
  * Trains on ratings `start..end` of the pass at `pass` (see
  * [`TrainPass::address`]); returns the sum of squared errors measured
  * before each update. `scalar` picks the scalar twin (same bits).
@@ -400,6 +399,39 @@ export function errorsRange(pass, start, end) {
         var v1 = getArrayF64FromWasm0(r0, r1).slice();
         wasm.__wbindgen_export(r0, r1 * 8, 8);
         return v1;
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+ * Folds in a new user from `n` ratings on movies whose effective vectors
+ * (`n × stride`, first `k` used) and biases are given; writes the user's
+ * `k` factors to `out_p` and returns the user's bias.
+ * @param {number} vectors
+ * @param {number} bias
+ * @param {number} ratings
+ * @param {number} n
+ * @param {number} stride
+ * @param {number} k
+ * @param {number} mu
+ * @param {number} reg
+ * @param {number} reg_bias
+ * @param {number} iterations
+ * @param {number} out_p
+ * @returns {number}
+ */
+export function foldIn(vectors, bias, ratings, n, stride, k, mu, reg, reg_bias, iterations, out_p) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.foldIn(retptr, vectors, bias, ratings, n, stride, k, mu, reg, reg_bias, iterations, out_p);
+        var r0 = getDataViewMemory0().getFloat32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+        if (r2) {
+            throw takeObject(r1);
+        }
+        return r0;
     } finally {
         wasm.__wbindgen_add_to_stack_pointer(16);
     }
@@ -510,6 +542,26 @@ export function bpmfSampleRows(rows, n_rows, first, last, indptr, indices, ratin
 }
 
 /**
+ * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
+ * @param {number} ptr
+ * @param {number} bytes
+ * @param {number} align
+ */
+export function free(ptr, bytes, align) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.free(retptr, ptr, bytes, align);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
  * Draws a side's hyperparameters from their posterior given its `n_rows` rows
  * (less their prior mean shifts `offsets`, or 0) into `mean` (`k + 1` f64) and
  * `precision` (`(k + 1)²` f64); with movie features, `scatter` (`λ·βᵀβ`, d×d f64)
@@ -531,26 +583,6 @@ export function bpmfSampleHyper(rows, offsets, scatter, n_features, n_rows, k, s
     try {
         const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
         wasm.bpmfSampleHyper(retptr, rows, offsets, scatter, n_features, n_rows, k, stride, seed, sweep, side, mean, precision);
-        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        if (r1) {
-            throw takeObject(r0);
-        }
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-    }
-}
-
-/**
- * Frees a block from [`alloc`]; `bytes` and `align` must be the ones it was allocated with.
- * @param {number} ptr
- * @param {number} bytes
- * @param {number} align
- */
-export function free(ptr, bytes, align) {
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-        wasm.free(retptr, ptr, bytes, align);
         var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
         var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
         if (r1) {

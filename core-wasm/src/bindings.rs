@@ -858,6 +858,38 @@ pub fn meta_leave(
     })
 }
 
+/// [`meta_leave`] for AdaGrad (see `meta::leave_adagrad`): `reg` the rows' weight decay,
+/// `sums` the movies' AdaGrad state (4 floats a movie) with the round's step sizes and kept
+/// ratings, `g` W's gradient sums of the rows (the biases' were summed in the pass).
+#[wasm_bindgen(js_name = metaLeaveAdagrad)]
+#[allow(clippy::too_many_arguments)]
+pub fn meta_leave_adagrad(
+    q: usize,
+    b: usize,
+    m: usize,
+    mb: usize,
+    counts: usize,
+    rows: usize,
+    stride: usize,
+    vs: usize,
+    reg: f32,
+    sums: usize,
+    g: usize,
+    first: usize,
+    last: usize,
+) -> Result<(), JsError> {
+    run("metaLeaveAdagrad", || {
+        let (q, b, m, mb, counts) = movie_rows((q, b, m, mb, counts), rows, stride, (first, last))?;
+        let n = last - first;
+        let (at, len) = (product(first, stride)?, product(n, stride)?);
+        let vs = view("vs", element(vs, at)?, len)?;
+        let sums = view_mut("sums", element(sums, product(first, 4)?)?, product(n, 4)?)?;
+        let g = view_mut("g", element(g, at)?, len)?;
+        crate::meta::leave_adagrad(q, b, m, mb, counts, stride, vs, reg, sums, g);
+        Ok(())
+    })
+}
+
 /// The address of f32 element `index` of the array at `ptr`.
 fn element(ptr: usize, index: usize) -> Check<usize> {
     index.checked_mul(4).and_then(|b| ptr.checked_add(b)).ok_or_else(|| format!("element {index} overflows"))

@@ -143,13 +143,59 @@ pub fn leave(
         }
         let c = c as f32;
         let rows = i * stride..(i + 1) * stride;
-        let (reg, mi, si) = (r.reg * c, &m[rows.clone()], &vs[rows.clone()]);
-        for (((qj, gj), &mj), &sj) in q[rows.clone()].iter_mut().zip(&mut g[rows]).zip(mi).zip(si) {
-            *gj += (*qj - sj) * r.inv_lr + reg * (0.5 * (sj + *qj) - mj);
-            *qj -= mj;
-        }
+        let (mi, si) = (&m[rows.clone()], &vs[rows.clone()]);
+        recover(&mut q[rows.clone()], &mut g[rows], mi, si, r.inv_lr, r.reg * c);
         gb[i] += (b[i] - bvs[i]) * r.inv_lr_bias + (r.reg_bias * c) * (0.5 * (bvs[i] + b[i]) - mb[i]);
         b[i] -= mb[i];
+    }
+}
+
+/// [`leave`] for AdaGrad, whose step sizes differ from movie to movie and shrink as it
+/// learns: the pass summed each movie's row step sizes and kept ratings of the round into
+/// `sums[4i + 2]`, `sums[4i + 3]` (its AdaGrad state, 4 floats a movie; zeroed here) and
+/// the biases' gradient into W's sums directly. The rows' gradient is recovered as in
+/// [`leave`] with the round's mean step size, which moves little within a round (the sum
+/// under its square root grows by about `e²/k` a rating). Then the rows and biases shift
+/// back.
+#[allow(clippy::too_many_arguments)]
+pub fn leave_adagrad(
+    q: &mut [f32],
+    b: &mut [f32],
+    m: &[f32],
+    mb: &[f32],
+    counts: &[u32],
+    stride: usize,
+    vs: &[f32],
+    reg: f32,
+    sums: &mut [f32],
+    g: &mut [f32],
+) {
+    for (i, &c) in counts.iter().enumerate() {
+        if c == 0 {
+            continue;
+        }
+        let rows = i * stride..(i + 1) * stride;
+        let (rates, kept) = (sums[4 * i + 2], sums[4 * i + 3]);
+        if kept > 0.0 {
+            let (mi, si) = (&m[rows.clone()], &vs[rows.clone()]);
+            recover(&mut q[rows.clone()], &mut g[rows.clone()], mi, si, kept / rates, reg * kept);
+        } else {
+            q[rows.clone()].iter_mut().zip(&m[rows]).for_each(|(qj, &mj)| *qj -= mj);
+        }
+        sums[4 * i + 2] = 0.0;
+        sums[4 * i + 3] = 0.0;
+        b[i] -= mb[i];
+    }
+}
+
+/// One movie's row at the end of a round: adds to `g` the gradient sum of the round's
+/// ratings recovered from the row's move from `start` to `q` (steps of size `1/inv_lr`,
+/// `reg_n` the weight decay times the ratings: `Σ e·p = Δv/lr + reg·Σ(v - m)`, the sum
+/// taken at the midpoint), and shifts `q` back by `m`.
+fn recover(q: &mut [f32], g: &mut [f32], m: &[f32], start: &[f32], inv_lr: f32, reg_n: f32) {
+    for (((qj, gj), &mj), &sj) in q.iter_mut().zip(g).zip(m).zip(start) {
+        *gj += (*qj - sj) * inv_lr + reg_n * (0.5 * (sj + *qj) - mj);
+        *qj -= mj;
     }
 }
 
@@ -320,6 +366,49 @@ mod tests {
         assert!((gb[0] - want_b).abs() < 0.012, "{} vs {want_b}", gb[0]);
         assert!((b[0] - b0[0]).abs() < 0.1);
         assert_eq!((&g[4..], gb[1], b[1]), (&[0.0f32; 4][..], 0.0, 0.0));
+    }
+
+    #[test]
+    fn an_adagrad_round_recovers_the_gradient_with_the_mean_step_size() {
+        // Movie 0 takes three steps of shrinking size against its metadata row, as AdaGrad
+        // does; movie 1 was entered but kept no ratings this round; movie 2 has none at all.
+        let (stride, reg) = (4, 0.1f32);
+        let mut q = vec![0.3, -0.2, 0.1, 0.0, 0.1, 0.1, 0.1, 0.1, 0.0, 0.0, 0.0, 0.0];
+        let mut b = vec![0.2, -0.1, 0.0];
+        let m = vec![0.5, 0.1, -0.3, 0.2, 0.7, 0.7, 0.7, 0.7, 0.9, 0.9, 0.9, 0.9];
+        let mb = vec![0.4, 0.3, 0.2];
+        let counts = [3, 2, 0];
+        let (q0, b0) = (q.clone(), b.clone());
+        let (mut vs, mut bvs) = (vec![0.0; 12], vec![0.0; 3]);
+        enter(&mut q, &mut b, &m, &mb, &counts, stride, &mut vs, &mut bvs);
+        let mut sums = vec![0.0f32; 12];
+        sums[0] = 7.0; // AdaGrad's own sum, left alone
+        let mut want = [0.0f32; 4];
+        let steps = [
+            (0.05f32, 0.5f32, [1.0f32, 0.5, -0.5, 0.2]),
+            (0.048, -0.3, [0.2, 0.1, 0.4, -1.0]),
+            (0.046, 0.8, [0.3, -0.6, 0.2, 0.5]),
+        ];
+        for (lr, e, p) in steps {
+            for j in 0..4 {
+                want[j] += e * p[j];
+                q[j] += lr * (e * p[j] - reg * (q[j] - m[j]));
+            }
+            sums[2] += lr;
+            sums[3] += 1.0;
+        }
+        let mut g = vec![0.0; 12];
+        leave_adagrad(&mut q, &mut b, &m, &mb, &counts, stride, &vs, reg, &mut sums, &mut g);
+        // Off by the steps' spread around their mean (±4%) and the trapezoid rule.
+        for j in 0..4 {
+            assert!((g[j] - want[j]).abs() < 0.03, "lane {j}: {} vs {}", g[j], want[j]);
+        }
+        assert_eq!(&g[4..], &[0.0f32; 8], "no kept ratings, no gradient");
+        assert_eq!(&sums, &[7.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], "the round's sums are zeroed");
+        let near = |a: &[f32], c: &[f32], tol: f32| a.iter().zip(c).all(|(x, y)| (x - y).abs() <= tol);
+        assert!(near(&q[4..], &q0[4..], 1e-6), "rows without kept ratings are back where they were");
+        assert!(near(&q[..4], &q0[..4], 0.1));
+        assert!(near(&b, &b0, 1e-6), "the biases shift back (their gradient was summed in the pass)");
     }
 
     #[test]

@@ -142,14 +142,16 @@ pub trait RowOps {
     /// (each lane of `qm` is read before that lane of `q` is written).
     #[allow(clippy::too_many_arguments)]
     unsafe fn step(p: *mut f32, q: *mut f32, qm: *const f32, n: usize, ap: f32, bp: f32, aq: f32, bq: f32);
-    /// SGD of a movie row `v` regularised toward its metadata row `m` instead of zero:
-    /// every lane as `p = (a*p) + (s*v)` and `v = ((a*v) + (s*p_old)) + (c*m)`. With
-    /// `a = 1 - lr*reg`, `s = lr*e` and `c = lr*reg` this is `v += lr*(e*p - reg*(v - m))`.
+    /// A step of a user row `p` and a movie row `v` regularised toward its metadata row `m`
+    /// instead of zero: with `[ap, bp, aq, bq] = k`, every lane as `p = (ap*p) + (bp*v)` and
+    /// `v = ((aq*v) + (bq*p_old)) + (c*m)`. With `ap = aq = 1 - lr*reg`, `bp = bq = lr*e` and
+    /// `c = lr*reg` this is SGD's `v += lr*(e*p - reg*(v - m))`; AdaGrad's rows have their own rates.
+    /// Without `OWN_RATES` both rows take `k[0]`, `k[1]` (SGD): two constants fewer in the loop,
+    /// which measured 10% of a metadata epoch.
     ///
     /// # Safety
     /// `p`, `v` and `m` hold `n` floats each and do not overlap.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn step_prior(p: *mut f32, v: *mut f32, m: *const f32, n: usize, a: f32, s: f32, c: f32);
+    unsafe fn step_prior<const OWN_RATES: bool>(p: *mut f32, v: *mut f32, m: *const f32, n: usize, k: [f32; 4], c: f32);
     /// A rating seen as if its movie were new: every lane as `g += e*p_old`, then
     /// `p = (a*p) + (s*m)`; the bits of [`RowOps::axpy`] into `g` followed by
     /// [`RowOps::step`] of `p` against `m` alone.
@@ -167,7 +169,7 @@ pub trait RowOps {
     /// AdaGrad's bookkeeping of one rating with error `e` (see [`adagrad`]): the step sizes
     /// `lr · inv_sqrt(1 + G)` from the sums so far (`su[0..2]`, `si[0..2]`: rows, biases), both
     /// biases' steps, the sums grown by `[e²·inv_n, g_bu², e²·inv_n, g_bi²]`; returns the rows'
-    /// step coefficients `[ap, bp, aq, bq]` for [`RowOps::step`].
+    /// step coefficients `[ap, bp, aq, bq]` for [`RowOps::step`] and the movie row's step size.
     ///
     /// # Safety
     /// `su` and `si` hold 2 floats each and do not overlap.
@@ -180,7 +182,7 @@ pub trait RowOps {
         su: *mut f32,
         bi: &mut f32,
         si: *mut f32,
-    ) -> [f32; 4];
+    ) -> ([f32; 4], f32);
 }
 
 /// Scalar twin.
@@ -199,11 +201,19 @@ impl RowOps for Scalar {
         }
     }
 
-    unsafe fn step_prior(p: *mut f32, v: *mut f32, m: *const f32, n: usize, a: f32, s: f32, c: f32) {
+    unsafe fn step_prior<const OWN_RATES: bool>(
+        p: *mut f32,
+        v: *mut f32,
+        m: *const f32,
+        n: usize,
+        k: [f32; 4],
+        c: f32,
+    ) {
+        let [ap, bp, aq, bq] = if OWN_RATES { k } else { [k[0], k[1], k[0], k[1]] };
         for j in 0..n {
             let (pj, vj, mj) = (*p.add(j), *v.add(j), *m.add(j));
-            *p.add(j) = a * pj + s * vj;
-            *v.add(j) = (a * vj + s * pj) + c * mj;
+            *p.add(j) = ap * pj + bp * vj;
+            *v.add(j) = (aq * vj + bq * pj) + c * mj;
         }
     }
 
@@ -244,7 +254,7 @@ impl RowOps for Scalar {
         su: *mut f32,
         bi: &mut f32,
         si: *mut f32,
-    ) -> [f32; 4] {
+    ) -> ([f32; 4], f32) {
         let (su, si) = (core::slice::from_raw_parts_mut(su, 2), core::slice::from_raw_parts_mut(si, 2));
         let [lp, rbu, lq, rbi] = [(h.lr, su[0]), (h.lr_bias, su[1]), (h.lr, si[0]), (h.lr_bias, si[1])]
             .map(|(lr, g)| lr * inv_sqrt(1.0 + g));
@@ -256,7 +266,7 @@ impl RowOps for Scalar {
         si[1] += gbi * gbi;
         *bu += rbu * gbu;
         *bi += rbi * gbi;
-        [1.0 - lp * h.reg, lp * e, 1.0 - lq * h.reg, lq * e]
+        ([1.0 - lp * h.reg, lp * e, 1.0 - lq * h.reg, lq * e], lq)
     }
 }
 
@@ -305,21 +315,30 @@ impl RowOps for Simd {
     }
 
     #[inline]
-    unsafe fn step_prior(p: *mut f32, v: *mut f32, m: *const f32, n: usize, a: f32, s: f32, c: f32) {
+    unsafe fn step_prior<const OWN_RATES: bool>(
+        p: *mut f32,
+        v: *mut f32,
+        m: *const f32,
+        n: usize,
+        k: [f32; 4],
+        c: f32,
+    ) {
         use core::arch::wasm32::*;
         let lanes = n / 4 * 4;
-        let (va, vs, vc) = (f32x4_splat(a), f32x4_splat(s), f32x4_splat(c));
+        let (vap, vbp) = (f32x4_splat(k[0]), f32x4_splat(k[1]));
+        let (vaq, vbq) = if OWN_RATES { (f32x4_splat(k[2]), f32x4_splat(k[3])) } else { (vap, vbp) };
+        let vc = f32x4_splat(c);
         let mut j = 0;
         while j < lanes {
             let pv = v128_load(p.add(j) as *const v128);
             let vv = v128_load(v.add(j) as *const v128);
             let mv = v128_load(m.add(j) as *const v128);
-            v128_store(p.add(j) as *mut v128, f32x4_add(f32x4_mul(va, pv), f32x4_mul(vs, vv)));
-            let own = f32x4_add(f32x4_mul(va, vv), f32x4_mul(vs, pv));
+            v128_store(p.add(j) as *mut v128, f32x4_add(f32x4_mul(vap, pv), f32x4_mul(vbp, vv)));
+            let own = f32x4_add(f32x4_mul(vaq, vv), f32x4_mul(vbq, pv));
             v128_store(v.add(j) as *mut v128, f32x4_add(own, f32x4_mul(vc, mv)));
             j += 4;
         }
-        Scalar::step_prior(p.add(lanes), v.add(lanes), m.add(lanes), n - lanes, a, s, c);
+        Scalar::step_prior::<OWN_RATES>(p.add(lanes), v.add(lanes), m.add(lanes), n - lanes, k, c);
     }
 
     #[inline]
@@ -401,7 +420,7 @@ impl RowOps for Simd {
         su: *mut f32,
         bi: &mut f32,
         si: *mut f32,
-    ) -> [f32; 4] {
+    ) -> ([f32; 4], f32) {
         use core::arch::wasm32::*;
         let sums = v128_load64_lane::<1>(v128_load64_zero(su as *const u64), si as *const u64);
         // inv_sqrt, lane by lane.
@@ -422,7 +441,13 @@ impl RowOps for Simd {
         *bi = f32x4_extract_lane::<3>(biases);
         let a = f32x4_sub(f32x4_splat(1.0), f32x4_mul(rates, f32x4_splat(h.reg)));
         let b = f32x4_mul(rates, ev);
-        [f32x4_extract_lane::<0>(a), f32x4_extract_lane::<0>(b), f32x4_extract_lane::<2>(a), f32x4_extract_lane::<2>(b)]
+        let k = [
+            f32x4_extract_lane::<0>(a),
+            f32x4_extract_lane::<0>(b),
+            f32x4_extract_lane::<2>(a),
+            f32x4_extract_lane::<2>(b),
+        ];
+        (k, f32x4_extract_lane::<2>(rates))
     }
 }
 
@@ -458,10 +483,18 @@ pub unsafe fn train<O: RowOps>(
     // operations); every width computes the same bits.
     if !b.m.is_null() && h.optimizer == SGD {
         return match s.stride {
-            32 => train_meta_sgd::<O, 32>(b, s, h, users, movies, ratings, first),
-            64 => train_meta_sgd::<O, 64>(b, s, h, users, movies, ratings, first),
-            128 => train_meta_sgd::<O, 128>(b, s, h, users, movies, ratings, first),
-            _ => train_meta_sgd::<O, 0>(b, s, h, users, movies, ratings, first),
+            32 => train_meta_prior::<O, 32, false>(b, s, h, users, movies, ratings, first),
+            64 => train_meta_prior::<O, 64, false>(b, s, h, users, movies, ratings, first),
+            128 => train_meta_prior::<O, 128, false>(b, s, h, users, movies, ratings, first),
+            _ => train_meta_prior::<O, 0, false>(b, s, h, users, movies, ratings, first),
+        };
+    }
+    if !b.m.is_null() && h.optimizer == ADAGRAD {
+        return match s.stride {
+            32 => train_meta_prior::<O, 32, true>(b, s, h, users, movies, ratings, first),
+            64 => train_meta_prior::<O, 64, true>(b, s, h, users, movies, ratings, first),
+            128 => train_meta_prior::<O, 128, true>(b, s, h, users, movies, ratings, first),
+            _ => train_meta_prior::<O, 0, true>(b, s, h, users, movies, ratings, first),
         };
     }
     if !b.m.is_null() {
@@ -506,7 +539,7 @@ unsafe fn train_plain<O: RowOps, const N: usize>(
             let pq = O::dot(core::slice::from_raw_parts(p, n), core::slice::from_raw_parts(q, n));
             let e = ratings[i] - raw_score(s.mu, *bu, *bi, pq);
             sse += (e as f64) * (e as f64);
-            adagrad::<O>(p, q, q, n, e, h, (bu, b.su.add(u * 4)), Some((bi, b.si.add(m * 4))));
+            adagrad::<O>(p, q, n, e, h, (bu, b.su.add(u * 4)), (bi, b.si.add(m * 4)));
         } else if h.optimizer == ADAM {
             let (p, q) = (row(b.p, u, n), row(b.q, m, n));
             let e = ratings[i] - raw_score(s.mu, *bu, *bi, O::dot(p, q));
@@ -535,16 +568,18 @@ unsafe fn train_plain<O: RowOps, const N: usize>(
     Ok(sse)
 }
 
-/// [`train`] with metadata and SGD. The movie rows and biases hold `v = q + m` and
-/// `b_i + mb` during the pass (the host shifts them, see `meta::enter`), so a rating's
+/// [`train`] with metadata and SGD or AdaGrad. The movie rows and biases hold `v = q + m`
+/// and `b_i + mb` during the pass (the host shifts them, see `meta::enter`), so a rating's
 /// step is a plain one whose regularisation pulls toward the metadata instead of zero;
-/// W's gradient of those ratings is recovered from how the rows moved (`meta::leave`).
+/// W's gradient of those ratings is recovered from how the rows moved (`meta::leave`;
+/// AdaGrad also sums each movie's row step sizes and kept ratings of the round into
+/// `si[2]`, `si[3]`, and its bias gradient into `gb`, for `meta::leave_adagrad`).
 /// The ratings of the movies seen as if they were new in this range (see [`dropped`]) sum
 /// their gradient into `g` and `gb` instead.
 ///
 /// # Safety
 /// As for [`train`].
-unsafe fn train_meta_sgd<O: RowOps, const N: usize>(
+unsafe fn train_meta_prior<O: RowOps, const N: usize, const USE_ADAGRAD: bool>(
     b: &Buffers,
     s: &Shape,
     h: &Hyper,
@@ -558,32 +593,54 @@ unsafe fn train_meta_sgd<O: RowOps, const N: usize>(
     let len = users.len().min(movies.len()).min(ratings.len());
     let rows = |x: *const f32| core::slice::from_raw_parts(x, n);
     let a = 1.0 - h.lr * h.reg;
+    let inv_n = 1.0 / n as f32;
     let salt = range_salt(h.salt, first);
     for i in 0..len {
         let (u, m) = (users[i] as usize, movies[i] as usize);
         if u >= s.n_users || m >= s.n_movies {
             return Err(i);
         }
-        let (p, mrow, bu) = (b.p.add(u * n), b.m.add(m * n), &mut *b.bu.add(u));
+        let (p, mrow, bu, mb) = (b.p.add(u * n), b.m.add(m * n), &mut *b.bu.add(u), *b.mb.add(m));
         if dropped(m, salt, h.drop) {
-            let e = ratings[i] - raw_score(s.mu, *bu, *b.mb.add(m), O::dot(rows(p), rows(mrow)));
+            let e = ratings[i] - raw_score(s.mu, *bu, mb, O::dot(rows(p), rows(mrow)));
             sse += (e as f64) * (e as f64);
-            *bu += h.lr_bias * (e - h.reg_bias * *bu);
+            let (ap, bp) = if USE_ADAGRAD {
+                // The movie's lanes go to scratch: its own row and bias do not learn.
+                let (mut bi, mut si) = (0.0f32, [0.0f32; 2]);
+                let ([ap, bp, _, _], _) = O::adagrad_update(e, h, inv_n, bu, b.su.add(u * 4), &mut bi, si.as_mut_ptr());
+                (ap, bp)
+            } else {
+                *bu += h.lr_bias * (e - h.reg_bias * *bu);
+                (a, h.lr * e)
+            };
             *b.gb.add(m) += e;
-            O::step_new(p, mrow, b.g.add(m * n), n, a, h.lr * e, e);
+            O::step_new(p, mrow, b.g.add(m * n), n, ap, bp, e);
             continue;
         }
         let (v, bi) = (b.q.add(m * n), &mut *b.bi.add(m));
         let e = ratings[i] - raw_score(s.mu, *bu, *bi, O::dot(rows(p), rows(v)));
         sse += (e as f64) * (e as f64);
-        *bu += h.lr_bias * (e - h.reg_bias * *bu);
-        *bi += h.lr_bias * (e - h.reg_bias * (*bi - *b.mb.add(m)));
-        O::step_prior(p, v, mrow, n, a, h.lr * e, h.lr * h.reg);
+        let (k, c) = if USE_ADAGRAD {
+            // The bias's own part `b_i` is regularised toward zero, the row's toward `m`.
+            let (si, mut own) = (b.si.add(m * 4), *bi - mb);
+            let (k, lq) = O::adagrad_update(e, h, inv_n, bu, b.su.add(u * 4), &mut own, si);
+            *bi = own + mb;
+            *si.add(2) += lq;
+            *si.add(3) += 1.0;
+            *b.gb.add(m) += e;
+            (k, lq * h.reg)
+        } else {
+            *bu += h.lr_bias * (e - h.reg_bias * *bu);
+            *bi += h.lr_bias * (e - h.reg_bias * (*bi - mb));
+            let s = h.lr * e;
+            ([a, s, a, s], h.lr * h.reg)
+        };
+        O::step_prior::<USE_ADAGRAD>(p, v, mrow, n, k, c);
     }
     Ok(sse)
 }
 
-/// [`train`] with metadata for Adam and AdaGrad (SGD: [`train_meta_sgd`]): the movie's
+/// [`train`] with metadata for Adam (SGD, AdaGrad: [`train_meta_prior`]): the movie's
 /// vector is `q + m` and its bias `b_i + mb`; every rating's gradient of `m` is summed
 /// into `g`, `mb`'s into `gb`.
 ///
@@ -628,26 +685,18 @@ unsafe fn train_meta<O: RowOps, const N: usize>(
         sse += (e as f64) * (e as f64);
         *b.gb.add(m) += e;
         O::axpy(e, p, g);
-        let (pp, qp, qmp) = (p.as_mut_ptr(), q.as_mut_ptr(), qm.as_ptr());
-        if h.optimizer == ADAM {
-            let su = row(b.su, u, 4);
-            adam_bias(bu, su, e, h);
-            let (cu1, cu2) = (1.0 - su[2], 1.0 - su[3]);
-            let mut old_p = [0.0f32; 256];
-            old_p[..keep].copy_from_slice(&p[..keep]);
-            O::adam(p, qm, row(b.mp, u, n), row(b.vp, u, n), e, h, cu1, cu2);
-            if !dropped {
-                let si = row(b.si, m, 4);
-                adam_bias(bi, si, e, h);
-                let (ci1, ci2) = (1.0 - si[2], 1.0 - si[3]);
-                O::adam(q, &old_p[..keep], row(b.mq, m, n), row(b.vq, m, n), e, h, ci1, ci2);
-            }
-        } else if dropped {
-            // AdaGrad, as if the movie were new: the user and W learn, the movie's own row does not.
-            let mut frozen = [0.0f32; 256];
-            adagrad::<O>(pp, frozen.as_mut_ptr(), qmp, keep, e, h, (bu, b.su.add(u * 4)), None);
-        } else {
-            adagrad::<O>(pp, qp, qmp, keep, e, h, (bu, b.su.add(u * 4)), Some((bi, b.si.add(m * 4))));
+        let su = row(b.su, u, 4);
+        adam_bias(bu, su, e, h);
+        let (cu1, cu2) = (1.0 - su[2], 1.0 - su[3]);
+        let mut old_p = [0.0f32; 256];
+        old_p[..keep].copy_from_slice(&p[..keep]);
+        O::adam(p, qm, row(b.mp, u, n), row(b.vp, u, n), e, h, cu1, cu2);
+        if !dropped {
+            // As if the movie were new: the user and W learn, the movie's own row does not.
+            let si = row(b.si, m, 4);
+            adam_bias(bi, si, e, h);
+            let (ci1, ci2) = (1.0 - si[2], 1.0 - si[3]);
+            O::adam(q, &old_p[..keep], row(b.mq, m, n), row(b.vq, m, n), e, h, ci1, ci2);
         }
     }
     Ok(sse)
@@ -691,37 +740,22 @@ pub fn mix32(x: u32) -> u32 {
 /// small share left out. Measured on the ML-20M shape (k = 64, one thread): 12% off an
 /// AdaGrad epoch, a validation RMSE as good or better from the third epoch on; within
 /// 0.1% on ml-latest-small's cv and the generated default's test RMSE. `1/sqrt` is
-/// [`inv_sqrt`]'s approximation. With `movie` None (a dropped movie) `q` is scratch and
-/// the movie keeps no state.
+/// [`inv_sqrt`]'s approximation.
 ///
 /// # Safety
 /// As for [`RowOps::step`]; `su` and `si` hold 2 floats each.
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 unsafe fn adagrad<O: RowOps>(
     p: *mut f32,
     q: *mut f32,
-    qm: *const f32,
     n: usize,
     e: f32,
     h: &Hyper,
-    user: (&mut f32, *mut f32),
-    movie: Option<(&mut f32, *mut f32)>,
+    (bu, su): (&mut f32, *mut f32),
+    (bi, si): (&mut f32, *mut f32),
 ) {
-    let (bu, su) = user;
-    let inv_n = 1.0 / n as f32;
-    match movie {
-        Some((bi, si)) => {
-            let [ap, bp, aq, bq] = O::adagrad_update(e, h, inv_n, bu, su, bi, si);
-            O::step(p, q, qm, n, ap, bp, aq, bq);
-        }
-        None => {
-            // The movie's lanes go to scratch.
-            let (mut bi, mut si) = (0.0f32, [0.0f32; 2]);
-            let [ap, bp, _, _] = O::adagrad_update(e, h, inv_n, bu, su, &mut bi, si.as_mut_ptr());
-            O::step(p, q, qm, n, ap, bp, 1.0, 0.0);
-        }
-    }
+    let ([ap, bp, aq, bq], _) = O::adagrad_update(e, h, 1.0 / n as f32, bu, su, bi, si);
+    O::step(p, q, q, n, ap, bp, aq, bq);
 }
 
 /// Adam step for one bias with its 4-float state (m, v, beta1^t, beta2^t);

@@ -104,6 +104,7 @@ const POOL_KERNELS = {
   metaReduce: glue.metaReduce,
   metaEnter: glue.metaEnter,
   metaLeave: glue.metaLeave,
+  metaLeaveAdagrad: glue.metaLeaveAdagrad,
   idsMark: glue.idsMark,
   idsRemap: glue.idsRemap,
   implicitGram: glue.implicitGram,

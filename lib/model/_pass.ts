@@ -55,10 +55,13 @@ export class OptimizerState implements Disposable {
   readonly vq: CoreArray<Float32Array>;
   /**
    * Per user, 4 floats: Adam's bias m, bias v, beta1^t, beta2^t; AdaGrad's factor and bias sums (the
-   * other two unused).
+   * other two unused; zero between rounds).
    */
   readonly su: CoreArray<Float32Array>;
-  /** Per movie: the same. */
+  /**
+   * Per movie: the same; with metadata, AdaGrad's other two hold a round's step sizes and
+   * kept ratings (see MetaTrainer.leaveAdagrad), zero between rounds.
+   */
   readonly si: CoreArray<Float32Array>;
 
   /** The state `optimizer` needs for `model`, zeroed, or null when it needs none (SGD). */

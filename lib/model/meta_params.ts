@@ -27,8 +27,11 @@ function movieRanges(rows: number): [number, number][] {
   ]);
 }
 
+/** The kernels that begin and end a round of passes over the movies' effective rows. */
+type RoundKernel = "metaEnter" | "metaLeave" | "metaLeaveAdagrad";
+
 /** Runs the tasks on the pool's Workers, or one after another on this thread without a pool. */
-async function runTasks<K extends "metaReduce" | "metaEnter" | "metaLeave">(
+async function runTasks<K extends "metaReduce" | RoundKernel>(
   core: WasmCore,
   pool: WorkerPool | null,
   tasks: PoolTask<K>[],
@@ -38,7 +41,7 @@ async function runTasks<K extends "metaReduce" | "metaEnter" | "metaLeave">(
 }
 
 /** Runs `kernel` once per range of the `rows` movies ({@link movieRanges}), with `args(first, last)`. */
-function onMovieRanges<K extends "metaEnter" | "metaLeave">(
+function onMovieRanges<K extends RoundKernel>(
   core: WasmCore,
   pool: WorkerPool | null,
   kernel: K,
@@ -406,6 +409,39 @@ export class MetaTrainer implements Disposable {
       ...rates4,
       b.g.ptr,
       b.gb.ptr,
+      first,
+      last,
+    ]);
+  }
+
+  /**
+   * {@link MetaTrainer.leave} for AdaGrad, whose pass summed each movie's step
+   * sizes and kept ratings of the round into its AdaGrad state `sums` (4 floats
+   * a movie: see core-wasm/src/meta.rs `leave_adagrad`) and the biases'
+   * gradient into W's sums; `reg` is the rows' weight decay.
+   */
+  leaveAdagrad(
+    core: WasmCore,
+    rows: MovieRows,
+    counts: Uint32Array,
+    reg: number,
+    sums: CoreArray<Float32Array>,
+    pool: WorkerPool | null,
+  ): Promise<void> {
+    const b = this.buffers;
+    const [q, bi, m, mb, c, n, stride, vs] = this.#roundArgs(core, rows, counts);
+    return onMovieRanges(core, pool, "metaLeaveAdagrad", b.mb.length, (first, last) => [
+      q,
+      bi,
+      m,
+      mb,
+      c,
+      n,
+      stride,
+      vs,
+      reg,
+      sums.ptr,
+      b.g.ptr,
       first,
       last,
     ]);

@@ -35,7 +35,7 @@ export interface TrainConfig {
   seed: number;
   /** Stop after this many epochs without a better validation RMSE. Default: 3. */
   patience: number;
-  /** Adam learning rate of the metadata projection W. Default: 0.016 for SGD, 0.008 for Adam and AdaGrad. */
+  /** Adam learning rate of the metadata projection W. Default: 0.016 for SGD and AdaGrad, 0.008 for Adam. */
   metadataLearningRate: number;
   /**
    * Weight decay of W (against the mean gradient of a round). Default: 0.003 (chosen by measurement: 0.01
@@ -120,7 +120,7 @@ export function defaultTrainConfig(optimizer: OptimizerName = defaultOptimizer(f
     initScale: 0.1,
     seed: 42,
     patience: 3,
-    metadataLearningRate: optimizer === "sgd" ? 0.016 : 0.008,
+    metadataLearningRate: optimizer === "adam" ? 0.008 : 0.016,
     metadataRegularization: 0.003,
     metadataDropout: 0.1,
     metadataHidden: 0,
