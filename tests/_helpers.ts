@@ -57,9 +57,11 @@ export async function runDenoScript(
   args: string[],
   script: string,
   timeoutMs = 60_000,
+  env?: Record<string, string>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = new Deno.Command(DENO, {
     args: [...args, "-"],
+    env,
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

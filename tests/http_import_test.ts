@@ -48,9 +48,16 @@ Deno.test("mod.ts imported over HTTP loads the wasm and trains on Workers and pr
       "--no-lock",
       "--no-config",
     ];
-    const { code, stdout, stderr } = await runDenoScript(args, script);
-    assert.equal(code, 0, stderr);
-    assert.deepEqual(JSON.parse(stdout), { liked: true, disliked: true });
+    // Its own module cache: the shared one holds older checkouts' modules under the
+    // same 127.0.0.1 ports, and once ran one of them despite --reload.
+    const denoDir = await Deno.makeTempDir({ prefix: "pmf-http-cache-" });
+    try {
+      const { code, stdout, stderr } = await runDenoScript(args, script, 60_000, { DENO_DIR: denoDir });
+      assert.equal(code, 0, stderr);
+      assert.deepEqual(JSON.parse(stdout), { liked: true, disliked: true });
+    } finally {
+      await Deno.remove(denoDir, { recursive: true });
+    }
   } finally {
     await server.shutdown();
   }

@@ -13,7 +13,7 @@ export function alloc(bytes: number, align: number): number;
  */
 export function metaProject(indptr: number, indices: number, values: number, rows: number, cols: number, stride: number, w: number, wb: number, m: number, mb: number, first: number, last: number): void;
 /**
- * Begins a round of SGD with metadata for movies `first..last` of `rows`: the rated
+ * Begins a round of SGD or AdaGrad with metadata for movies `first..last` of `rows`: the rated
  * movies' rows and biases shifted to `q + m`, `b + mb` and kept in `vs`, `bvs` (see
  * `meta::enter`). Movies are independent, so Workers can take disjoint ranges at once.
  */

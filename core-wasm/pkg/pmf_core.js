@@ -123,7 +123,7 @@ export function metaProject(indptr, indices, values, rows, cols, stride, w, wb, 
 }
 
 /**
- * Begins a round of SGD with metadata for movies `first..last` of `rows`: the rated
+ * Begins a round of SGD or AdaGrad with metadata for movies `first..last` of `rows`: the rated
  * movies' rows and biases shifted to `q + m`, `b + mb` and kept in `vs`, `bvs` (see
  * `meta::enter`). Movies are independent, so Workers can take disjoint ranges at once.
  * @param {number} q

@@ -762,24 +762,25 @@ pub fn meta_project(
 }
 
 /// Views of movies `first..last` of the movie rows and biases, their projections and training
-/// counts that `metaEnter` and `metaLeave` take, checked: `rows` movies of `stride` floats.
-#[allow(clippy::type_complexity)]
+/// counts that `metaEnter`, `metaLeave` and `metaLeaveAdagrad` take, checked: `rows` movies of
+/// `stride` floats.
 fn movie_rows<'a>(
     (q, b, m, mb, counts): (usize, usize, usize, usize, usize),
     rows: usize,
     stride: usize,
     (first, last): (usize, usize),
-) -> Check<(&'a mut [f32], &'a mut [f32], &'a [f32], &'a [f32], &'a [u32])> {
+) -> Check<crate::meta::RoundRows<'a>> {
     check_stride(stride)?;
     let n = row_range(first, last, rows)?.len();
     let (at, len) = (product(first, stride)?, product(n, stride)?);
-    Ok((
-        view_mut("q", element(q, at)?, len)?,
-        view_mut("b", element(b, first)?, n)?,
-        view("m", element(m, at)?, len)?,
-        view("mb", element(mb, first)?, n)?,
-        view("counts", element(counts, first)?, n)?,
-    ))
+    Ok(crate::meta::RoundRows {
+        q: view_mut("q", element(q, at)?, len)?,
+        b: view_mut("b", element(b, first)?, n)?,
+        m: view("m", element(m, at)?, len)?,
+        mb: view("mb", element(mb, first)?, n)?,
+        counts: view("counts", element(counts, first)?, n)?,
+        stride,
+    })
 }
 
 /// Views of movies `first..last` (checked by `movie_rows`) of a per-movie array of rows and
@@ -797,7 +798,7 @@ fn row_pair<'a>(
     ))
 }
 
-/// Begins a round of SGD with metadata for movies `first..last` of `rows`: the rated
+/// Begins a round of SGD or AdaGrad with metadata for movies `first..last` of `rows`: the rated
 /// movies' rows and biases shifted to `q + m`, `b + mb` and kept in `vs`, `bvs` (see
 /// `meta::enter`). Movies are independent, so Workers can take disjoint ranges at once.
 #[wasm_bindgen(js_name = metaEnter)]
@@ -816,9 +817,9 @@ pub fn meta_enter(
     last: usize,
 ) -> Result<(), JsError> {
     run("metaEnter", || {
-        let (q, b, m, mb, counts) = movie_rows((q, b, m, mb, counts), rows, stride, (first, last))?;
+        let movies = movie_rows((q, b, m, mb, counts), rows, stride, (first, last))?;
         let (vs, bvs) = row_pair(("vs", "bvs"), (vs, bvs), stride, (first, last))?;
-        crate::meta::enter(q, b, m, mb, counts, stride, vs, bvs);
+        crate::meta::enter(movies, vs, bvs);
         Ok(())
     })
 }
@@ -849,11 +850,11 @@ pub fn meta_leave(
     last: usize,
 ) -> Result<(), JsError> {
     run("metaLeave", || {
-        let (q, b, m, mb, counts) = movie_rows((q, b, m, mb, counts), rows, stride, (first, last))?;
+        let movies = movie_rows((q, b, m, mb, counts), rows, stride, (first, last))?;
         let (vs, bvs) = row_pair(("vs", "bvs"), (vs, bvs), stride, (first, last))?;
         let (g, gb) = row_pair(("g", "gb"), (g, gb), stride, (first, last))?;
         let r = crate::meta::RoundRates { inv_lr, inv_lr_bias, reg, reg_bias };
-        crate::meta::leave(q, b, m, mb, counts, stride, (vs, bvs), r, g, gb);
+        crate::meta::leave(movies, (vs, bvs), r, g, gb);
         Ok(())
     })
 }
@@ -879,13 +880,13 @@ pub fn meta_leave_adagrad(
     last: usize,
 ) -> Result<(), JsError> {
     run("metaLeaveAdagrad", || {
-        let (q, b, m, mb, counts) = movie_rows((q, b, m, mb, counts), rows, stride, (first, last))?;
+        let movies = movie_rows((q, b, m, mb, counts), rows, stride, (first, last))?;
         let n = last - first;
         let (at, len) = (product(first, stride)?, product(n, stride)?);
         let vs = view("vs", element(vs, at)?, len)?;
         let sums = view_mut("sums", element(sums, product(first, 4)?)?, product(n, 4)?)?;
         let g = view_mut("g", element(g, at)?, len)?;
-        crate::meta::leave_adagrad(q, b, m, mb, counts, stride, vs, reg, sums, g);
+        crate::meta::leave_adagrad(movies, vs, reg, sums, g);
         Ok(())
     })
 }

@@ -75,22 +75,30 @@ pub fn reduce(
     }
 }
 
-/// The rated movies' rows and biases in the form SGD with metadata trains them: `v = q + m`,
+/// A range of movies as a round of passes sees them: factor rows `q` and biases `b`, their
+/// projections `m` and `mb`, and training ratings `counts`; rows of `stride` floats.
+pub struct RoundRows<'a> {
+    /// Factor rows.
+    pub q: &'a mut [f32],
+    /// Biases.
+    pub b: &'a mut [f32],
+    /// Projected rows `W·f`.
+    pub m: &'a [f32],
+    /// Projected biases.
+    pub mb: &'a [f32],
+    /// Training ratings of each movie.
+    pub counts: &'a [u32],
+    /// Floats per row.
+    pub stride: usize,
+}
+
+/// The rated movies' rows and biases in the form SGD and AdaGrad train them with metadata: `v = q + m`,
 /// `bv = b + mb`, regularised toward `m` and `mb` (with W fixed, the same steps as `q` and `b`
 /// regularised toward zero, without adding `m` at every rating). `enter` shifts `q += m`,
 /// `b += mb` and keeps the result in `vs`, `bvs` (the round's start); movies with no training
 /// ratings (`counts` 0) are left as they are.
-#[allow(clippy::too_many_arguments)]
-pub fn enter(
-    q: &mut [f32],
-    b: &mut [f32],
-    m: &[f32],
-    mb: &[f32],
-    counts: &[u32],
-    stride: usize,
-    vs: &mut [f32],
-    bvs: &mut [f32],
-) {
+pub fn enter(rows: RoundRows, vs: &mut [f32], bvs: &mut [f32]) {
+    let RoundRows { q, b, m, mb, counts, stride } = rows;
     for (i, &c) in counts.iter().enumerate() {
         if c == 0 {
             continue;
@@ -124,27 +132,16 @@ pub struct RoundRates {
 /// rows instead of summed at every rating: a step is `v' = v + lr·(e·p − reg·(v − m))`,
 /// so `Σ e·p = Δv/lr + reg·Σ(v − m)`, the second sum taken as `c·((vs + v)/2 − m)` with
 /// `c` the ratings the round trained — and shifts back `q −= m`, `b −= mb`.
-#[allow(clippy::too_many_arguments)]
-pub fn leave(
-    q: &mut [f32],
-    b: &mut [f32],
-    m: &[f32],
-    mb: &[f32],
-    counts: &[u32],
-    stride: usize,
-    (vs, bvs): (&[f32], &[f32]),
-    r: RoundRates,
-    g: &mut [f32],
-    gb: &mut [f32],
-) {
+pub fn leave(rows: RoundRows, (vs, bvs): (&[f32], &[f32]), r: RoundRates, g: &mut [f32], gb: &mut [f32]) {
+    let RoundRows { q, b, m, mb, counts, stride } = rows;
     for (i, &c) in counts.iter().enumerate() {
         if c == 0 {
             continue;
         }
         let c = c as f32;
-        let rows = i * stride..(i + 1) * stride;
-        let (mi, si) = (&m[rows.clone()], &vs[rows.clone()]);
-        recover(&mut q[rows.clone()], &mut g[rows], mi, si, r.inv_lr, r.reg * c);
+        let row = i * stride..(i + 1) * stride;
+        let (mi, si) = (&m[row.clone()], &vs[row.clone()]);
+        recover(&mut q[row.clone()], &mut g[row], mi, si, r.inv_lr, r.reg * c);
         gb[i] += (b[i] - bvs[i]) * r.inv_lr_bias + (r.reg_bias * c) * (0.5 * (bvs[i] + b[i]) - mb[i]);
         b[i] -= mb[i];
     }
@@ -157,30 +154,19 @@ pub fn leave(
 /// [`leave`] with the round's mean step size, which moves little within a round (the sum
 /// under its square root grows by about `e²/k` a rating). Then the rows and biases shift
 /// back.
-#[allow(clippy::too_many_arguments)]
-pub fn leave_adagrad(
-    q: &mut [f32],
-    b: &mut [f32],
-    m: &[f32],
-    mb: &[f32],
-    counts: &[u32],
-    stride: usize,
-    vs: &[f32],
-    reg: f32,
-    sums: &mut [f32],
-    g: &mut [f32],
-) {
+pub fn leave_adagrad(rows: RoundRows, vs: &[f32], reg: f32, sums: &mut [f32], g: &mut [f32]) {
+    let RoundRows { q, b, m, mb, counts, stride } = rows;
     for (i, &c) in counts.iter().enumerate() {
         if c == 0 {
             continue;
         }
-        let rows = i * stride..(i + 1) * stride;
+        let row = i * stride..(i + 1) * stride;
         let (rates, kept) = (sums[4 * i + 2], sums[4 * i + 3]);
         if kept > 0.0 {
-            let (mi, si) = (&m[rows.clone()], &vs[rows.clone()]);
-            recover(&mut q[rows.clone()], &mut g[rows.clone()], mi, si, kept / rates, reg * kept);
+            let (mi, si) = (&m[row.clone()], &vs[row.clone()]);
+            recover(&mut q[row.clone()], &mut g[row.clone()], mi, si, kept / rates, reg * kept);
         } else {
-            q[rows.clone()].iter_mut().zip(&m[rows]).for_each(|(qj, &mj)| *qj -= mj);
+            q[row.clone()].iter_mut().zip(&m[row]).for_each(|(qj, &mj)| *qj -= mj);
         }
         sums[4 * i + 2] = 0.0;
         sums[4 * i + 3] = 0.0;
@@ -341,7 +327,7 @@ mod tests {
         let counts = [3, 0];
         let (q0, b0) = (q.clone(), b.clone());
         let (mut vs, mut bvs) = (vec![0.0; 8], vec![0.0; 2]);
-        enter(&mut q, &mut b, &m, &mb, &counts, stride, &mut vs, &mut bvs);
+        enter(RoundRows { q: &mut q, b: &mut b, m: &m, mb: &mb, counts: &counts, stride }, &mut vs, &mut bvs);
         assert_eq!(&q[4..], &[0.0; 4], "a movie without ratings stays as it is");
         let (mut want, mut want_b) = ([0.0f32; 4], 0.0f32);
         for (e, p) in [(0.5f32, [1.0f32, 0.5, -0.5, 0.2]), (-0.3, [0.2, 0.1, 0.4, -1.0]), (0.8, [0.3, -0.6, 0.2, 0.5])]
@@ -355,7 +341,13 @@ mod tests {
         }
         let (mut g, mut gb) = (vec![0.0; 8], vec![0.0; 2]);
         let rates = RoundRates { inv_lr: 1.0 / lr, inv_lr_bias: 1.0 / lr, reg, reg_bias: reg };
-        leave(&mut q, &mut b, &m, &mb, &counts, stride, (&vs, &bvs), rates, &mut g, &mut gb);
+        leave(
+            RoundRows { q: &mut q, b: &mut b, m: &m, mb: &mb, counts: &counts, stride },
+            (&vs, &bvs),
+            rates,
+            &mut g,
+            &mut gb,
+        );
         // Exact but for the regularisation's sum, taken by the trapezoid rule:
         // at most reg · steps · max |Δv| = 0.1 · 3 · 0.04 off.
         for j in 0..4 {
@@ -380,7 +372,7 @@ mod tests {
         let counts = [3, 2, 0];
         let (q0, b0) = (q.clone(), b.clone());
         let (mut vs, mut bvs) = (vec![0.0; 12], vec![0.0; 3]);
-        enter(&mut q, &mut b, &m, &mb, &counts, stride, &mut vs, &mut bvs);
+        enter(RoundRows { q: &mut q, b: &mut b, m: &m, mb: &mb, counts: &counts, stride }, &mut vs, &mut bvs);
         let mut sums = vec![0.0f32; 12];
         sums[0] = 7.0; // AdaGrad's own sum, left alone
         let mut want = [0.0f32; 4];
@@ -398,7 +390,13 @@ mod tests {
             sums[3] += 1.0;
         }
         let mut g = vec![0.0; 12];
-        leave_adagrad(&mut q, &mut b, &m, &mb, &counts, stride, &vs, reg, &mut sums, &mut g);
+        leave_adagrad(
+            RoundRows { q: &mut q, b: &mut b, m: &m, mb: &mb, counts: &counts, stride },
+            &vs,
+            reg,
+            &mut sums,
+            &mut g,
+        );
         // Off by the steps' spread around their mean (±4%) and the trapezoid rule.
         for j in 0..4 {
             assert!((g[j] - want[j]).abs() < 0.03, "lane {j}: {} vs {}", g[j], want[j]);

@@ -368,11 +368,11 @@ export class MetaTrainer implements Disposable {
   }
 
   /**
-   * SGD with metadata trains each rated movie's `v = q + W·f` (bias `b + w_b·f`)
+   * SGD and AdaGrad with metadata train each rated movie's `v = q + W·f` (bias `b + w_b·f`)
    * regularised toward `W·f`: with W fixed the same steps as on `q`, and a
    * plain per-rating step. `enter` shifts the rated movies' rows into that form
    * before a round of passes (keeping a copy of where the round starts);
-   * {@link MetaTrainer.leave} shifts them back. `counts` are the training
+   * {@link MetaTrainer.leave} (or `leaveAdagrad`) shifts them back. `counts` are the training
    * ratings per movie (copied into the core on first use). Ranges of movies
    * on the pool's Workers when given (movies are independent).
    */
