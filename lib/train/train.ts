@@ -276,8 +276,8 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
           run.onProgress?.(done, layout.set.n);
           if (Math.floor(((s * rounds + r + 1) * wSteps) / slices) === taken) continue;
           taken++;
-          if (prior && state.optimizerState) {
-            const { si } = state.optimizerState;
+          if (c.optimizer === "adagrad") {
+            const { si } = state.optimizerState!;
             await meta.trainer.leaveAdagrad(core, rows, layout.movieCounts, c.regularization, si, pool);
           } else if (prior) {
             const share = (1 - c.metadataDropout) * pending / Math.max(1, layout.set.n);
